@@ -1,0 +1,50 @@
+// Command ftsim is the command line of the FT logging network simulator.
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/urfave/cli/v2"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "0.1.0-dev"
+
+func newApp() *cli.App {
+	return &cli.App{
+		Name:                 "ftsim",
+		Usage:                "capacity planning for the VMware Fault Tolerance logging network",
+		Version:              version,
+		EnableBashCompletion: true,
+		HideHelpCommand:      true,
+		Commands: []*cli.Command{
+			runCommand(),
+			validateCommand(),
+			batchCommand(),
+			mergeCommand(),
+			plotCommand(),
+			importCommand(),
+			policiesCommand(),
+			schemaCommand(),
+		},
+		// Exit codes are decided in main alone.
+		ExitErrHandler: func(*cli.Context, error) {},
+	}
+}
+
+func main() {
+	app := newApp()
+	err := app.Run(os.Args)
+	os.Exit(report(os.Stderr, err))
+}
+
+// report prints err (if any) and returns the exit status it maps to.
+func report(w *os.File, err error) int {
+	if err == nil {
+		return exitOK
+	}
+	code := exitCode(err)
+	fmt.Fprintln(w, errorText(err))
+	return code
+}
