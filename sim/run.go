@@ -3,6 +3,7 @@ package sim
 import (
 	"context"
 	"errors"
+	"sync"
 
 	"github.com/ftsim/ftsim/model"
 )
@@ -14,6 +15,7 @@ type Options struct {
 	Replications int            // 0 = the scenario's replications
 	Policies     []model.Policy // narrow the compared set (--policy)
 	Parallel     int            // runs simulated at once; 0 = 1
+	NoSeries     bool           // skip the per-second time series
 	// Progress, when set, is called after each finished run with the
 	// number of runs done and the total (the total may grow under
 	// replications: auto). It is called from one goroutine at a time.
@@ -31,5 +33,149 @@ var ErrConservation = errors.New("sim: conservation of bytes violated")
 // no I/O and no wall clock. The same scenario, options and seed give the
 // same Result, byte for byte, at any Parallel.
 func Run(ctx context.Context, sc *model.Scenario, opts Options) (Result, error) {
-	return Result{}, errors.New("sim: engine not built yet")
+	seed := opts.Seed
+	if seed == 0 {
+		seed = sc.Seed
+	}
+	dur := opts.Duration
+	if dur <= 0 {
+		dur = float64(sc.Duration)
+	}
+	reps := opts.Replications
+	if reps <= 0 {
+		reps = max(1, sc.Replications.N)
+	}
+	auto := sc.Replications.Auto && opts.Replications <= 0
+	if auto && reps < 2 {
+		reps = 2
+	}
+	res := Result{Scenario: sc.Name, Description: sc.Description, Seed: seed, Duration: dur,
+		Warmup: float64(sc.Warmup), SLA: slaLimits(sc.SLA), Notes: modelNotes(sc)}
+	cases := sc.FailureCases()
+	type group struct {
+		v    model.Variant
+		fc   model.FailureCase
+		runs []RunResult
+	}
+	var groups []*group
+	for _, p := range sc.Policies(opts.Policies) {
+		v := model.WithPolicy(sc, p)
+		for _, n := range v.Notes {
+			res.Notes = append(res.Notes, string(p)+": "+n)
+		}
+		for _, fc := range cases {
+			groups = append(groups, &group{v: v, fc: fc})
+		}
+	}
+	r := &runner{ctx: ctx, parallel: max(1, opts.Parallel), progress: opts.Progress}
+	done := 0
+	for {
+		var specs []runSpec
+		var owners []*group
+		for _, g := range groups {
+			if !g.v.Applicable {
+				if len(g.runs) == 0 {
+					g.runs = append(g.runs, RunResult{Policy: string(g.v.Policy), FailureCase: g.fc.Name,
+						Applicable: false, Reason: g.v.Reason, Links: []Link{}, VMs: []VM{}, Events: []Event{},
+						Verdict: Verdict{Pass: false, Violations: []Violation{}}})
+				}
+				continue
+			}
+			for rep := len(g.runs); rep < reps; rep++ {
+				specs = append(specs, runSpec{sc: g.v.Scenario, policy: g.v.Policy, failureCase: g.fc,
+					replication: rep, seed: repSeed(seed, rep), duration: dur, series: rep == 0 && !opts.NoSeries})
+				owners = append(owners, g)
+			}
+		}
+		out, series, err := r.runAll(specs, done, func() int { return done + len(specs) })
+		if err != nil {
+			return Result{}, err
+		}
+		done += len(specs)
+		for i, rr := range out {
+			g := owners[i]
+			rr.Notes = g.v.Notes
+			rr.Verdict = verdictOf(sc.SLA, rr)
+			g.runs = append(g.runs, rr)
+			res.Series = append(res.Series, series[i]...)
+		}
+		if !auto || reps >= sc.Replications.Max {
+			break
+		}
+		converged := true
+		for _, g := range groups {
+			if g.v.Applicable && !ciConverged(g.runs, sc.Replications.CITarget) {
+				converged = false
+			}
+		}
+		if converged {
+			break
+		}
+		reps++
+	}
+	for _, g := range groups {
+		res.Runs = append(res.Runs, g.runs...)
+		res.Summary = append(res.Summary, summarise(sc.SLA, g.v, g.fc.Name, g.runs))
+	}
+	res.Worst = worstCases(res.Summary, sc.Compare != nil && sc.Compare.NMinus1)
+	return res, nil
+}
+
+// repSeed derives replication r's seed from the root seed (splitmix64), so
+// replications are independent and every policy sees the same draws.
+func repSeed(root uint64, r int) uint64 {
+	z := root + uint64(r+1)*0x9E3779B97F4A7C15
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EB
+	return z ^ (z >> 31)
+}
+
+// runner runs specs on a pool of workers; results land by index, so the
+// outcome does not depend on the pool's size.
+type runner struct {
+	ctx      context.Context
+	parallel int
+	progress func(done, total int)
+	mu       sync.Mutex
+}
+
+func (r *runner) runAll(specs []runSpec, base int, total func() int) ([]RunResult, [][]Series, error) {
+	out := make([]RunResult, len(specs))
+	ser := make([][]Series, len(specs))
+	errs := make([]error, len(specs))
+	next := 0
+	finished := base
+	var wg sync.WaitGroup
+	for w := 0; w < r.parallel; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				r.mu.Lock()
+				i := next
+				next++
+				r.mu.Unlock()
+				if i >= len(specs) || r.ctx.Err() != nil {
+					return
+				}
+				out[i], ser[i], errs[i] = runOne(r.ctx, specs[i])
+				r.mu.Lock()
+				finished++
+				if r.progress != nil {
+					r.progress(finished, total())
+				}
+				r.mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if err := r.ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	for _, err := range errs {
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	return out, ser, nil
 }

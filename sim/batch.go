@@ -1,0 +1,456 @@
+package sim
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/ftsim/ftsim/model"
+)
+
+// RunFunc simulates one scenario; Run is the one ftsim uses. Tests of the
+// batch machinery pass a cheap deterministic stand-in.
+type RunFunc func(ctx context.Context, sc *model.Scenario, opts Options) (Result, error)
+
+// Batch runs sweep cases on several workers. Each case is one Run of its
+// own scenario; a case's Result does not depend on which worker ran it or
+// when, so a batch gives the same results at any Parallel.
+type Batch struct {
+	// Parallel is the number of cases simulated at once; 0 means 1.
+	Parallel int
+	// Run simulates one case; nil means Run.
+	Run RunFunc
+	// Options are passed to every case's Run.
+	Options Options
+	// Done receives each finished case (its position in the slice given to
+	// RunCases, the case, and its Result with Sweep filled in). It is
+	// called from one goroutine at a time. An error from Done stops the
+	// batch: no new case starts and RunCases returns that error.
+	Done func(i int, c model.Case, r Result) error
+}
+
+// CaseError is a case whose Run failed.
+type CaseError struct {
+	Case string
+	Err  error
+}
+
+func (e CaseError) Error() string { return fmt.Sprintf("case %s: %v", e.Case, e.Err) }
+func (e CaseError) Unwrap() error { return e.Err }
+
+// CaseErrors lists the failed cases of a batch in case order.
+type CaseErrors []CaseError
+
+func (l CaseErrors) Error() string {
+	var b strings.Builder
+	for i, e := range l {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(e.Error())
+	}
+	return b.String()
+}
+
+// Unwrap lets errors.Is and errors.As look into every case's error.
+func (l CaseErrors) Unwrap() []error {
+	out := make([]error, len(l))
+	for i, e := range l {
+		out[i] = e
+	}
+	return out
+}
+
+// RunCases runs every case and hands each finished one to Done. A case
+// whose Run fails does not stop the others; the failures come back as
+// CaseErrors once every case has been tried. When ctx is cancelled no new
+// case starts, the cases in progress are abandoned (their Run returns
+// early), every case that finished has been handed to Done, and RunCases
+// returns ctx's error.
+func (b Batch) RunCases(ctx context.Context, cases []model.Case) error {
+	run := b.Run
+	if run == nil {
+		run = Run
+	}
+	workers := b.Parallel
+	if workers < 1 {
+		workers = 1
+	}
+	if workers > len(cases) {
+		workers = len(cases)
+	}
+	inner, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	var (
+		mu      sync.Mutex
+		doneErr error
+		failed  []int
+		errs    = make(map[int]error)
+		wg      sync.WaitGroup
+		jobs    = make(chan int)
+	)
+	worker := func() {
+		defer wg.Done()
+		for i := range jobs {
+			if inner.Err() != nil {
+				continue // handed over as the batch stopped: never started
+			}
+			c := cases[i]
+			r, err := run(inner, c.Scenario, b.Options)
+			mu.Lock()
+			switch {
+			case err != nil && inner.Err() != nil:
+				// Abandoned by cancellation: neither a result nor a failure.
+			case err != nil:
+				failed = append(failed, i)
+				errs[i] = err
+			case doneErr == nil && b.Done != nil:
+				r.Sweep = SweepValues(c.Params)
+				if derr := b.Done(i, c, r); derr != nil {
+					doneErr = derr
+					cancel()
+				}
+			}
+			mu.Unlock()
+		}
+	}
+	wg.Add(workers)
+	for w := 0; w < workers; w++ {
+		go worker()
+	}
+feed:
+	for i := range cases {
+		select {
+		case jobs <- i:
+		case <-inner.Done():
+			break feed
+		}
+	}
+	close(jobs)
+	wg.Wait()
+
+	if doneErr != nil {
+		return doneErr
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if len(failed) == 0 {
+		return nil
+	}
+	sort.Ints(failed)
+	out := make(CaseErrors, len(failed))
+	for k, i := range failed {
+		out[k] = CaseError{Case: cases[i].Name, Err: errs[i]}
+	}
+	return out
+}
+
+// SweepValues converts a case's parameters to the form results carry.
+func SweepValues(params []model.CaseParam) []SweepValue {
+	if len(params) == 0 {
+		return nil
+	}
+	out := make([]SweepValue, len(params))
+	for i, p := range params {
+		out[i] = SweepValue{Param: p.Param, Value: p.Value}
+	}
+	return out
+}
+
+func caseParams(sweep []SweepValue) []model.CaseParam {
+	out := make([]model.CaseParam, len(sweep))
+	for i, v := range sweep {
+		out[i] = model.CaseParam{Param: v.Param, Value: v.Value}
+	}
+	return out
+}
+
+// CaseName returns the batch case name of a saved result, the same name
+// model.ExpandSweep gave the case: `<scenario>/<param>=<value>,...`.
+func CaseName(r Result) string { return model.CaseName(r.Scenario, caseParams(r.Sweep)) }
+
+// CaseDir returns the folder a batch keeps r's case in, relative to the
+// batch's output folder (see model.CaseDir).
+func CaseDir(r Result) string { return model.CaseDir(r.Scenario, caseParams(r.Sweep)) }
+
+// Shard is one part of a batch split over several machines: the shard with
+// Index I of Count N runs the cases at positions p (in the natural order
+// of case names, 0-based) with p mod N = I. The zero Shard runs every case.
+type Shard struct {
+	Index, Count int
+}
+
+// Owns reports whether the case at position p belongs to the shard.
+func (s Shard) Owns(p int) bool {
+	if s.Count <= 1 {
+		return true
+	}
+	return p%s.Count == s.Index
+}
+
+// String writes the shard as I/N.
+func (s Shard) String() string { return fmt.Sprintf("%d/%d", s.Index, s.Count) }
+
+// ParseShard reads a shard written `I/N` or `auto/N`. With auto, I is
+// JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) or else
+// SLURM_ARRAY_TASK_ID minus SLURM_ARRAY_TASK_MIN (a Slurm job array; the
+// minimum defaults to 0), read through getenv so sim reads no environment
+// itself.
+func ParseShard(spec string, getenv func(string) string) (Shard, error) {
+	is, ns, ok := strings.Cut(strings.TrimSpace(spec), "/")
+	if !ok {
+		return Shard{}, fmt.Errorf("shard %q: write it I/N (0 <= I < N) or auto/N", spec)
+	}
+	n, err := strconv.Atoi(ns)
+	if err != nil || n < 1 {
+		return Shard{}, fmt.Errorf("shard %q: N must be a whole number of shards, 1 or more", spec)
+	}
+	var i int
+	if is == "auto" {
+		if i, err = autoShardIndex(getenv); err != nil {
+			return Shard{}, fmt.Errorf("shard %q: %w", spec, err)
+		}
+	} else if i, err = strconv.Atoi(is); err != nil {
+		return Shard{}, fmt.Errorf("shard %q: I must be a whole number from 0 to N-1, or auto", spec)
+	}
+	if i < 0 || i >= n {
+		return Shard{}, fmt.Errorf("shard %q: index %d is outside 0..%d", spec, i, n-1)
+	}
+	return Shard{Index: i, Count: n}, nil
+}
+
+func autoShardIndex(getenv func(string) string) (int, error) {
+	if v := strings.TrimSpace(getenv("JOB_COMPLETION_INDEX")); v != "" {
+		i, err := strconv.Atoi(v)
+		if err != nil {
+			return 0, fmt.Errorf("JOB_COMPLETION_INDEX=%q is not a whole number", v)
+		}
+		return i, nil
+	}
+	v := strings.TrimSpace(getenv("SLURM_ARRAY_TASK_ID"))
+	if v == "" {
+		return 0, errors.New("auto needs JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or SLURM_ARRAY_TASK_ID (Slurm job array); neither is set")
+	}
+	id, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, fmt.Errorf("SLURM_ARRAY_TASK_ID=%q is not a whole number", v)
+	}
+	min := 0
+	if m := strings.TrimSpace(getenv("SLURM_ARRAY_TASK_MIN")); m != "" {
+		if min, err = strconv.Atoi(m); err != nil {
+			return 0, fmt.Errorf("SLURM_ARRAY_TASK_MIN=%q is not a whole number", m)
+		}
+	}
+	return id - min, nil
+}
+
+// IndexRow is one line of a batch's index.csv: one key figure of one
+// policy x failure case of one case. Object is "" for a run-wide figure, a
+// VM name, or a link ("HOST/VMNIC tx").
+type IndexRow struct {
+	Case, Policy, FailureCase, Object, Metric string
+	Value                                     float64
+}
+
+// Metric names of the rows IndexRows adds to a summary's own figures.
+const (
+	// MetricSLAPass is 1 when the policy x failure case meets the SLA, else 0.
+	MetricSLAPass = "sla_pass"
+	// MetricApplicable is 0 for a policy the topology cannot carry (the
+	// only row such a policy gets).
+	MetricApplicable = "applicable"
+)
+
+// IndexRows returns the index rows of one case's result: for every
+// summary (policy x failure case), each figure's mean over the
+// replications, plus sla_pass (1 or 0); a policy that is not applicable
+// gets a single row, applicable = 0. Rows come sorted.
+func IndexRows(caseName string, r Result) []IndexRow {
+	var rows []IndexRow
+	for _, s := range r.Summary {
+		row := IndexRow{Case: caseName, Policy: s.Policy, FailureCase: s.FailureCase}
+		if !s.Applicable {
+			row.Metric = MetricApplicable
+			rows = append(rows, row)
+			continue
+		}
+		row.Metric, row.Value = MetricSLAPass, 0
+		if s.Verdict.Pass {
+			row.Value = 1
+		}
+		rows = append(rows, row)
+		for _, m := range s.Metrics {
+			row.Object, row.Metric, row.Value = m.Object, m.Name, m.Mean
+			rows = append(rows, row)
+		}
+	}
+	SortIndexRows(rows)
+	return rows
+}
+
+// SortIndexRows orders rows by case, policy, failure case, object and
+// metric, each compared naturally (web-2 before web-10), then by value.
+func SortIndexRows(rows []IndexRow) {
+	sort.SliceStable(rows, func(i, j int) bool {
+		a, b := rows[i], rows[j]
+		for _, k := range [...][2]string{
+			{a.Case, b.Case}, {a.Policy, b.Policy}, {a.FailureCase, b.FailureCase},
+			{a.Object, b.Object}, {a.Metric, b.Metric},
+		} {
+			if k[0] != k[1] {
+				return model.NaturalLess(k[0], k[1])
+			}
+		}
+		return a.Value < b.Value
+	})
+}
+
+// IndexHeader is the header line of index.csv.
+var IndexHeader = []string{"case", "policy", "failure_case", "object", "metric", "value"}
+
+// WriteIndexCSV writes rows as index.csv: a header, then one line per row
+// in the given order, values in the shortest form that reads back exactly.
+func WriteIndexCSV(w io.Writer, rows []IndexRow) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(IndexHeader); err != nil {
+		return err
+	}
+	for _, r := range rows {
+		if err := cw.Write([]string{r.Case, r.Policy, r.FailureCase, r.Object, r.Metric, FormatValue(r.Value)}); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// FormatValue writes v in the shortest decimal form that reads back as v.
+func FormatValue(v float64) string {
+	if v == 0 {
+		v = 0 // no "-0"
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
+}
+
+// The key figures a batch summary reports for each policy x failure case:
+// the worst object's mean for each (the highest value).
+var keyMetrics = []string{
+	"replay_lag_p99_s",
+	"output_delay_p99_s",
+	"throttled_fraction",
+	"unprotected_s",
+	"utilisation_peak",
+}
+
+// KeyMetrics returns the names of the figures a batch summary reports.
+func KeyMetrics() []string { return append([]string(nil), keyMetrics...) }
+
+// BatchSummary is a batch's summary.json: every case, in natural order of
+// names, with its verdicts and key figures.
+type BatchSummary struct {
+	Cases []CaseSummary `json:"cases"`
+}
+
+// CaseSummary is one case of a batch.
+type CaseSummary struct {
+	Case     string        `json:"case"`
+	Scenario string        `json:"scenario"`
+	Params   []SweepValue  `json:"params"`
+	Dir      string        `json:"dir"` // folder of results.json, relative to the batch folder
+	Outcomes []CaseOutcome `json:"outcomes"`
+	Worst    []WorstCase   `json:"worst,omitempty"` // per policy, with n_minus_1
+}
+
+// CaseOutcome is the verdict and key figures of one policy x failure case.
+type CaseOutcome struct {
+	Policy      string      `json:"policy"`
+	FailureCase string      `json:"failure_case"`
+	Applicable  bool        `json:"applicable"`
+	Reason      string      `json:"reason,omitempty"`
+	Pass        bool        `json:"pass"`
+	Violations  []Violation `json:"violations"`
+	Figures     []KeyFigure `json:"figures"`
+}
+
+// KeyFigure is the worst object's figure: its mean over replications and
+// the 95% CI half-width (null with one replication).
+type KeyFigure struct {
+	Metric string   `json:"metric"`
+	Object string   `json:"object"`
+	Mean   float64  `json:"mean"`
+	CI95   *float64 `json:"ci95"`
+}
+
+// SummariseCase returns the summary of one finished case.
+func SummariseCase(r Result) CaseSummary {
+	cs := CaseSummary{
+		Case:     CaseName(r),
+		Scenario: r.Scenario,
+		Params:   r.Sweep,
+		Dir:      CaseDir(r),
+		Outcomes: make([]CaseOutcome, 0, len(r.Summary)),
+		Worst:    r.Worst,
+	}
+	if cs.Params == nil {
+		cs.Params = []SweepValue{}
+	}
+	for _, s := range r.Summary {
+		o := CaseOutcome{
+			Policy: s.Policy, FailureCase: s.FailureCase, Applicable: s.Applicable, Reason: s.Reason,
+			Pass: s.Applicable && s.Verdict.Pass, Violations: s.Verdict.Violations, Figures: []KeyFigure{},
+		}
+		if o.Violations == nil {
+			o.Violations = []Violation{}
+		}
+		if s.Applicable {
+			o.Figures = worstFigures(s.Metrics)
+		}
+		cs.Outcomes = append(cs.Outcomes, o)
+	}
+	sort.SliceStable(cs.Outcomes, func(i, j int) bool {
+		a, b := cs.Outcomes[i], cs.Outcomes[j]
+		if a.Policy != b.Policy {
+			return model.NaturalLess(a.Policy, b.Policy)
+		}
+		return model.NaturalLess(a.FailureCase, b.FailureCase)
+	})
+	return cs
+}
+
+// worstFigures picks, for each key metric present, the object with the
+// highest mean (ties: the first object in natural order).
+func worstFigures(ms []Metric) []KeyFigure {
+	out := []KeyFigure{}
+	for _, name := range keyMetrics {
+		var best *Metric
+		for i := range ms {
+			m := &ms[i]
+			if m.Name != name || math.IsNaN(m.Mean) {
+				continue
+			}
+			if best == nil || m.Mean > best.Mean || m.Mean == best.Mean && model.NaturalLess(m.Object, best.Object) {
+				best = m
+			}
+		}
+		if best != nil {
+			out = append(out, KeyFigure{Metric: name, Object: best.Object, Mean: best.Mean, CI95: best.CI95})
+		}
+	}
+	return out
+}
+
+// NewBatchSummary returns the summary of cases, sorted naturally by name.
+func NewBatchSummary(cases []CaseSummary) BatchSummary {
+	out := append([]CaseSummary{}, cases...)
+	sort.SliceStable(out, func(i, j int) bool { return model.NaturalLess(out[i].Case, out[j].Case) })
+	return BatchSummary{Cases: out}
+}

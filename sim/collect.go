@@ -1,0 +1,104 @@
+package sim
+
+import (
+	"math"
+	"sort"
+)
+
+// lagQuantiles are the points of each VM's replay-lag distribution kept in
+// results.json, enough to redraw the CDF.
+var lagQuantiles = []float64{0, 0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999, 1}
+
+// result gathers the run's figures over the measured window.
+func (e *engine) result(rs runSpec) RunResult {
+	rr := RunResult{Policy: string(rs.policy), FailureCase: rs.failureCase.Name, Replication: rs.replication,
+		Seed: rs.seed, Applicable: true, Events: e.evs}
+	win := e.end - e.warm
+	for i := range e.nw.links {
+		lk := &e.nw.links[i]
+		l := Link{Host: lk.host, Vmnic: lk.vmnic, Direction: lk.dir, SpeedBps: lk.speed,
+			Bytes: lk.st.bytes, DroppedBytes: lk.st.dropped}
+		busy, peak := 0.0, 0.0
+		for s, b := range lk.st.busy {
+			lo, hi := float64(s), float64(s+1)
+			if ov := overlap(lo, hi, e.warm, e.end); ov > 0 {
+				busy += b * ov / (hi - lo)
+				if ov == 1 || hi > e.end {
+					peak = math.Max(peak, b/math.Min(1, e.end-lo))
+				}
+			}
+		}
+		if win > 0 {
+			l.UtilisationMean = busy / win
+		}
+		l.UtilisationPeak = math.Min(1, peak)
+		if lk.st.qn > 0 {
+			l.QueueDelayMean = lk.st.qsum / float64(lk.st.qn)
+			l.QueueDelayP99 = quantile(lk.st.qhist, 0.99)
+		}
+		rr.Links = append(rr.Links, l)
+	}
+	for _, v := range e.vms {
+		vm := VM{VM: v.vm.Name, LoggedBytes: v.logged, ReplayLagMax: v.lagMax,
+			ReplayLagP50: quantile(v.lagH, 0.5), ReplayLagP99: quantile(v.lagH, 0.99),
+			OutputDelayP99: quantile(v.odH, 0.99), UnprotectedS: v.unprot, FTEvents: v.ftEvents}
+		if vm.FTEvents == nil {
+			vm.FTEvents = []Event{}
+		}
+		if v.lagN > 0 {
+			vm.ReplayLagMean = v.lagSum / float64(v.lagN)
+		}
+		if win > 0 {
+			vm.ThrottledFraction = v.throttled / win
+		}
+		if v.lagH.TotalCount() > 0 {
+			for _, q := range lagQuantiles {
+				vm.LagQuantiles = append(vm.LagQuantiles, Quantile{Q: q, Value: quantile(v.lagH, q)})
+			}
+		}
+		rr.VMs = append(rr.VMs, vm)
+		rr.Balance.Offered += v.offered
+		rr.Balance.Delivered += v.delivered
+		rr.Balance.Dropped += v.dropped
+		rr.Balance.Abandoned += v.abandoned
+		rr.Balance.InFlight += v.inflight + v.heldBytes
+	}
+	sort.SliceStable(rr.Events, func(i, j int) bool { return rr.Events[i].T < rr.Events[j].T })
+	if rr.Events == nil {
+		rr.Events = []Event{}
+	}
+	return rr
+}
+
+// series returns the run's per-second time series over the whole run:
+// utilisation and queue backlog (bytes) per link, the highest replay lag
+// delivered in each second per VM.
+func (e *engine) series(rs runSpec) []Series {
+	var out []Series
+	n := int(math.Ceil(e.end))
+	ts := make([]float64, n)
+	for i := range ts {
+		ts[i] = float64(i)
+	}
+	for i := range e.nw.links {
+		lk := &e.nw.links[i]
+		obj := lk.vmnic + " " + lk.dir
+		if lk.host != "" {
+			obj = lk.host + "/" + obj
+		}
+		u := make([]float64, n)
+		q := make([]float64, n)
+		for s := 0; s < n; s++ {
+			u[s] = math.Min(1, lk.st.busy[s]/math.Min(1, e.end-float64(s)))
+			q[s] = lk.st.qlen[s]
+		}
+		out = append(out,
+			Series{Policy: string(rs.policy), FailureCase: rs.failureCase.Name, Replication: rs.replication, Object: obj, Metric: "utilisation", T: ts, V: u},
+			Series{Policy: string(rs.policy), FailureCase: rs.failureCase.Name, Replication: rs.replication, Object: obj, Metric: "queue_length", T: ts, V: q})
+	}
+	for _, v := range e.vms {
+		out = append(out, Series{Policy: string(rs.policy), FailureCase: rs.failureCase.Name, Replication: rs.replication,
+			Object: v.vm.Name, Metric: "replay_lag_s", T: ts, V: append([]float64(nil), v.lagSec[:n]...)})
+	}
+	return out
+}

@@ -1,0 +1,340 @@
+package sim
+
+import (
+	"math"
+
+	"github.com/fschuetz04/simgo"
+
+	"github.com/ftsim/ftsim/model"
+)
+
+// Message kinds.
+const (
+	kLog    uint8 = iota // FT log data, primary to secondary
+	kResync              // memory copy to a new secondary
+	kAck                 // cumulative acknowledgement, secondary to primary
+	kHB                  // heartbeat, either way
+	kBG                  // background traffic
+)
+
+// Data-plane event kinds.
+const (
+	evHop  uint8 = iota // a message reaches the end of its current hop
+	evGen               // an FT VM's next log message is due
+	evBG                // a background source's next message is due
+	evHB                // a heartbeat is due (ref = vm*2 + side)
+	evRetx              // a dropped message is retransmitted
+	evResync            // a resync sender may send more
+)
+
+// msg is one message in flight. Messages live in a slab and are reused.
+type msg struct {
+	kind    uint8
+	vm      int32 // -1 for background
+	from    int32 // sending host
+	to      int32 // destination host, -1 for background absorbed by the switch
+	sess    uint32
+	seq     int64 // log/resync sequence; for an ack, the highest in-order seq
+	payload float64
+	wire    float64
+	created float64
+	link    int32
+	epoch   uint32
+	start   float64
+	end     float64
+	next    int32 // free list
+}
+
+// engine is one run: one policy, one failure case, one replication.
+type engine struct {
+	sc    *model.Scenario
+	k     *simgo.Simulation
+	nw    *network
+	h     evHeap
+	now   float64 // data-plane clock
+	end   float64
+	warm  float64
+	nsec  int
+	msgs  []msg
+	free  int32
+	vms   []*vmState
+	bgs   []*bgSource
+	evs   []Event
+	seed  uint64
+	// pending holds every control event not yet fired: simgo aborts an
+	// unreferenced pending event from a finalizer, so we keep them reachable.
+	pending map[*simgo.Event]struct{}
+	err   error
+}
+
+func (e *engine) alloc() int32 {
+	if e.free >= 0 {
+		i := e.free
+		e.free = e.msgs[i].next
+		return i
+	}
+	e.msgs = append(e.msgs, msg{})
+	return int32(len(e.msgs) - 1)
+}
+
+func (e *engine) release(i int32) {
+	e.msgs[i].next = e.free
+	e.free = i
+}
+
+func (e *engine) inWindow(t float64) bool { return t >= e.warm && t < e.end }
+
+// sync advances the data plane to t: every data event before t is
+// processed. Control handlers call it first, so the data plane is always
+// caught up when the network's state changes.
+func (e *engine) sync(t float64) {
+	for e.h.len() > 0 && e.h.top() < t {
+		it := e.h.pop()
+		e.now = it.t
+		e.dispatch(it)
+	}
+	if t > e.now {
+		e.now = t
+	}
+}
+
+func (e *engine) dispatch(it item) {
+	switch it.kind {
+	case evHop:
+		e.hopDone(it.ref)
+	case evGen:
+		v := e.vms[it.ref]
+		if it.ver == v.genVer {
+			e.produce(v)
+		}
+	case evBG:
+		e.bgNext(e.bgs[it.ref])
+	case evHB:
+		e.heartbeat(int(it.ref), it.ver)
+	case evRetx:
+		e.retransmit(it.ref)
+	case evResync:
+		v := e.vms[it.ref]
+		if it.ver == v.sess {
+			e.resyncPump(v)
+		}
+	}
+}
+
+// enqueue puts message m on link l at the current time: it starts when the
+// wire is free and the next hop sees it after its wire time plus the
+// latency beyond the link.
+func (e *engine) enqueue(m int32, l int) {
+	lk := &e.nw.links[l]
+	ms := &e.msgs[m]
+	t := e.now
+	if lk.dead {
+		e.dropAt(m, lk)
+		return
+	}
+	backlog := 0.0
+	if lk.free > t {
+		backlog = (lk.free - t) * lk.bps
+	}
+	if backlog+ms.wire > lk.buffer {
+		e.dropAt(m, lk)
+		return
+	}
+	start := math.Max(t, lk.free)
+	end := start + ms.wire/lk.bps
+	lk.free = end
+	if t >= e.warm && t < e.end {
+		lk.st.qsum += start - t
+		lk.st.qn++
+		record(lk.st.qhist, start-t)
+	}
+	if start >= e.warm && start < e.end {
+		lk.st.bytes += ms.payload
+	}
+	lk.st.addBusy(start, end, 1)
+	ms.link, ms.epoch, ms.start, ms.end = int32(l), lk.epoch, start, end
+	at := end + e.hopLatency(lk)
+	if at <= t {
+		at = t
+	}
+	e.h.push(at, evHop, m, 0)
+}
+
+// hopLatency is the time from the end of a link's transmission to the
+// message reaching the next queue: the switch's forwarding latency, plus
+// the ISL's own latency for an inter-switch link; nothing for delivery to a
+// host.
+func (e *engine) hopLatency(lk *link) float64 {
+	switch {
+	case lk.nic < 0: // ISL: far switch
+		return e.islLatency(lk) + e.nw.sws[lk.sw].latency
+	case lk.dir == "tx":
+		return e.nw.sws[lk.sw].latency
+	}
+	return 0
+}
+
+func (e *engine) islLatency(lk *link) float64 {
+	for _, is := range e.nw.isls {
+		if &e.nw.links[is.ab] == lk || &e.nw.links[is.ba] == lk {
+			return is.lat
+		}
+	}
+	return 0
+}
+
+func (e *engine) dropAt(m int32, lk *link) {
+	ms := &e.msgs[m]
+	if e.inWindow(e.now) {
+		lk.st.dropped += ms.payload
+	}
+	e.lose(m)
+}
+
+// hopDone: message m has crossed its link.
+func (e *engine) hopDone(m int32) {
+	ms := &e.msgs[m]
+	lk := &e.nw.links[ms.link]
+	if lk.epoch != ms.epoch || lk.dead {
+		// The link died while the message was queued or on the wire.
+		if lk.epoch != ms.epoch {
+			lk.st.addBusy(math.Max(ms.start, lk.diedAt), ms.end, -1)
+		}
+		e.dropAt(m, lk)
+		return
+	}
+	switch {
+	case lk.nic < 0: // crossed an ISL
+		e.forward(m, lk.sw)
+	case lk.dir == "tx":
+		if ms.to < 0 { // background: absorbed by the switch
+			e.release(m)
+			return
+		}
+		n := &e.nw.nics[lk.nic]
+		if n.lag >= 0 {
+			e.nw.learned[ms.from] = -2 - n.lag
+		} else {
+			e.nw.learned[ms.from] = lk.nic
+		}
+		e.forward(m, lk.sw)
+	default:
+		e.deliver(m)
+	}
+}
+
+// forward: message m is in switch sw; send it toward its destination's
+// port as the switch's MAC table (or LAG hash) says.
+func (e *engine) forward(m int32, sw int) {
+	ms := &e.msgs[m]
+	nw := e.nw
+	if nw.sws[sw].down {
+		e.lose(m)
+		return
+	}
+	loc := nw.learned[ms.to]
+	nic := loc
+	if loc <= -2 {
+		g := &nw.lags[-2-loc]
+		nic = e.lagMember(g, e.flowOf(ms))
+		if nic < 0 {
+			e.lose(m)
+			return
+		}
+	}
+	if nic < 0 {
+		e.lose(m)
+		return
+	}
+	n := &nw.nics[nic]
+	if n.sw != sw {
+		if l := nw.isl(sw, n.sw); l >= 0 && !(nw.sameStack(sw, n.sw) && nw.islDown(l)) {
+			e.enqueue(m, l)
+			return
+		}
+		if !nw.sameStack(sw, n.sw) {
+			e.lose(m) // no path between unstacked switches
+			return
+		}
+	}
+	e.enqueue(m, n.rx)
+}
+
+// lagMember is the switch side's choice of LAG member for inbound traffic:
+// the LAG's hash over the members the switch sees up (reference 1.4, 1.7).
+func (e *engine) lagMember(g *lagState, f *model.Flow) int {
+	var up [8]int
+	live := up[:0]
+	for _, ni := range g.members {
+		n := &e.nw.nics[ni]
+		if n.linkUp && !n.swDown && !n.hostDown && !n.lagDead {
+			live = append(live, ni)
+		}
+	}
+	if len(live) == 0 {
+		return -1
+	}
+	return live[model.LAGIndex(g.hash, *f, len(live))]
+}
+
+// send puts a new (or retransmitted) message on the sending host's uplink.
+func (e *engine) send(m int32) {
+	ms := &e.msgs[m]
+	hs := &e.nw.hosts[ms.from]
+	if hs.down {
+		e.lose(m)
+		return
+	}
+	u := e.uplink(int(ms.from), e.flowOf(ms))
+	if u < 0 {
+		e.lose(m)
+		return
+	}
+	e.enqueue(m, e.nw.nics[u].tx)
+}
+
+// lose handles a message that will never arrive: log and resync data are
+// retransmitted after ft.rto; acks, heartbeats and background are gone.
+func (e *engine) lose(m int32) {
+	ms := &e.msgs[m]
+	if ms.kind == kLog || ms.kind == kResync {
+		v := e.vms[ms.vm]
+		if ms.sess == v.sess {
+			v.inflight -= ms.payload
+			v.dropped += ms.payload
+			e.h.push(e.now+v.rto, evRetx, m, 0)
+			return
+		}
+	}
+	e.release(m)
+}
+
+func (e *engine) retransmit(m int32) {
+	ms := &e.msgs[m]
+	v := e.vms[ms.vm]
+	if ms.sess != v.sess { // abandoned with its session
+		e.release(m)
+		return
+	}
+	v.dropped -= ms.payload
+	v.inflight += ms.payload
+	ms.from, ms.to = int32(v.pri), int32(v.sec)
+	e.send(m)
+}
+
+// flowOf returns the flow a message belongs to (for hashing).
+func (e *engine) flowOf(ms *msg) *model.Flow {
+	if ms.vm < 0 {
+		return &model.Flow{}
+	}
+	v := e.vms[ms.vm]
+	if int(ms.from) == v.pri {
+		return &v.fwd
+	}
+	return &v.rev
+}
+
+// event appends an entry to the run's timeline.
+func (e *engine) event(kind, target, from, detail string) {
+	e.evs = append(e.evs, Event{T: e.now, Kind: kind, Target: target, From: from, Detail: detail})
+}

@@ -1,0 +1,261 @@
+package sim
+
+import (
+	"github.com/ftsim/ftsim/model"
+)
+
+// stpHold is how long a switch port without PortFast blocks a recovered
+// link (reference 1.8, Physical switch: ~30 s of STP initialisation).
+const stpHold = 30.0
+
+// scheduleFailure plans one failure and its recovery as control events.
+func (e *engine) scheduleFailure(f model.Failure) {
+	at := float64(f.At)
+	e.atControl(at, func() { e.fail(f) })
+	if f.DownFor > 0 {
+		e.atControl(at+float64(f.DownFor), func() { e.recover(f) })
+	}
+}
+
+func (e *engine) fail(f model.Failure) {
+	nw := e.nw
+	e.event("failure", f.Target(), "", failDetail(f))
+	switch f.What {
+	case model.FailVmnic:
+		hi := nw.hostIx[f.Host]
+		ni := nw.hosts[hi].byName[f.Vmnic]
+		n := &nw.nics[ni]
+		linkDown := f.Mode != "upstream"
+		if linkDown {
+			n.linkUp = false
+		} else {
+			n.pathOK = false
+		}
+		e.refreshNic(ni)
+		e.planDetection(hi, ni, linkDown)
+	case model.FailSwitch:
+		si := nw.swIdx[f.Switch]
+		nw.sws[si].down = true
+		for ni := range nw.nics {
+			if nw.nics[ni].sw == si {
+				nw.nics[ni].swDown = true
+				e.refreshNic(ni)
+				e.planDetection(nw.nics[ni].host, ni, true)
+			}
+		}
+		for _, is := range nw.isls {
+			if is.a == si || is.b == si {
+				e.setDead(is.ab, true)
+				e.setDead(is.ba, true)
+			}
+		}
+	case model.FailISL:
+		for i := range nw.isls {
+			is := &nw.isls[i]
+			if e.islMatches(is, f.ISL) {
+				is.down = true
+				e.setDead(is.ab, true)
+				e.setDead(is.ba, true)
+			}
+		}
+	case model.FailHost:
+		hi := nw.hostIx[f.Host]
+		nw.hosts[hi].down = true
+		for _, ni := range nw.hosts[hi].nics {
+			nw.nics[ni].hostDown = true
+			e.refreshNic(ni)
+		}
+		for _, v := range e.vms {
+			if v.pri == hi || v.sec == hi {
+				v.account(e, e.now)
+				if v.unprotSince < 0 && (v.protected || v.resyncing) {
+					v.unprotSince = e.now // unprotected from the host failure on
+				}
+			}
+		}
+	}
+}
+
+func failDetail(f model.Failure) string {
+	if f.What == model.FailVmnic {
+		if f.Mode == "" {
+			return "link_down"
+		}
+		return f.Mode
+	}
+	return ""
+}
+
+func (e *engine) islMatches(is *islState, p [2]string) bool {
+	a, b := e.nw.sws[is.a].name, e.nw.sws[is.b].name
+	return (a == p[0] && b == p[1]) || (a == p[1] && b == p[0])
+}
+
+// planDetection schedules the host noticing a dead uplink, and the switch
+// side dropping it from an LACP LAG.
+func (e *engine) planDetection(hi, ni int, linkDown bool) {
+	td, ok := e.detectAt(hi, e.now, linkDown)
+	n := &e.nw.nics[ni]
+	if n.lag >= 0 && e.nw.lags[n.lag].lacp && !linkDown {
+		tl := e.now + 90
+		if e.nw.hosts[hi].h.Teaming.LACPTimeout == "fast" {
+			tl = e.now + 3
+		}
+		e.atControl(tl, func() {
+			if !n.alive() {
+				n.lagDead = true
+			}
+		})
+	}
+	if !ok {
+		return
+	}
+	e.atControl(td, func() {
+		if n.alive() || !n.usable {
+			return
+		}
+		n.usable = false
+		e.event("detected", e.nw.hosts[hi].h.Name+"/"+n.name, "", detectHow(e.nw.hosts[hi].h, linkDown))
+		e.teamChanged(hi, false)
+	})
+}
+
+func detectHow(h *model.Host, linkDown bool) string {
+	switch {
+	case linkDown:
+		return "link status"
+	case h.Teaming.LoadBalancing == model.LACP:
+		return "LACPDU timeout"
+	}
+	return "beacon probing"
+}
+
+func (e *engine) recover(f model.Failure) {
+	nw := e.nw
+	e.event("recovery", f.Target(), "", failDetail(f))
+	var nics []int
+	switch f.What {
+	case model.FailVmnic:
+		hi := nw.hostIx[f.Host]
+		ni := nw.hosts[hi].byName[f.Vmnic]
+		if f.Mode == "upstream" {
+			nw.nics[ni].pathOK = true
+		} else {
+			nw.nics[ni].linkUp = true
+		}
+		nics = append(nics, ni)
+	case model.FailSwitch:
+		si := nw.swIdx[f.Switch]
+		nw.sws[si].down = false
+		for ni := range nw.nics {
+			if nw.nics[ni].sw == si {
+				nw.nics[ni].swDown = false
+				nics = append(nics, ni)
+			}
+		}
+		for i := range nw.isls {
+			is := &nw.isls[i]
+			if (is.a == si || is.b == si) && !is.down {
+				e.setDead(is.ab, false)
+				e.setDead(is.ba, false)
+			}
+		}
+	case model.FailISL:
+		for i := range nw.isls {
+			is := &nw.isls[i]
+			if e.islMatches(is, f.ISL) {
+				is.down = false
+				if !nw.sws[is.a].down && !nw.sws[is.b].down {
+					e.setDead(is.ab, false)
+					e.setDead(is.ba, false)
+				}
+			}
+		}
+	case model.FailHost:
+		hi := nw.hostIx[f.Host]
+		nw.hosts[hi].down = false
+		for _, ni := range nw.hosts[hi].nics {
+			nw.nics[ni].hostDown = false
+			nics = append(nics, ni)
+		}
+	}
+	for _, ni := range nics {
+		e.recoverNic(ni)
+	}
+}
+
+// recoverNic brings a vmnic back: after STP's hold when the switch port has
+// no PortFast, and into the team after Net.TeamPolicyUpDelay (reference 1.8).
+func (e *engine) recoverNic(ni int) {
+	n := &e.nw.nics[ni]
+	sw := e.sc.SwitchByName(e.nw.sws[n.sw].name)
+	hold := 0.0
+	if sw != nil && !sw.Portfast && n.linkUp {
+		hold = stpHold
+		n.pathOK = false // link up, port still blocking
+		e.atControl(e.now+hold, func() {
+			n.pathOK = true
+			e.refreshNic(ni)
+		})
+	}
+	e.refreshNic(ni)
+	n.lagDead = false
+	hi := n.host
+	e.atControl(e.now+float64(e.nw.hosts[hi].h.Teaming.FailbackDelay), func() {
+		if n.usable || !n.linkUp || n.swDown || n.hostDown {
+			return
+		}
+		n.usable = true
+		e.teamChanged(hi, true)
+	})
+}
+
+// lbt is "Route based on physical NIC load": every interval, a port whose
+// uplink's mean send or receive utilisation exceeded the threshold moves to
+// the least loaded other uplink; at most one move per interval (reference
+// 1.5).
+func (e *engine) lbt(hi int) {
+	hs := &e.nw.hosts[hi]
+	t := &hs.h.Teaming
+	iv := float64(t.LBTInterval)
+	if hs.port >= 0 && !hs.down {
+		load := func(ni int) float64 {
+			n := &e.nw.nics[ni]
+			return max(e.meanUtil(n.tx, e.now-iv, e.now), e.meanUtil(n.rx, e.now-iv, e.now))
+		}
+		if cur := load(hs.port); cur > t.LBTThreshold {
+			best, bl := -1, cur
+			for _, ni := range hs.team {
+				if ni != hs.port {
+					if l := load(ni); l < bl {
+						best, bl = ni, l
+					}
+				}
+			}
+			if best >= 0 {
+				old := hs.port
+				hs.port = best
+				e.event("lbt_move", hs.h.Name+"/"+e.nw.nics[best].name, hs.h.Name+"/"+e.nw.nics[old].name, "")
+				if t.NotifySwitches {
+					e.nw.learned[hi] = e.portLocation(hi)
+				}
+			}
+		}
+	}
+	if e.now+iv < e.end {
+		e.atControl(e.now+iv, func() { e.lbt(hi) })
+	}
+}
+
+// meanUtil is the link's wire-busy fraction over [a, b), whole seconds.
+func (e *engine) meanUtil(l int, a, b float64) float64 {
+	busy := e.nw.links[l].st.busy
+	s := 0.0
+	for i := max(0, int(a)); i < int(b) && i < len(busy); i++ {
+		s += busy[i]
+	}
+	if b <= a {
+		return 0
+	}
+	return s / (b - a)
+}

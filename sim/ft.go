@@ -1,0 +1,338 @@
+package sim
+
+import (
+	"math"
+
+	hdr "github.com/HdrHistogram/hdrhistogram-go"
+	"github.com/fschuetz04/simgo"
+
+	"github.com/ftsim/ftsim/model"
+)
+
+// unacked is one log message the primary holds until the secondary
+// acknowledges it (the Output Rule, reference section 3 §2.2).
+type unacked struct {
+	seq     int64
+	created float64
+	payload float64
+	kind    uint8
+}
+
+// vmState is one FT VM: its primary's log source and log buffer, its
+// secondary's in-order replay, and its protection state.
+type vmState struct {
+	vm       *model.FTVM
+	idx      int
+	pri, sec int // host indices; sec = -1 while there is no secondary
+	fwd, rev model.Flow
+	ft       model.FTParams
+	rto      float64
+	msgBytes float64
+	mtuWire  float64 // wire bytes of one log message from the primary
+
+	// session
+	sess      uint32
+	protected bool // a secondary is in sync and replaying
+	resyncing bool
+	syncLeft  float64 // resync bytes not yet sent
+	syncUnack float64 // resync bytes sent and not acknowledged
+
+	// primary
+	src       *source
+	genVer    uint32
+	vnext     float64 // virtual time of the next message
+	tnext     float64 // real time it is scheduled for
+	speed     float64 // production speed: 1, or < 1 while slowed
+	stalled   bool
+	slowed    bool
+	accT      float64 // throttle accounted up to here
+	throttled float64
+	nextSeq   int64
+	ring      []unacked
+	ringHead  int
+	unacked   float64 // log bytes sent and not acknowledged
+
+	// secondary
+	expect  int64
+	held    map[int64]heldMsg
+	rxRate  float64 // EWMA of delivered log bytes/s (time constant 1 s)
+	rxT     float64
+	lastLag float64
+
+	// liveness: last time anything from the peer reached each side
+	heardAtSec, heardAtPri float64
+	timer                  *simgo.Event
+
+	// balance (whole run)
+	offered, delivered, dropped, abandoned, inflight, heldBytes float64
+
+	// figures (measured window)
+	logged      float64
+	lagSum      float64
+	lagN        int64
+	lagMax      float64
+	lagH, odH   *hdr.Histogram
+	lagSec      []float64 // max lag per second (whole run)
+	unprotSince float64   // -1 while protected
+	unprot      float64
+	ftEvents    []Event
+}
+
+type heldMsg struct {
+	payload, created float64
+	kind             uint8
+}
+
+func (e *engine) newVM(i int, vm *model.FTVM) *vmState {
+	v := &vmState{vm: vm, idx: i, ft: vm.FT, rto: float64(vm.FT.RTO), msgBytes: float64(vm.FT.MessageSize),
+		speed: 1, lagH: newHist(), odH: newHist(), lagSec: make([]float64, e.nsec), unprotSince: -1,
+		held: map[int64]heldMsg{}}
+	v.pri = e.nw.hostIx[vm.Primary]
+	v.sec = e.nw.hostIx[vm.Secondary]
+	v.src = newSource(vm.Logging, v.msgBytes, streamRNG(e.seed, "vm/"+vm.Name))
+	e.setFlows(v)
+	return v
+}
+
+// setFlows derives the VM's flows from its current hosts (DESIGN.md
+// "Switches": destination port 8100, source 49152 + the VM's index).
+func (e *engine) setFlows(v *vmState) {
+	p := e.nw.hosts[v.pri].h
+	v.fwd = model.Flow{SrcIP: p.FTIP, SrcMAC: p.FTMAC, PortID: p.PortID,
+		SrcPort: uint16(model.FTSrcPortBase + v.idx), DstPort: model.FTDstPort}
+	if v.sec >= 0 {
+		s := e.nw.hosts[v.sec].h
+		v.fwd.DstIP, v.fwd.DstMAC = s.FTIP, s.FTMAC
+		v.rev = v.fwd.Reverse(s.PortID)
+	}
+	v.mtuWire = wireBytes(v.msgBytes, p.MTU)
+}
+
+// start begins the VM's first session at t = 0: protected from the start.
+func (e *engine) startVM(v *vmState) {
+	v.protected = true
+	v.heardAtSec, v.heardAtPri = 0, 0
+	v.vnext = v.src.next(0)
+	e.schedGen(v, v.vnext)
+	e.startHeartbeats(v)
+	e.armTimeout(v)
+}
+
+// schedGen schedules the next production at real time t.
+func (e *engine) schedGen(v *vmState, t float64) {
+	v.genVer++
+	v.tnext = t
+	if math.IsInf(t, 1) || t >= e.end {
+		return
+	}
+	e.h.push(t, evGen, int32(v.idx), v.genVer)
+}
+
+// account adds the throttled time since the last change of state
+// (DESIGN.md "throttled_fraction": stalled time plus slowed time x
+// (1 - allowed/offered rate), over the window).
+func (v *vmState) account(e *engine, t float64) {
+	w := 0.0
+	switch {
+	case !v.protected:
+	case v.stalled:
+		w = 1
+	case v.slowed:
+		w = 1 - v.speed
+	}
+	if w > 0 {
+		v.throttled += w * overlap(v.accT, t, e.warm, e.end)
+	}
+	v.accT = t
+}
+
+// produce: the primary's next log message is due.
+func (e *engine) produce(v *vmState) {
+	if !v.protected || e.nw.hosts[v.pri].down {
+		return
+	}
+	if v.unacked+v.msgBytes > float64(v.ft.LogBuffer) {
+		v.account(e, e.now)
+		v.stalled = true // the log buffer is full: the primary stops (reference 3 §3.2)
+		return
+	}
+	m := e.alloc()
+	e.msgs[m] = msg{kind: kLog, vm: int32(v.idx), from: int32(v.pri), to: int32(v.sec), sess: v.sess,
+		seq: v.nextSeq, payload: v.msgBytes, wire: v.mtuWire, created: e.now, next: -1}
+	v.nextSeq++
+	v.pushRing(unacked{seq: e.msgs[m].seq, created: e.now, payload: v.msgBytes, kind: kLog})
+	v.unacked += v.msgBytes
+	v.offered += v.msgBytes
+	v.inflight += v.msgBytes
+	if e.inWindow(e.now) {
+		v.logged += v.msgBytes
+	}
+	e.send(m)
+	cur := v.vnext
+	v.vnext = v.src.next(cur)
+	e.schedGen(v, e.now+(v.vnext-cur)/v.speed)
+}
+
+func (v *vmState) pushRing(u unacked) {
+	if v.ringHead > 1024 && v.ringHead*2 > len(v.ring) {
+		n := copy(v.ring, v.ring[v.ringHead:])
+		v.ring = v.ring[:n]
+		v.ringHead = 0
+	}
+	v.ring = append(v.ring, u)
+}
+
+// deliver: message m reached its destination host.
+func (e *engine) deliver(m int32) {
+	ms := &e.msgs[m]
+	if ms.kind == kBG {
+		e.release(m)
+		return
+	}
+	v := e.vms[ms.vm]
+	if ms.sess != v.sess || e.nw.hosts[ms.to].down {
+		if (ms.kind == kLog || ms.kind == kResync) && ms.sess == v.sess {
+			v.inflight -= ms.payload
+			v.abandoned += ms.payload
+		}
+		e.release(m)
+		return
+	}
+	switch ms.kind {
+	case kLog, kResync:
+		v.heardAtSec = e.now
+		v.inflight -= ms.payload
+		if ms.seq != v.expect {
+			v.held[ms.seq] = heldMsg{ms.payload, ms.created, ms.kind}
+			v.heldBytes += ms.payload
+			e.release(m)
+			return
+		}
+		e.replay(v, ms.payload, ms.created, ms.kind)
+		v.expect++
+		for {
+			h, ok := v.held[v.expect]
+			if !ok {
+				break
+			}
+			delete(v.held, v.expect)
+			v.heldBytes -= h.payload
+			e.replay(v, h.payload, h.created, h.kind)
+			v.expect++
+		}
+		// Acknowledge everything read, in one ack (reference 3 §3.2).
+		ack := ms.seq
+		ack = v.expect - 1
+		e.sendCtl(m, v, kAck, int32(v.sec), int32(v.pri), ack)
+	case kAck:
+		v.heardAtPri = e.now
+		e.acked(v, ms.seq)
+		e.release(m)
+	case kHB:
+		if int(ms.to) == v.sec {
+			v.heardAtSec = e.now
+		} else {
+			v.heardAtPri = e.now
+		}
+		e.release(m)
+	}
+}
+
+// sendCtl reuses slab entry m for a one-frame control message.
+func (e *engine) sendCtl(m int32, v *vmState, kind uint8, from, to int32, seq int64) {
+	e.msgs[m] = msg{kind: kind, vm: int32(v.idx), from: from, to: to, sess: v.sess, seq: seq,
+		payload: float64(v.ft.AckSize), wire: ctlWire(float64(v.ft.AckSize), e.nw.hosts[from].h.MTU), created: e.now, next: -1}
+	e.send(m)
+}
+
+// ctlWire: an ack or heartbeat is one minimum frame unless it is larger.
+func ctlWire(payload float64, mtu int) float64 {
+	if payload <= 64 {
+		return minFrameWire
+	}
+	return wireBytes(payload, mtu)
+}
+
+// replay: the secondary reads one message in order.
+func (e *engine) replay(v *vmState, payload, created float64, kind uint8) {
+	v.delivered += payload
+	if kind != kLog {
+		return
+	}
+	lag := e.now - created
+	v.lastLag = lag
+	dt := e.now - v.rxT
+	v.rxRate = v.rxRate*math.Exp(-dt) + payload
+	v.rxT = e.now
+	if i := int(e.now); i < len(v.lagSec) && lag > v.lagSec[i] {
+		v.lagSec[i] = lag
+	}
+	if created >= e.warm && e.now < e.end {
+		v.lagSum += lag
+		v.lagN++
+		record(v.lagH, lag)
+		if lag > v.lagMax {
+			v.lagMax = lag
+		}
+	}
+	// The paper's feedback loop: slow the primary while lag > target.
+	target := float64(v.ft.LagTarget)
+	if lag > target && !v.slowed {
+		v.account(e, e.now)
+		v.slowed = true
+		e.setSpeed(v, v.allowed())
+	} else if lag <= target && v.slowed {
+		v.account(e, e.now)
+		v.slowed = false
+		e.setSpeed(v, 1)
+	}
+}
+
+// allowed is the production speed that matches what the secondary
+// consumes: its delivered rate over the offered mean rate.
+func (v *vmState) allowed() float64 {
+	offered := v.src.rate / 8
+	if offered <= 0 {
+		return 1
+	}
+	return math.Max(0.01, math.Min(1, v.rxRate/offered))
+}
+
+// setSpeed changes the production speed, moving the pending production.
+func (e *engine) setSpeed(v *vmState, s float64) {
+	if s == v.speed {
+		return
+	}
+	if !v.stalled && v.protected && v.tnext > e.now && !math.IsInf(v.tnext, 1) {
+		left := (v.tnext - e.now) * v.speed
+		v.speed = s
+		e.schedGen(v, e.now+left/s)
+		return
+	}
+	v.speed = s
+}
+
+// acked: a cumulative ack for everything up to seq reached the primary.
+func (e *engine) acked(v *vmState, seq int64) {
+	for v.ringHead < len(v.ring) && v.ring[v.ringHead].seq <= seq {
+		u := v.ring[v.ringHead]
+		v.ringHead++
+		if u.kind == kLog {
+			v.unacked -= u.payload
+			if u.created >= e.warm && u.created < e.end {
+				record(v.odH, e.now-u.created)
+			}
+		} else {
+			v.syncUnack -= u.payload
+		}
+	}
+	if v.resyncing {
+		e.resyncPump(v)
+		return
+	}
+	if v.stalled && v.unacked+v.msgBytes <= float64(v.ft.LogBuffer) {
+		v.account(e, e.now)
+		v.stalled = false
+		e.produce(v) // the pending message goes now; the VM's clock resumes
+	}
+}

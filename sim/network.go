@@ -1,0 +1,176 @@
+package sim
+
+import (
+	"math"
+
+	"github.com/ftsim/ftsim/model"
+)
+
+// link is one FIFO queue with a line rate: a vmnic's TX queue (host to
+// switch), a switch egress port toward a vmnic (switch to host) or one
+// direction of an inter-switch link. Because a FIFO at line rate is fully
+// described by the time its wire is next free, departures follow from
+// arrivals (Lindley) and cost no event of their own.
+type link struct {
+	host, vmnic, dir string
+	speed            float64 // bits/s
+	bps              float64 // bytes/s
+	buffer           float64 // wire bytes; +Inf: never drops
+	free             float64 // time the wire is next free
+	dead             bool    // nothing gets through (link down, upstream dead, switch or host down)
+	epoch            uint32  // bumped each time the link dies: frames queued then are lost
+	diedAt           float64
+	sw               int     // switch at the far end (tx, ISL) or the near end (rx)
+	nic              int     // index into vmnics for host links, -1 for ISLs
+	st               linkStats
+}
+
+// vmnic is one host uplink with its two queues.
+type vmnic struct {
+	host     int
+	name     string
+	sw       int
+	tx, rx   int  // link indices
+	linkUp   bool // physical link state (what link-status detection sees)
+	pathOK   bool // false after an upstream failure
+	swDown   bool
+	hostDown bool
+	// usable is the host's view: false from detection of a failure until
+	// failback_delay after recovery.
+	usable bool
+	// lagDead: an LACP member the switch found dead by LACPDU loss.
+	lagDead bool
+	lag     int // index into lags, -1 if none
+}
+
+func (n *vmnic) alive() bool { return n.linkUp && n.pathOK && !n.swDown && !n.hostDown }
+
+type swState struct {
+	name    string
+	stack   string
+	latency float64
+	down    bool
+}
+
+type islState struct {
+	a, b   int // switch indices
+	ab, ba int // links
+	lat    float64
+	down   bool
+}
+
+type lagState struct {
+	host    int
+	members []int // vmnic indices in LAG order
+	lacp    bool
+	hash    string
+}
+
+// hostState is a host and the state of its FT vmkernel port's teaming.
+type hostState struct {
+	h        *model.Host
+	nics     []int // vmnic indices in host order
+	byName   map[string]int
+	down     bool
+	teamVer  uint32
+	port     int // current uplink of the FT port (port_id, nic_load, explicit): vmnic index, -1 none
+	lbtMoved bool
+	team     []int // the team now, vmnic indices (see model.Team)
+}
+
+// network is the topology of one run.
+type network struct {
+	links  []link
+	nics   []vmnic
+	sws    []swState
+	isls   []islState
+	lags   []lagState
+	hosts  []hostState
+	swIdx  map[string]int
+	hostIx map[string]int
+	// learned is each host MAC's location in the switches' tables: a vmnic
+	// index, or -2-lag for a LAG.
+	learned []int
+}
+
+func buildNetwork(sc *model.Scenario, nsec int) *network {
+	nw := &network{swIdx: map[string]int{}, hostIx: map[string]int{}}
+	for i, s := range sc.Switches {
+		nw.swIdx[s.Name] = i
+		nw.sws = append(nw.sws, swState{name: s.Name, stack: s.Stack, latency: float64(s.Latency)})
+	}
+	addLink := func(l link) int {
+		l.st = newLinkStats(nsec)
+		nw.links = append(nw.links, l)
+		return len(nw.links) - 1
+	}
+	for hi := range sc.Hosts {
+		h := &sc.Hosts[hi]
+		nw.hostIx[h.Name] = hi
+		hs := hostState{h: h, byName: map[string]int{}, port: -1}
+		for _, v := range h.Vmnics {
+			sw := nw.swIdx[v.Switch]
+			buf := float64(sc.SwitchByName(v.Switch).PortBuffer)
+			ni := len(nw.nics)
+			tx := addLink(link{host: h.Name, vmnic: v.Name, dir: "tx", speed: float64(v.Speed), buffer: math.Inf(1), sw: sw, nic: ni})
+			rx := addLink(link{host: h.Name, vmnic: v.Name, dir: "rx", speed: float64(v.Speed), buffer: buf, sw: sw, nic: ni})
+			nw.nics = append(nw.nics, vmnic{host: hi, name: v.Name, sw: sw, tx: tx, rx: rx,
+				linkUp: true, pathOK: true, usable: true, lag: -1})
+			hs.nics = append(hs.nics, ni)
+			hs.byName[v.Name] = ni
+		}
+		nw.hosts = append(nw.hosts, hs)
+	}
+	for _, l := range sc.ISLs {
+		a, b := nw.swIdx[l.A], nw.swIdx[l.B]
+		is := islState{a: a, b: b, lat: float64(l.Latency)}
+		is.ab = addLink(link{vmnic: "isl:" + l.A + "~" + l.B, dir: "tx", speed: float64(l.Speed), buffer: float64(l.Buffer), sw: b, nic: -1})
+		is.ba = addLink(link{vmnic: "isl:" + l.A + "~" + l.B, dir: "rx", speed: float64(l.Speed), buffer: float64(l.Buffer), sw: a, nic: -1})
+		nw.isls = append(nw.isls, is)
+	}
+	for _, g := range sc.LAGs {
+		hi := nw.hostIx[g.Host]
+		ls := lagState{host: hi, lacp: g.Mode == "lacp", hash: g.Hash}
+		if ls.hash == "" {
+			ls.hash = "src_dst_ip"
+		}
+		for _, m := range g.Vmnics {
+			ni := nw.hosts[hi].byName[m]
+			ls.members = append(ls.members, ni)
+			nw.nics[ni].lag = len(nw.lags)
+		}
+		nw.lags = append(nw.lags, ls)
+	}
+	for i := range nw.links {
+		nw.links[i].bps = nw.links[i].speed / 8
+	}
+	nw.learned = make([]int, len(nw.hosts))
+	return nw
+}
+
+// isl returns the link from switch a to switch b, or -1.
+func (nw *network) isl(a, b int) int {
+	for _, is := range nw.isls {
+		if is.a == a && is.b == b {
+			return is.ab
+		}
+		if is.a == b && is.b == a {
+			return is.ba
+		}
+	}
+	return -1
+}
+
+func (nw *network) islDown(l int) bool {
+	for _, is := range nw.isls {
+		if is.ab == l || is.ba == l {
+			return is.down
+		}
+	}
+	return false
+}
+
+// sameStack reports whether two switches act as one (same switch or stack).
+func (nw *network) sameStack(a, b int) bool {
+	return a == b || (nw.sws[a].stack != "" && nw.sws[a].stack == nw.sws[b].stack)
+}

@@ -1,0 +1,122 @@
+package sim
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"github.com/fschuetz04/simgo"
+
+	"github.com/ftsim/ftsim/model"
+)
+
+// runSpec is one run: a scenario variant (policy applied), a failure case
+// and a replication seed.
+type runSpec struct {
+	sc          *model.Scenario
+	policy      model.Policy
+	failureCase model.FailureCase
+	replication int
+	seed        uint64
+	duration    float64
+	series      bool
+}
+
+// runOne simulates one run. It is a pure function of its spec.
+func runOne(ctx context.Context, rs runSpec) (RunResult, []Series, error) {
+	sc := rs.sc
+	nsec := int(math.Ceil(rs.duration)) + 1
+	e := &engine{sc: sc, k: simgo.NewSimulation(), end: rs.duration, warm: float64(sc.Warmup),
+		nsec: nsec, free: -1, seed: rs.seed, pending: map[*simgo.Event]struct{}{}}
+	defer e.k.Shutdown()
+	if e.warm >= e.end {
+		e.warm = 0
+	}
+	e.nw = buildNetwork(sc, nsec)
+	for hi := range e.nw.hosts {
+		e.retarget(hi, false)
+		e.nw.learned[hi] = e.portLocation(hi)
+	}
+	for i := range sc.VMs {
+		e.vms = append(e.vms, e.newVM(i, &sc.VMs[i]))
+	}
+	for i, b := range sc.Background {
+		e.bgs = append(e.bgs, e.newBackground(i, b, float64(sc.FT.MessageSize)))
+	}
+	for _, v := range e.vms {
+		e.startVM(v)
+	}
+	for _, f := range sc.Failures {
+		e.scheduleFailure(f)
+	}
+	for _, f := range rs.failureCase.Failures {
+		e.scheduleFailure(f)
+	}
+	for hi, hs := range e.nw.hosts {
+		if hs.h.Teaming.LoadBalancing == model.NICLoad {
+			hi := hi
+			e.atControl(float64(hs.h.Teaming.LBTInterval), func() { e.lbt(hi) })
+		}
+	}
+	// Sampling: queue backlog each whole second, and the slowed primaries'
+	// allowed speed refreshed.
+	var sample func()
+	sample = func() {
+		k := int(e.now + 0.5)
+		for i := range e.nw.links {
+			lk := &e.nw.links[i]
+			if k < len(lk.st.qlen) && lk.free > e.now && !lk.dead {
+				lk.st.qlen[k] = (lk.free - e.now) * lk.bps
+			}
+		}
+		for _, v := range e.vms {
+			if v.slowed && !v.stalled {
+				v.account(e, e.now)
+				e.setSpeed(v, v.allowed())
+			}
+		}
+		if ctx.Err() != nil {
+			e.err = ctx.Err()
+			return
+		}
+		if e.now+1 < e.end {
+			e.atControl(e.now+1, sample)
+		}
+	}
+	e.atControl(1, sample)
+
+	e.k.RunUntil(e.end)
+	e.sync(e.end)
+	if e.err != nil {
+		return RunResult{}, nil, e.err
+	}
+	for _, v := range e.vms {
+		v.account(e, e.end)
+		if v.unprotSince >= 0 {
+			v.unprot += overlap(v.unprotSince, e.end, e.warm, e.end)
+		}
+	}
+	rr := e.result(rs)
+	if err := e.checkBalance(); err != nil {
+		return rr, nil, err
+	}
+	var ser []Series
+	if rs.series {
+		ser = e.series(rs)
+	}
+	return rr, ser, nil
+}
+
+// checkBalance verifies, per VM, bytes offered = delivered + dropped and
+// not yet retransmitted + abandoned + in flight (held out of order counts
+// as in flight) (DESIGN.md "Conservation").
+func (e *engine) checkBalance() error {
+	for _, v := range e.vms {
+		rhs := v.delivered + v.dropped + v.abandoned + v.inflight + v.heldBytes
+		if math.Abs(v.offered-rhs) > 1e-6*math.Max(1, v.offered) {
+			return fmt.Errorf("%w: VM %q offered %.0f B, delivered %.0f + dropped %.0f + abandoned %.0f + in flight %.0f",
+				ErrConservation, v.vm.Name, v.offered, v.delivered, v.dropped, v.abandoned, v.inflight+v.heldBytes)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,179 @@
+package sim
+
+import (
+	"math"
+
+	"github.com/fschuetz04/simgo"
+)
+
+// Heartbeats: each side of an FT VM sends one every ft.heartbeat, so an
+// idle stream is never mistaken for a failure (reference 3 §2.3). The first
+// beats are spread over the interval by the VM's index.
+func (e *engine) startHeartbeats(v *vmState) {
+	hb := float64(v.ft.Heartbeat)
+	off := hb * math.Mod(float64(v.idx)*0.6180339887498949, 1)
+	for side := 0; side < 2; side++ {
+		e.h.push(e.now+off+float64(side)*hb/2, evHB, int32(v.idx*2+side), v.sess)
+	}
+}
+
+func (e *engine) heartbeat(ref int, sess uint32) {
+	v := e.vms[ref/2]
+	if sess != v.sess || v.sec < 0 {
+		return
+	}
+	from, to := v.pri, v.sec
+	if ref%2 == 1 {
+		from, to = v.sec, v.pri
+	}
+	if !e.nw.hosts[from].down {
+		e.sendCtl(e.alloc(), v, kHB, int32(from), int32(to), 0)
+	}
+	e.h.push(e.now+float64(v.ft.Heartbeat), evHB, int32(ref), sess)
+}
+
+// armTimeout schedules the lazy liveness check: FT declares the peer lost
+// exactly ft.timeout after the last log data, ack or heartbeat reached
+// either side (DESIGN.md "Peer lost"). The check is a simgo event; when it
+// fires it catches the data plane up and either re-arms or acts.
+func (e *engine) armTimeout(v *vmState) {
+	deadline := math.Min(v.heardAtSec, v.heardAtPri) + float64(v.ft.Timeout)
+	if deadline >= e.end {
+		deadline = e.end // checked once more at the end of the run
+	}
+	sess := v.sess
+	v.timer = e.k.Timeout(math.Max(0, deadline-e.k.Now()))
+	v.timer.AddHandler(func(*simgo.Event) {
+		e.sync(e.k.Now())
+		if v.sess != sess || v.sec < 0 {
+			return
+		}
+		d := math.Min(v.heardAtSec, v.heardAtPri) + float64(v.ft.Timeout)
+		if e.now >= d {
+			e.peerLost(v)
+			return
+		}
+		if e.now < e.end {
+			e.armTimeout(v)
+		}
+	})
+}
+
+// peerLost: FT gives up on this primary-secondary pair. Unacknowledged log
+// data is abandoned; if the primary's host is down the secondary is promoted
+// after the current lag (reference 3 §2.3, case 9); a new secondary is
+// started after ft.restart_delay (DESIGN.md "Peer lost", "Placement").
+func (e *engine) peerLost(v *vmState) {
+	name := v.vm.Name
+	e.ftEvent(v, "ft_lost", name, "")
+	e.endSession(v)
+	priDown := e.nw.hosts[v.pri].down
+	oldSec := v.sec
+	if priDown {
+		if oldSec < 0 || e.nw.hosts[oldSec].down {
+			v.sec = -1
+			return // both gone: the VM is lost
+		}
+		lag := v.lastLag
+		v.pri, v.sec = oldSec, -1
+		at := e.now + lag
+		e.atControl(at, func() {
+			e.ftEvent(v, "promoted", name, e.nw.hosts[v.pri].h.Name)
+		})
+	} else {
+		v.sec = -1
+	}
+	e.atControl(e.now+float64(v.ft.RestartDelay), func() { e.reprotect(v, oldSec) })
+}
+
+// endSession abandons everything in flight and stops the primary logging.
+func (e *engine) endSession(v *vmState) {
+	v.account(e, e.now)
+	if v.protected || v.resyncing {
+		if v.unprotSince < 0 {
+			v.unprotSince = e.now
+		}
+	}
+	v.protected, v.resyncing, v.stalled, v.slowed = false, false, false, false
+	v.speed = 1
+	v.abandoned += v.inflight + v.dropped + v.heldBytes
+	v.inflight, v.dropped, v.heldBytes = 0, 0, 0
+	clear(v.held)
+	v.ring, v.ringHead, v.unacked, v.syncUnack, v.syncLeft = v.ring[:0], 0, 0, 0, 0
+	v.sess++
+	v.genVer++
+}
+
+// reprotect starts a new secondary on the first host after the old one
+// (file order, wrapping) that is up and is not the primary, and copies the
+// VM's memory to it over the FT network.
+func (e *engine) reprotect(v *vmState, oldSec int) {
+	if e.nw.hosts[v.pri].down || v.sec >= 0 {
+		return
+	}
+	n := len(e.nw.hosts)
+	start := oldSec
+	if start < 0 {
+		start = v.pri
+	}
+	for i := 1; i <= n; i++ {
+		c := (start + i) % n
+		if c != v.pri && !e.nw.hosts[c].down {
+			v.sec = c
+			break
+		}
+	}
+	if v.sec < 0 {
+		return // nowhere to go: the VM stays unprotected
+	}
+	e.setFlows(v)
+	v.resyncing = true
+	v.syncLeft = float64(v.vm.Memory)
+	v.expect, v.nextSeq = 0, 0
+	v.heardAtSec, v.heardAtPri = e.now, e.now
+	e.ftEvent(v, "resync_start", v.vm.Name, e.nw.hosts[v.sec].h.Name)
+	e.startHeartbeats(v)
+	e.armTimeout(v)
+	e.resyncPump(v)
+}
+
+// resyncPump keeps up to ft.log_buffer of memory copy in flight, so the
+// copy goes at the rate the network gives it.
+func (e *engine) resyncPump(v *vmState) {
+	if !v.resyncing {
+		return
+	}
+	win := float64(v.ft.LogBuffer)
+	for v.syncLeft > 0 && v.syncUnack+v.msgBytes <= win {
+		p := math.Min(v.msgBytes, v.syncLeft)
+		m := e.alloc()
+		e.msgs[m] = msg{kind: kResync, vm: int32(v.idx), from: int32(v.pri), to: int32(v.sec), sess: v.sess,
+			seq: v.nextSeq, payload: p, wire: wireBytes(p, e.nw.hosts[v.pri].h.MTU), created: e.now, next: -1}
+		v.pushRing(unacked{seq: v.nextSeq, created: e.now, payload: p, kind: kResync})
+		v.nextSeq++
+		v.syncLeft -= p
+		v.syncUnack += p
+		v.offered += p
+		v.inflight += p
+		e.send(m)
+	}
+	if v.syncLeft <= 0 && v.syncUnack <= 0 {
+		// In sync: logging starts on the new pair.
+		v.resyncing = false
+		v.protected = true
+		v.accT = e.now
+		if v.unprotSince >= 0 {
+			v.unprot += overlap(v.unprotSince, e.now, e.warm, e.end)
+			v.unprotSince = -1
+		}
+		e.ftEvent(v, "protected", v.vm.Name, e.nw.hosts[v.sec].h.Name)
+		v.vnext = v.src.next(e.now)
+		e.schedGen(v, v.vnext)
+	}
+}
+
+func (e *engine) ftEvent(v *vmState, kind, target, detail string) {
+	ev := Event{T: e.now, Kind: kind, Target: target, Detail: detail}
+	e.evs = append(e.evs, ev)
+	v.ftEvents = append(v.ftEvents, ev)
+}

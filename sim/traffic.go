@@ -1,0 +1,148 @@
+package sim
+
+import (
+	"hash/fnv"
+	"math"
+	"math/rand/v2"
+
+	"github.com/ftsim/ftsim/model"
+)
+
+// source draws the production times of one stream of messages (an FT VM's
+// log or a background stream) in the stream's own virtual time, so a
+// stalled or slowed primary pauses or stretches its clock without building
+// a backlog (DESIGN.md "Stall and slowdown").
+type source struct {
+	pattern model.Pattern
+	rate    float64 // mean bits/s
+	bits    float64 // bits per message
+	rng     *rand.Rand
+	// onoff
+	on            bool
+	phaseEnd      float64 // virtual time the current on/off period ends
+	meanOn, meanF float64 // mean on period, mean off period
+	// trace
+	trace []model.TracePoint
+	row   int
+}
+
+// streamRNG returns the random stream called name under seed: one named
+// stream per source, so adding a source never moves another's draws.
+func streamRNG(seed uint64, name string) *rand.Rand {
+	h := fnv.New64a()
+	h.Write([]byte(name))
+	return rand.New(rand.NewPCG(seed, h.Sum64()))
+}
+
+func newSource(l model.Logging, msgBytes float64, rng *rand.Rand) *source {
+	s := &source{pattern: l.Pattern, rate: float64(l.Rate), bits: msgBytes * 8, rng: rng,
+		meanOn: float64(l.On), meanF: float64(l.Off), trace: l.Trace}
+	if s.pattern == "" {
+		s.pattern = model.Poisson
+	}
+	if len(s.trace) > 0 {
+		s.pattern = model.Trace
+		if l.Pattern == model.Constant {
+			s.pattern = model.Constant // constant within each trace row
+		}
+	}
+	if s.pattern == model.OnOff {
+		s.on = rng.Float64() < s.meanOn/(s.meanOn+s.meanF)
+		if s.on {
+			s.phaseEnd = rng.ExpFloat64() * s.meanOn
+		} else {
+			s.phaseEnd = rng.ExpFloat64() * s.meanF
+		}
+	}
+	return s
+}
+
+// next returns the virtual time of the message after one produced at
+// virtual time v, or +Inf when the stream produces nothing more.
+func (s *source) next(v float64) float64 {
+	if s.rate <= 0 && len(s.trace) == 0 {
+		return math.Inf(1)
+	}
+	switch {
+	case len(s.trace) > 0:
+		return s.nextTrace(v)
+	case s.pattern == model.Constant:
+		return v + s.bits/s.rate
+	case s.pattern == model.OnOff:
+		return s.nextOnOff(v)
+	default:
+		return v + s.rng.ExpFloat64()*s.bits/s.rate
+	}
+}
+
+// nextOnOff: Poisson at rate x (on+off)/on during exponential on periods,
+// silence during exponential off periods (DESIGN.md "Patterns").
+func (s *source) nextOnOff(v float64) float64 {
+	peak := s.rate * (s.meanOn + s.meanF) / s.meanOn
+	for {
+		if s.on {
+			t := v + s.rng.ExpFloat64()*s.bits/peak
+			if t <= s.phaseEnd {
+				return t
+			}
+			v = s.phaseEnd // memoryless: restart the draw after the gap
+			s.on = false
+			s.phaseEnd = v + s.rng.ExpFloat64()*s.meanF
+			continue
+		}
+		v = s.phaseEnd
+		s.on = true
+		s.phaseEnd = v + s.rng.ExpFloat64()*s.meanOn
+	}
+}
+
+// nextTrace walks the piecewise-constant rate of a trace: Poisson (or
+// evenly spaced, for constant) within each row, the last row to the end.
+func (s *source) nextTrace(v float64) float64 {
+	work := s.bits // bits to produce before the next message
+	if s.pattern != model.Constant {
+		work = s.rng.ExpFloat64() * s.bits
+	}
+	for {
+		for s.row+1 < len(s.trace) && s.trace[s.row+1].T <= v {
+			s.row++
+		}
+		if v < s.trace[0].T {
+			v = s.trace[0].T
+			continue
+		}
+		r := float64(s.trace[s.row].Rate)
+		end := math.Inf(1)
+		if s.row+1 < len(s.trace) {
+			end = s.trace[s.row+1].T
+		}
+		if r > 0 && v+work/r <= end {
+			return v + work/r
+		}
+		if math.IsInf(end, 1) {
+			return math.Inf(1)
+		}
+		if r > 0 {
+			work -= (end - v) * r
+		}
+		v = end
+	}
+}
+
+// wireBytes returns the bytes a message of payload bytes occupies on the
+// wire at the given MTU: frames of MTU-52 bytes of payload, each adding 90
+// bytes (52 TCP/IPv4 header with timestamps + 38 Ethernet preamble, header,
+// FCS and inter-frame gap; reference section 4).
+func wireBytes(payload float64, mtu int) float64 {
+	mss := float64(mtu - 52)
+	frames := math.Ceil(payload / mss)
+	if frames < 1 {
+		frames = 1
+	}
+	return payload + frames*90
+}
+
+// minFrameWire is one minimum-size Ethernet frame on the wire: 64 bytes plus
+// 8 preamble/SFD and 12 inter-frame gap (reference section 4), the size of
+// an ack or a heartbeat (DESIGN.md "Framing").
+const minFrameWire = 84
