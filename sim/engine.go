@@ -19,12 +19,12 @@ const (
 
 // Data-plane event kinds.
 const (
-	evHop  uint8 = iota // a message reaches the end of its current hop
-	evGen               // an FT VM's next log message is due
-	evBG                // a background source's next message is due
-	evHB                // a heartbeat is due (ref = vm*2 + side)
-	evRetx              // a dropped message is retransmitted
-	evResync            // a resync sender may send more
+	evHop    uint8 = iota // a message reaches the end of its current hop
+	evGen                 // an FT VM's next log message is due
+	evBG                  // a background source's next message is due
+	evHB                  // a heartbeat is due (ref = vm*2 + side)
+	evRetx                // a dropped message is retransmitted
+	evResync              // a resync sender may send more
 )
 
 // msg is one message in flight. Messages live in a slab and are reused.
@@ -47,24 +47,24 @@ type msg struct {
 
 // engine is one run: one policy, one failure case, one replication.
 type engine struct {
-	sc    *model.Scenario
-	k     *simgo.Simulation
-	nw    *network
-	h     evHeap
-	now   float64 // data-plane clock
-	end   float64
-	warm  float64
-	nsec  int
-	msgs  []msg
-	free  int32
-	vms   []*vmState
-	bgs   []*bgSource
-	evs   []Event
-	seed  uint64
+	sc   *model.Scenario
+	k    *simgo.Simulation
+	nw   *network
+	h    evHeap
+	now  float64 // data-plane clock
+	end  float64
+	warm float64
+	nsec int
+	msgs []msg
+	free int32
+	vms  []*vmState
+	bgs  []*bgSource
+	evs  []Event
+	seed uint64
 	// pending holds every control event not yet fired: simgo aborts an
 	// unreferenced pending event from a finalizer, so we keep them reachable.
 	pending map[*simgo.Event]struct{}
-	err   error
+	err     error
 }
 
 func (e *engine) alloc() int32 {

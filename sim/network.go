@@ -20,8 +20,8 @@ type link struct {
 	dead             bool    // nothing gets through (link down, upstream dead, switch or host down)
 	epoch            uint32  // bumped each time the link dies: frames queued then are lost
 	diedAt           float64
-	sw               int     // switch at the far end (tx, ISL) or the near end (rx)
-	nic              int     // index into vmnics for host links, -1 for ISLs
+	sw               int // switch at the far end (tx, ISL) or the near end (rx)
+	nic              int // index into vmnics for host links, -1 for ISLs
 	st               linkStats
 }
 

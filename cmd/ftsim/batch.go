@@ -1,12 +1,450 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"time"
 
+	"github.com/schollz/progressbar/v3"
 	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
+
+	"github.com/ftsim/ftsim/model"
+	"github.com/ftsim/ftsim/sim"
 )
 
+// exitInterrupted is the status of a batch stopped by Ctrl-C or SIGTERM
+// (128 + SIGINT, as shells report it); its finished cases are kept.
+const exitInterrupted = 130
+
+// Files a batch writes into its output folder, besides one folder per case.
+const (
+	resultsFile = "results.json"
+	indexFile   = "index.csv"
+	summaryFile = "summary.json"
+	shardFile   = "shard.json" // only with --shard; merge reads it
+)
+
+// batchRun simulates one case. Tests replace it with a cheap deterministic
+// stand-in; the command always uses the engine.
+var batchRun sim.RunFunc = sim.Run
+
+type batchFlags struct {
+	out      string
+	parallel int
+	shard    string
+	resume   bool
+}
+
 func batchCommand() *cli.Command {
-	return &cli.Command{Name: "batch", Usage: "not yet built",
-		Action: func(*cli.Context) error { return internal(errors.New("ftsim batch: not yet built")) }}
+	var f batchFlags
+	return &cli.Command{
+		Name:      "batch",
+		Usage:     "run every sweep case of scenario files or folders",
+		ArgsUsage: "PATH...",
+		Description: "Expands each scenario's sweep: into cases named <scenario>/<param>=<value>,..., runs\n" +
+			"them on --parallel workers and writes one folder per case (results.json), index.csv\n" +
+			"and summary.json. A folder PATH means every *.yaml (and *.yml) file in it.",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "out", Value: filepath.Join("ftsim-out", "batch"), Usage: "output `DIR`", Destination: &f.out},
+			&cli.IntFlag{Name: "parallel", Value: runtime.NumCPU(), Usage: "cases simulated at once", Destination: &f.parallel},
+			&cli.StringFlag{Name: "shard", Usage: "run only shard `I/N` of the cases (auto/N: I from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID)", Destination: &f.shard},
+			&cli.BoolFlag{Name: "resume", Usage: "skip cases whose results.json is already written", Destination: &f.resume},
+		},
+		Action: func(c *cli.Context) error {
+			ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			go func() {
+				// After the first signal, a second one kills at once.
+				<-ctx.Done()
+				stop()
+			}()
+			return batch(ctx, c.App.Writer, errWriter(c), c.Args().Slice(), f)
+		},
+	}
+}
+
+func errWriter(c *cli.Context) io.Writer {
+	if c.App.ErrWriter != nil {
+		return c.App.ErrWriter
+	}
+	return os.Stderr
+}
+
+// batch is the body of `ftsim batch`.
+func batch(ctx context.Context, stdout, stderr io.Writer, paths []string, f batchFlags) error {
+	if len(paths) == 0 {
+		return badInput(errors.New("ftsim batch: give one or more scenario files or folders"))
+	}
+	if f.parallel < 1 {
+		return badInput(fmt.Errorf("--parallel %d: give 1 or more workers", f.parallel))
+	}
+	var shard sim.Shard
+	if f.shard != "" {
+		s, err := sim.ParseShard(f.shard, os.Getenv)
+		if err != nil {
+			return badInput(fmt.Errorf("--shard: %w", err))
+		}
+		shard = s
+	}
+	all, warnings, err := loadCases(paths)
+	if err != nil {
+		return err
+	}
+	for _, w := range warnings {
+		fmt.Fprintln(stderr, w)
+	}
+	var owned []model.Case
+	for p, c := range all {
+		if shard.Owns(p) {
+			owned = append(owned, c)
+		}
+	}
+	if err := prepareOut(f.out, owned, shard, len(all)); err != nil {
+		return internal(err)
+	}
+	todo := owned
+	if f.resume {
+		todo = todo[:0:0]
+		for _, c := range owned {
+			if !finished(f.out, c) {
+				todo = append(todo, c)
+			}
+		}
+	}
+
+	bar := newBar(stderr, len(todo))
+	inner := 1
+	if len(todo) > 0 && f.parallel > len(todo) {
+		inner = f.parallel / len(todo) // few cases: let each use the spare cores
+	}
+	b := sim.Batch{
+		Parallel: f.parallel,
+		Run:      batchRun,
+		Options:  sim.Options{Parallel: inner},
+		Done: func(_ int, c model.Case, r sim.Result) error {
+			if err := writeResult(f.out, c.Dir, r); err != nil {
+				return err
+			}
+			if bar != nil {
+				bar.Add(1)
+			}
+			return nil
+		},
+	}
+	start := time.Now()
+	err = b.RunCases(ctx, todo)
+	if bar != nil {
+		if err == nil {
+			bar.Finish()
+		} else {
+			bar.Exit()
+			fmt.Fprintln(stderr)
+		}
+	}
+	if err != nil {
+		return batchError(err, f.out, owned)
+	}
+	if err := writeIndex(f.out, caseDirs(owned)); err != nil {
+		return internal(err)
+	}
+	fmt.Fprintf(stdout, "%d cases (%d run, %d already done) in %s; index: %s\n",
+		len(owned), len(todo), len(owned)-len(todo), time.Since(start).Round(time.Millisecond),
+		filepath.Join(f.out, indexFile))
+	return nil
+}
+
+// batchError turns a batch failure into the message and status the user
+// sees.
+func batchError(err error, out string, owned []model.Case) error {
+	done := 0
+	for _, c := range owned {
+		if finished(out, c) {
+			done++
+		}
+	}
+	var ce sim.CaseErrors
+	switch {
+	case errors.Is(err, context.Canceled):
+		return &exitError{exitInterrupted, fmt.Errorf(
+			"ftsim batch: interrupted; %d of %d cases are finished and kept in %s; run the same command with --resume to finish",
+			done, len(owned), out)}
+	case errors.As(err, &ce):
+		return internal(fmt.Errorf("ftsim batch: %d of %d cases failed (%d finished and kept; --resume runs the rest):\n%w",
+			len(ce), len(owned), done, err))
+	}
+	return internal(fmt.Errorf("ftsim batch: %w", err))
+}
+
+// loadCases reads every scenario under paths, expands each sweep and
+// returns all cases in natural order, and the scenarios' warnings. Every
+// problem of every file is reported at once.
+func loadCases(paths []string) ([]model.Case, []string, error) {
+	files, err := scenarioFiles(paths)
+	if err != nil {
+		return nil, nil, badInput(err)
+	}
+	var (
+		all      []model.Case
+		problems []error
+		warnings []string
+		seenWarn = map[string]bool{}
+		owner    = map[string]string{} // case name -> file
+	)
+	warn := func(ws []*model.Error) {
+		for _, w := range ws {
+			if s := w.Error(); !seenWarn[s] {
+				seenWarn[s] = true
+				warnings = append(warnings, s)
+			}
+		}
+	}
+	for _, file := range files {
+		sc, err := model.Load(file)
+		if err != nil {
+			problems = append(problems, err)
+			continue
+		}
+		warn(sc.Warnings)
+		cases, err := model.ExpandSweep(sc)
+		if err != nil {
+			problems = append(problems, err)
+			continue
+		}
+		for _, c := range cases {
+			warn(c.Scenario.Warnings)
+			if prev, dup := owner[c.Name]; dup {
+				problems = append(problems, fmt.Errorf(
+					"%s: case %q is also a case of %s; give the scenarios different names", file, c.Name, prev))
+				break
+			}
+			owner[c.Name] = file
+			all = append(all, c)
+		}
+	}
+	if len(problems) > 0 {
+		return nil, nil, badInput(errors.Join(problems...))
+	}
+	model.SortCases(all)
+	if err := checkDirs(all); err != nil {
+		return nil, nil, badInput(err)
+	}
+	return all, warnings, nil
+}
+
+// checkDirs refuses two cases whose folders would be the same or one
+// inside the other (a scenario without a sweep named like the sweep folder
+// of another).
+func checkDirs(cases []model.Case) error {
+	dirs := map[string]string{}
+	for _, c := range cases {
+		dirs[c.Dir] = c.Name
+	}
+	for _, c := range cases {
+		for d := filepath.ToSlash(filepath.Dir(c.Dir)); d != "." && d != "/"; d = filepath.ToSlash(filepath.Dir(d)) {
+			if other, ok := dirs[d]; ok {
+				return fmt.Errorf("cases %q and %q would share the folder %s; give the scenarios different names", other, c.Name, d)
+			}
+		}
+	}
+	if len(dirs) != len(cases) {
+		return errors.New("two cases map to the same folder; give the scenarios different names")
+	}
+	return nil
+}
+
+// scenarioFiles lists the scenario files of paths: files as given, folders
+// as the *.yaml and *.yml files directly in them, sorted by name.
+func scenarioFiles(paths []string) ([]string, error) {
+	var files []string
+	seen := map[string]bool{}
+	add := func(f string) {
+		if k := filepath.Clean(f); !seen[k] {
+			seen[k] = true
+			files = append(files, f)
+		}
+	}
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		if err != nil {
+			return nil, fmt.Errorf("%s: no such scenario file or folder", p)
+		}
+		if !st.IsDir() {
+			add(p)
+			continue
+		}
+		entries, err := os.ReadDir(p)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
+		n := 0
+		for _, e := range entries { // ReadDir sorts by name
+			name := e.Name()
+			if e.Type().IsRegular() && !strings.HasPrefix(name, ".") &&
+				(strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")) {
+				add(filepath.Join(p, name))
+				n++
+			}
+		}
+		if n == 0 {
+			return nil, fmt.Errorf("%s: no scenario files (*.yaml) in this folder", p)
+		}
+	}
+	return files, nil
+}
+
+// prepareOut creates the output folder, removes what an earlier run of
+// this batch left that must not outlive this one (the index and summary,
+// which are rewritten at the end, and temporary files of writes cut short
+// by a kill), and records the shard for merge.
+func prepareOut(out string, owned []model.Case, shard sim.Shard, total int) error {
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	for _, name := range []string{indexFile, summaryFile, shardFile} {
+		if err := os.Remove(filepath.Join(out, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	if err := removeTemps(out); err != nil {
+		return err
+	}
+	for _, c := range owned {
+		if err := removeTemps(filepath.Join(out, filepath.FromSlash(c.Dir))); err != nil {
+			return err
+		}
+	}
+	if shard.Count == 0 {
+		return nil
+	}
+	m := shardManifest{Shard: shard.Index, Shards: shard.Count, CasesTotal: total, Cases: caseDirs(owned)}
+	return writeJSON(filepath.Join(out, shardFile), m)
+}
+
+// shardManifest is shard.json: which cases a shard owns, so merge can tell
+// a missing or unfinished shard from a finished one.
+type shardManifest struct {
+	Shard      int      `json:"shard"`
+	Shards     int      `json:"shards"`
+	CasesTotal int      `json:"cases_total"`
+	Cases      []string `json:"cases"` // folders, relative to the shard's folder
+}
+
+// removeTemps deletes the temporary files writeAtomic leaves behind when
+// the process is killed mid-write (".NAME.tmpNNN").
+func removeTemps(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if isTemp(e.Name()) && e.Type().IsRegular() {
+			if err := os.Remove(filepath.Join(dir, e.Name())); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func isTemp(name string) bool { return strings.HasPrefix(name, ".") && strings.Contains(name, ".tmp") }
+
+// finished reports whether c's results.json exists and holds c's result.
+func finished(out string, c model.Case) bool {
+	r, err := readResult(filepath.Join(out, filepath.FromSlash(c.Dir), resultsFile))
+	return err == nil && sim.CaseName(r) == c.Name
+}
+
+func readResult(path string) (sim.Result, error) {
+	var r sim.Result
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return r, err
+	}
+	if err := json.Unmarshal(data, &r); err != nil {
+		return r, fmt.Errorf("%s: %w", path, err)
+	}
+	return r, nil
+}
+
+// writeResult writes a case's results.json atomically.
+func writeResult(out, dir string, r sim.Result) error {
+	return writeJSON(filepath.Join(out, filepath.FromSlash(dir), resultsFile), r)
+}
+
+// writeJSON writes v indented by two spaces with a final newline,
+// atomically.
+func writeJSON(path string, v any) error {
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encoding %s: %w", path, err)
+	}
+	return writeFileAtomic(path, append(data, '\n'))
+}
+
+func caseDirs(cases []model.Case) []string {
+	out := make([]string, len(cases))
+	for i, c := range cases {
+		out[i] = c.Dir
+	}
+	return out
+}
+
+// writeIndex builds index.csv and summary.json (and the planning charts)
+// from the results.json files of the case folders dirs in out, so a
+// resumed, a merged and an uninterrupted batch write the same bytes.
+func writeIndex(out string, dirs []string) error {
+	var (
+		rows  []sim.IndexRow
+		cases []sim.CaseSummary
+	)
+	for _, d := range dirs {
+		path := filepath.Join(out, filepath.FromSlash(d), resultsFile)
+		r, err := readResult(path)
+		if err != nil {
+			return fmt.Errorf("reading a finished case: %w", err)
+		}
+		if got := sim.CaseDir(r); got != d {
+			return fmt.Errorf("%s holds the result of case %q, whose folder is %s", path, sim.CaseName(r), got)
+		}
+		rows = append(rows, sim.IndexRows(sim.CaseName(r), r)...)
+		cases = append(cases, sim.SummariseCase(r))
+	}
+	sim.SortIndexRows(rows)
+	if err := writeAtomic(filepath.Join(out, indexFile), func(w io.Writer) error {
+		return sim.WriteIndexCSV(w, rows)
+	}); err != nil {
+		return err
+	}
+	return writeJSON(filepath.Join(out, summaryFile), sim.NewBatchSummary(cases))
+}
+
+// newBar returns a progress bar on stderr when it is a terminal, else nil.
+func newBar(stderr io.Writer, total int) *progressbar.ProgressBar {
+	f, ok := stderr.(*os.File)
+	if !ok || total == 0 || !term.IsTerminal(int(f.Fd())) {
+		return nil
+	}
+	return progressbar.NewOptions(total,
+		progressbar.OptionSetWriter(stderr),
+		progressbar.OptionSetDescription("cases"),
+		progressbar.OptionShowCount(),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionSetElapsedTime(true),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionClearOnFinish(),
+		progressbar.OptionSetWidth(30),
+	)
 }
