@@ -341,8 +341,8 @@ func FormatValue(v float64) string {
 	return strconv.FormatFloat(v, 'g', -1, 64)
 }
 
-// The key figures a batch summary reports for each policy x failure case:
-// the worst object's mean for each (the highest value).
+// The key figures a batch summary reports for each policy x failure case
+// (names as in Summary.Metrics; higher is worse for each).
 var keyMetrics = []string{
 	"replay_lag_p99_s",
 	"output_delay_p99_s",
@@ -381,8 +381,9 @@ type CaseOutcome struct {
 	Figures     []KeyFigure `json:"figures"`
 }
 
-// KeyFigure is the worst object's figure: its mean over replications and
-// the 95% CI half-width (null with one replication).
+// KeyFigure is one key figure of a policy x failure case: its mean over
+// replications, the 95% CI half-width (null with one replication), and the
+// VM or link that fares worst ("" when the summary names none).
 type KeyFigure struct {
 	Metric string   `json:"metric"`
 	Object string   `json:"object"`
@@ -426,24 +427,37 @@ func SummariseCase(r Result) CaseSummary {
 	return cs
 }
 
-// worstFigures picks, for each key metric present, the object with the
-// highest mean (ties: the first object in natural order).
+// worstFigures returns, for each key metric the summary has, the
+// run-wide figure (object "": the worst VM or link of each replication,
+// averaged) and the object with the highest mean (ties: the first in
+// natural order). Without a run-wide figure, the worst object's own.
 func worstFigures(ms []Metric) []KeyFigure {
 	out := []KeyFigure{}
 	for _, name := range keyMetrics {
-		var best *Metric
+		var wide, worst *Metric
 		for i := range ms {
 			m := &ms[i]
-			if m.Name != name || math.IsNaN(m.Mean) {
-				continue
-			}
-			if best == nil || m.Mean > best.Mean || m.Mean == best.Mean && model.NaturalLess(m.Object, best.Object) {
-				best = m
+			switch {
+			case m.Name != name || math.IsNaN(m.Mean):
+			case m.Object == "":
+				wide = m
+			case worst == nil || m.Mean > worst.Mean || m.Mean == worst.Mean && model.NaturalLess(m.Object, worst.Object):
+				worst = m
 			}
 		}
-		if best != nil {
-			out = append(out, KeyFigure{Metric: name, Object: best.Object, Mean: best.Mean, CI95: best.CI95})
+		f := KeyFigure{Metric: name}
+		switch {
+		case wide != nil:
+			f.Mean, f.CI95 = wide.Mean, wide.CI95
+		case worst != nil:
+			f.Mean, f.CI95 = worst.Mean, worst.CI95
+		default:
+			continue
 		}
+		if worst != nil {
+			f.Object = worst.Object
+		}
+		out = append(out, f)
 	}
 	return out
 }

@@ -32,6 +32,10 @@ func (e *engine) result(rs runSpec) RunResult {
 			l.UtilisationMean = busy / win
 		}
 		l.UtilisationPeak = math.Min(1, peak)
+		if lk.st.qzero > 0 {
+			lk.st.qhist.RecordValues(0, lk.st.qzero) //nolint:errcheck // 0 is in range
+			lk.st.qzero = 0
+		}
 		if lk.st.qn > 0 {
 			l.QueueDelayMean = lk.st.qsum / float64(lk.st.qn)
 			l.QueueDelayP99 = quantile(lk.st.qhist, 0.99)

@@ -89,9 +89,10 @@ func (e *engine) inWindow(t float64) bool { return t >= e.warm && t < e.end }
 // caught up when the network's state changes.
 func (e *engine) sync(t float64) {
 	for e.h.len() > 0 && e.h.top() < t {
-		it := e.h.pop()
+		it := e.h.take()
 		e.now = it.t
 		e.dispatch(it)
+		e.h.settle()
 	}
 	if t > e.now {
 		e.now = t
@@ -99,23 +100,23 @@ func (e *engine) sync(t float64) {
 }
 
 func (e *engine) dispatch(it item) {
-	switch it.kind {
+	switch it.kind() {
 	case evHop:
 		e.hopDone(it.ref)
 	case evGen:
 		v := e.vms[it.ref]
-		if it.ver == v.genVer {
+		if it.ver() == v.genVer&0xfffffff {
 			e.produce(v)
 		}
 	case evBG:
 		e.bgNext(e.bgs[it.ref])
 	case evHB:
-		e.heartbeat(int(it.ref), it.ver)
+		e.heartbeat(int(it.ref), it.ver())
 	case evRetx:
 		e.retransmit(it.ref)
 	case evResync:
 		v := e.vms[it.ref]
-		if it.ver == v.sess {
+		if it.ver() == v.sess&0xfffffff {
 			e.resyncPump(v)
 		}
 	}
@@ -140,47 +141,27 @@ func (e *engine) enqueue(m int32, l int) {
 		e.dropAt(m, lk)
 		return
 	}
-	start := math.Max(t, lk.free)
-	end := start + ms.wire/lk.bps
+	start := lk.free
+	if t > start {
+		start = t
+	}
+	end := start + ms.wire*lk.inv
 	lk.free = end
 	if t >= e.warm && t < e.end {
-		lk.st.qsum += start - t
 		lk.st.qn++
-		record(lk.st.qhist, start-t)
+		if start > t {
+			lk.st.qsum += start - t
+			record(lk.st.qhist, start-t)
+		} else {
+			lk.st.qzero++ // added to the histogram at the end
+		}
 	}
 	if start >= e.warm && start < e.end {
 		lk.st.bytes += ms.payload
 	}
 	lk.st.addBusy(start, end, 1)
 	ms.link, ms.epoch, ms.start, ms.end = int32(l), lk.epoch, start, end
-	at := end + e.hopLatency(lk)
-	if at <= t {
-		at = t
-	}
-	e.h.push(at, evHop, m, 0)
-}
-
-// hopLatency is the time from the end of a link's transmission to the
-// message reaching the next queue: the switch's forwarding latency, plus
-// the ISL's own latency for an inter-switch link; nothing for delivery to a
-// host.
-func (e *engine) hopLatency(lk *link) float64 {
-	switch {
-	case lk.nic < 0: // ISL: far switch
-		return e.islLatency(lk) + e.nw.sws[lk.sw].latency
-	case lk.dir == "tx":
-		return e.nw.sws[lk.sw].latency
-	}
-	return 0
-}
-
-func (e *engine) islLatency(lk *link) float64 {
-	for _, is := range e.nw.isls {
-		if &e.nw.links[is.ab] == lk || &e.nw.links[is.ba] == lk {
-			return is.lat
-		}
-	}
-	return 0
+	e.h.push(end+lk.lat, evHop, m, 0)
 }
 
 func (e *engine) dropAt(m int32, lk *link) {

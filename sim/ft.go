@@ -55,8 +55,9 @@ type vmState struct {
 	// secondary
 	expect  int64
 	held    map[int64]heldMsg
-	rxRate  float64 // EWMA of delivered log bytes/s (time constant 1 s)
-	rxT     float64
+	rxRate  float64 // log bytes delivered in the last whole second
+	rxT     float64 // the second rxBytes counts
+	rxBytes float64
 	lastLag float64
 
 	// liveness: last time anything from the peer reached each side
@@ -261,9 +262,16 @@ func (e *engine) replay(v *vmState, payload, created float64, kind uint8) {
 	}
 	lag := e.now - created
 	v.lastLag = lag
-	dt := e.now - v.rxT
-	v.rxRate = v.rxRate*math.Exp(-dt) + payload
-	v.rxT = e.now
+	if sec := math.Floor(e.now); sec != v.rxT {
+		// A new second: the last one's bytes become the rate estimate.
+		if sec == v.rxT+1 {
+			v.rxRate = v.rxBytes
+		} else {
+			v.rxRate = 0
+		}
+		v.rxT, v.rxBytes = sec, 0
+	}
+	v.rxBytes += payload
 	if i := int(e.now); i < len(v.lagSec) && lag > v.lagSec[i] {
 		v.lagSec[i] = lag
 	}

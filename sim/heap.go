@@ -1,40 +1,63 @@
 package sim
 
-// item is one pending data-plane event: a message reaching its next hop,
-// a source producing its next message, a heartbeat or a retransmission.
+// item is one pending data-plane event: a message reaching the end of a
+// hop, a source producing its next message, a heartbeat or a
+// retransmission. 16 bytes: the time, a reference and the kind packed with
+// a version (for kinds that can be rescheduled: stale entries are skipped).
 type item struct {
-	t    float64
-	seq  uint64 // insertion order: ties break first-scheduled first
-	kind uint8
-	ver  uint32 // for kinds that can be rescheduled: stale entries are skipped
-	ref  int32
+	t   float64
+	ref int32
+	kv  uint32 // kind in the low 4 bits, version above
 }
 
-// evHeap is a 4-ary min-heap of items by (t, seq), typed and allocation-free
-// in steady state: the data plane's own calendar, advanced lazily by the
-// control events simgo owns (see doc.go).
+func (it item) kind() uint8 { return uint8(it.kv & 15) }
+func (it item) ver() uint32 { return it.kv >> 4 }
+
+// evHeap is a 4-ary min-heap of items by time, typed and allocation-free in
+// steady state: the data plane's own calendar, advanced lazily by the
+// control events simgo owns (see doc.go). Ties break by the heap's own
+// deterministic order, so a run is still a pure function of its inputs.
 type evHeap struct {
-	a   []item
-	seq uint64
+	a []item
+	// hole is true while the top item has been taken (see take) and not
+	// yet removed: the next push fills the hole with one sift-down instead
+	// of a pop and a push.
+	hole bool
 }
 
-func (h *evHeap) less(i, j int) bool {
-	a, b := &h.a[i], &h.a[j]
-	return a.t < b.t || (a.t == b.t && a.seq < b.seq)
+// take returns the earliest item and leaves its slot to be refilled by the
+// next push; settle removes it if no push came.
+func (h *evHeap) take() item {
+	h.hole = true
+	return h.a[0]
+}
+
+func (h *evHeap) settle() {
+	if h.hole {
+		h.hole = false
+		h.pop()
+	}
 }
 
 func (h *evHeap) push(t float64, kind uint8, ref int32, ver uint32) {
-	h.seq++
-	h.a = append(h.a, item{t: t, seq: h.seq, kind: kind, ver: ver, ref: ref})
-	i := len(h.a) - 1
+	x := item{t: t, ref: ref, kv: uint32(kind) | ver<<4}
+	if h.hole {
+		h.hole = false
+		h.siftDown(x)
+		return
+	}
+	a := append(h.a, x)
+	i := len(a) - 1
 	for i > 0 {
-		p := (i - 1) / 4
-		if !h.less(i, p) {
+		p := (i - 1) >> 2
+		if a[p].t <= x.t {
 			break
 		}
-		h.a[i], h.a[p] = h.a[p], h.a[i]
+		a[i] = a[p]
 		i = p
 	}
+	a[i] = x
+	h.a = a
 }
 
 func (h *evHeap) len() int { return len(h.a) }
@@ -44,8 +67,18 @@ func (h *evHeap) top() float64 { return h.a[0].t }
 func (h *evHeap) pop() item {
 	top := h.a[0]
 	n := len(h.a) - 1
-	h.a[0] = h.a[n]
+	x := h.a[n]
 	h.a = h.a[:n]
+	if n > 0 {
+		h.siftDown(x)
+	}
+	return top
+}
+
+// siftDown places x at the root and restores the heap order.
+func (h *evHeap) siftDown(x item) {
+	a := h.a
+	n := len(a)
 	i := 0
 	for {
 		c := 4*i + 1
@@ -53,16 +86,18 @@ func (h *evHeap) pop() item {
 			break
 		}
 		m := c
-		for k := c + 1; k < c+4 && k < n; k++ {
-			if h.less(k, m) {
-				m = k
+		mt := a[c].t
+		e := min(c+4, n)
+		for k := c + 1; k < e; k++ {
+			if a[k].t < mt {
+				m, mt = k, a[k].t
 			}
 		}
-		if !h.less(m, i) {
+		if x.t <= mt {
 			break
 		}
-		h.a[i], h.a[m] = h.a[m], h.a[i]
+		a[i] = a[m]
 		i = m
 	}
-	return top
+	a[i] = x
 }

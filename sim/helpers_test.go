@@ -47,3 +47,5 @@ func testScenario(nHosts int, speeds []model.BitRate, mtu int, p model.Policy, r
 	}
 	return sc
 }
+
+func durationOf(s float64) model.Duration { return model.Duration(s) }

@@ -15,6 +15,8 @@ type link struct {
 	host, vmnic, dir string
 	speed            float64 // bits/s
 	bps              float64 // bytes/s
+	inv              float64 // seconds per byte
+	lat              float64 // from the end of transmission to the next queue (switch latency; for an ISL its own latency plus the far switch's; 0 into a host)
 	buffer           float64 // wire bytes; +Inf: never drops
 	free             float64 // time the wire is next free
 	dead             bool    // nothing gets through (link down, upstream dead, switch or host down)
@@ -142,7 +144,19 @@ func buildNetwork(sc *model.Scenario, nsec int) *network {
 		nw.lags = append(nw.lags, ls)
 	}
 	for i := range nw.links {
-		nw.links[i].bps = nw.links[i].speed / 8
+		l := &nw.links[i]
+		l.bps = l.speed / 8
+		l.inv = 1 / l.bps
+		switch {
+		case l.nic < 0: // ISL: its own latency, then the far switch's
+			for _, is := range nw.isls {
+				if is.ab == i || is.ba == i {
+					l.lat = is.lat + nw.sws[l.sw].latency
+				}
+			}
+		case l.dir == "tx":
+			l.lat = nw.sws[l.sw].latency
+		}
 	}
 	nw.learned = make([]int, len(nw.hosts))
 	return nw

@@ -16,10 +16,10 @@ type Options struct {
 	Policies     []model.Policy // narrow the compared set (--policy)
 	Parallel     int            // runs simulated at once; 0 = 1
 	NoSeries     bool           // skip the per-second time series
-	// Progress, when set, is called after each finished run with the
-	// number of runs done and the total (the total may grow under
-	// replications: auto). It is called from one goroutine at a time.
-	Progress func(done, total int)
+	// Progress, when set, is called as the runs advance with the simulated
+	// seconds done and planned, summed over all runs (the plan may grow
+	// under replications: auto). It is called from one goroutine at a time.
+	Progress func(done, total float64)
 }
 
 // DefaultOptions returns the options that take everything from the scenario.
@@ -68,7 +68,6 @@ func Run(ctx context.Context, sc *model.Scenario, opts Options) (Result, error) 
 		}
 	}
 	r := &runner{ctx: ctx, parallel: max(1, opts.Parallel), progress: opts.Progress}
-	done := 0
 	for {
 		var specs []runSpec
 		var owners []*group
@@ -87,11 +86,11 @@ func Run(ctx context.Context, sc *model.Scenario, opts Options) (Result, error) 
 				owners = append(owners, g)
 			}
 		}
-		out, series, err := r.runAll(specs, done, func() int { return done + len(specs) })
+		r.total += float64(len(specs)) * dur
+		out, series, err := r.runAll(specs)
 		if err != nil {
 			return Result{}, err
 		}
-		done += len(specs)
 		for i, rr := range out {
 			g := owners[i]
 			rr.Notes = g.v.Notes
@@ -133,18 +132,29 @@ func repSeed(root uint64, r int) uint64 {
 // runner runs specs on a pool of workers; results land by index, so the
 // outcome does not depend on the pool's size.
 type runner struct {
-	ctx      context.Context
-	parallel int
-	progress func(done, total int)
-	mu       sync.Mutex
+	ctx         context.Context
+	parallel    int
+	progress    func(done, total float64)
+	mu          sync.Mutex
+	done, total float64 // simulated run-seconds
 }
 
-func (r *runner) runAll(specs []runSpec, base int, total func() int) ([]RunResult, [][]Series, error) {
+// tick reports simulated seconds done by one run.
+func (r *runner) tick(s float64) {
+	if r.progress == nil {
+		return
+	}
+	r.mu.Lock()
+	r.done += s
+	r.progress(r.done, r.total)
+	r.mu.Unlock()
+}
+
+func (r *runner) runAll(specs []runSpec) ([]RunResult, [][]Series, error) {
 	out := make([]RunResult, len(specs))
 	ser := make([][]Series, len(specs))
 	errs := make([]error, len(specs))
 	next := 0
-	finished := base
 	var wg sync.WaitGroup
 	for w := 0; w < r.parallel; w++ {
 		wg.Add(1)
@@ -158,13 +168,8 @@ func (r *runner) runAll(specs []runSpec, base int, total func() int) ([]RunResul
 				if i >= len(specs) || r.ctx.Err() != nil {
 					return
 				}
+				specs[i].tick = r.tick
 				out[i], ser[i], errs[i] = runOne(r.ctx, specs[i])
-				r.mu.Lock()
-				finished++
-				if r.progress != nil {
-					r.progress(finished, total())
-				}
-				r.mu.Unlock()
 			}
 		}()
 	}

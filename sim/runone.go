@@ -20,6 +20,7 @@ type runSpec struct {
 	seed        uint64
 	duration    float64
 	series      bool
+	tick        func(simSeconds float64) // progress, may be nil
 }
 
 // runOne simulates one run. It is a pure function of its spec.
@@ -75,8 +76,12 @@ func runOne(ctx context.Context, rs runSpec) (RunResult, []Series, error) {
 				e.setSpeed(v, v.allowed())
 			}
 		}
+		if rs.tick != nil {
+			rs.tick(1)
+		}
 		if ctx.Err() != nil {
 			e.err = ctx.Err()
+			e.h.a = e.h.a[:0] // nothing more to simulate
 			return
 		}
 		if e.now+1 < e.end {

@@ -19,7 +19,7 @@ func (e *engine) startHeartbeats(v *vmState) {
 
 func (e *engine) heartbeat(ref int, sess uint32) {
 	v := e.vms[ref/2]
-	if sess != v.sess || v.sec < 0 {
+	if sess != v.sess&0xfffffff || v.sec < 0 {
 		return
 	}
 	from, to := v.pri, v.sec

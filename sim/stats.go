@@ -17,7 +17,7 @@ const (
 func newHist() *hdr.Histogram { return hdr.New(1, histMax, histDigits) }
 
 func record(h *hdr.Histogram, seconds float64) {
-	v := int64(math.Round(seconds * 1e9))
+	v := int64(seconds*1e9 + 0.5)
 	if v < 0 {
 		v = 0
 	}
@@ -40,6 +40,7 @@ type linkStats struct {
 	dropped float64 // payload dropped at this queue
 	qsum    float64
 	qn      int64
+	qzero   int64 // queue delays of exactly zero, not yet in qhist
 	qhist   *hdr.Histogram
 	busy    []float64 // wire-busy seconds per 1 s window aligned to t = 0 (whole run)
 	qlen    []float64 // backlog in bytes sampled at each whole second
@@ -53,6 +54,10 @@ func newLinkStats(nsec int) linkStats {
 // weight -1 takes it back (a frame lost mid-queue on a dying link).
 func (s *linkStats) addBusy(a, b, weight float64) {
 	n := len(s.busy)
+	if i := int(a); i < n && b <= float64(i+1) {
+		s.busy[i] += (b - a) * weight
+		return
+	}
 	for a < b {
 		i := int(a)
 		if i >= n {

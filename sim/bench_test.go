@@ -1,0 +1,24 @@
+package sim
+
+import (
+	"context"
+	"testing"
+)
+
+// BenchmarkFTPair is the engine's speed target: one FT pair on one 1 GbE
+// uplink, one-frame (1448 B) messages, Poisson at 80% load, 2 M log
+// messages (30.8 simulated seconds). Compare msgs/s with the typed-heap
+// baseline's packets/s measured in the same run (README, "Performance").
+func BenchmarkFTPair(b *testing.B) {
+	const rho, msgs = 0.8, 2_000_000
+	dur := msgs * (1448.0 + 90) * 8 / 1e9 / rho
+	var logged float64
+	for i := 0; i < b.N; i++ {
+		r, err := Run(context.Background(), mdScenario(rho, durationOf(dur)), Options{NoSeries: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		logged += r.Runs[0].VMs[0].LoggedBytes
+	}
+	b.ReportMetric(logged/1448/b.Elapsed().Seconds(), "msgs/s")
+}
