@@ -125,12 +125,15 @@ func (e *engine) dispatch(it item) {
 // enqueue puts message m on link l at the current time: it starts when the
 // wire is free and the next hop sees it after its wire time plus the
 // latency beyond the link.
-func (e *engine) enqueue(m int32, l int) {
+func (e *engine) enqueue(m int32, l int) { e.enqueueAt(m, l, e.now) }
+
+// enqueueAt is enqueue for an arrival at time t >= now: only a fused
+// downstream queue (see fusion.go) is entered ahead of its arrival time.
+func (e *engine) enqueueAt(m int32, l int, t float64) {
 	lk := &e.nw.links[l]
 	ms := &e.msgs[m]
-	t := e.now
 	if lk.dead {
-		e.dropAt(m, lk)
+		e.dropAt(m, lk, t)
 		return
 	}
 	backlog := 0.0
@@ -138,7 +141,7 @@ func (e *engine) enqueue(m int32, l int) {
 		backlog = (lk.free - t) * lk.bps
 	}
 	if backlog+ms.wire > lk.buffer {
-		e.dropAt(m, lk)
+		e.dropAt(m, lk, t)
 		return
 	}
 	start := lk.free
@@ -161,15 +164,28 @@ func (e *engine) enqueue(m int32, l int) {
 	}
 	lk.st.addBusy(start, end, 1)
 	ms.link, ms.epoch, ms.start, ms.end = int32(l), lk.epoch, start, end
+	if lk.fused >= 0 && ms.kind != kBG {
+		// The next queue has this link as its only feeder: enter it now,
+		// at the arrival time this departure gives.
+		e.nw.links[lk.fused].pend = append(e.nw.links[lk.fused].pend, span{end + lk.lat, 0})
+		e.enqueueAt(m, lk.fused, end+lk.lat)
+		return
+	}
+	if lk.pend != nil {
+		lk.pend[len(lk.pend)-1].end = end
+	}
 	e.h.push(end+lk.lat, evHop, m, 0)
 }
 
-func (e *engine) dropAt(m int32, lk *link) {
+func (e *engine) dropAt(m int32, lk *link, t float64) {
 	ms := &e.msgs[m]
-	if e.inWindow(e.now) {
+	if e.inWindow(t) {
 		lk.st.dropped += ms.payload
 	}
-	e.lose(m)
+	if lk.pend != nil && len(lk.pend) > 0 && lk.pend[len(lk.pend)-1].end == 0 {
+		lk.pend = lk.pend[:len(lk.pend)-1]
+	}
+	e.loseAt(m, t)
 }
 
 // hopDone: message m has crossed its link.
@@ -181,7 +197,7 @@ func (e *engine) hopDone(m int32) {
 		if lk.epoch != ms.epoch {
 			lk.st.addBusy(math.Max(ms.start, lk.diedAt), ms.end, -1)
 		}
-		e.dropAt(m, lk)
+		e.dropAt(m, lk, e.now)
 		return
 	}
 	switch {
@@ -276,14 +292,16 @@ func (e *engine) send(m int32) {
 
 // lose handles a message that will never arrive: log and resync data are
 // retransmitted after ft.rto; acks, heartbeats and background are gone.
-func (e *engine) lose(m int32) {
+func (e *engine) lose(m int32) { e.loseAt(m, e.now) }
+
+func (e *engine) loseAt(m int32, t float64) {
 	ms := &e.msgs[m]
 	if ms.kind == kLog || ms.kind == kResync {
 		v := e.vms[ms.vm]
 		if ms.sess == v.sess {
 			v.inflight -= ms.payload
 			v.dropped += ms.payload
-			e.h.push(e.now+v.rto, evRetx, m, 0)
+			e.h.push(t+v.rto, evRetx, m, 0)
 			return
 		}
 	}

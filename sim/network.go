@@ -25,6 +25,42 @@ type link struct {
 	sw               int // switch at the far end (tx, ISL) or the near end (rx)
 	nic              int // index into vmnics for host links, -1 for ISLs
 	st               linkStats
+	// fused is the next queue when it has this link as its only feeder
+	// (-1 otherwise); pend, on that next queue, holds the arrival and end
+	// of the messages entered ahead of time, for the queue-length samples.
+	fused int
+	pend  []span
+}
+
+// span is one message's arrival at a queue and the end of its transmission.
+type span struct{ arr, end float64 }
+
+// backlog returns the link's queued work in bytes at time t.
+func (lk *link) backlog(t float64) float64 {
+	if lk.dead {
+		return 0
+	}
+	if lk.pend == nil {
+		return max(0, lk.free-t) * lk.bps
+	}
+	// Entered ahead of time: the last message that had arrived by t.
+	for i := len(lk.pend) - 1; i >= 0; i-- {
+		if lk.pend[i].arr <= t {
+			return max(0, lk.pend[i].end-t) * lk.bps
+		}
+	}
+	return 0
+}
+
+// prune forgets the ahead-of-time messages finished before t.
+func (lk *link) prune(t float64) {
+	i := 0
+	for i < len(lk.pend)-1 && lk.pend[i].end <= t {
+		i++
+	}
+	if i > 0 {
+		lk.pend = append(lk.pend[:0], lk.pend[i:]...)
+	}
 }
 
 // vmnic is one host uplink with its two queues.
@@ -103,6 +139,7 @@ func buildNetwork(sc *model.Scenario, nsec int) *network {
 	}
 	addLink := func(l link) int {
 		l.st = newLinkStats(nsec)
+		l.fused = -1
 		nw.links = append(nw.links, l)
 		return len(nw.links) - 1
 	}

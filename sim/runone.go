@@ -47,6 +47,9 @@ func runOne(ctx context.Context, rs runSpec) (RunResult, []Series, error) {
 	for _, v := range e.vms {
 		e.startVM(v)
 	}
+	if len(sc.Failures) == 0 && len(rs.failureCase.Failures) == 0 {
+		e.fuse()
+	}
 	for _, f := range sc.Failures {
 		e.scheduleFailure(f)
 	}
@@ -66,8 +69,11 @@ func runOne(ctx context.Context, rs runSpec) (RunResult, []Series, error) {
 		k := int(e.now + 0.5)
 		for i := range e.nw.links {
 			lk := &e.nw.links[i]
-			if k < len(lk.st.qlen) && lk.free > e.now && !lk.dead {
-				lk.st.qlen[k] = (lk.free - e.now) * lk.bps
+			if k < len(lk.st.qlen) {
+				lk.st.qlen[k] = lk.backlog(e.now)
+			}
+			if lk.pend != nil {
+				lk.prune(e.now)
 			}
 		}
 		for _, v := range e.vms {
