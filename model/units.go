@@ -313,6 +313,14 @@ func splitDurationUnit(s string) (name, rest string) {
 // ParsePercent parses a percentage such as 75% (or 75 %) into a fraction
 // (0.75).
 func ParsePercent(s string) (float64, error) {
+	if num, rest := scanNumber(s); num != "" && rest == "" && len(num) <= maxNumberLen {
+		// A bare fraction (0.7) most likely means 70%.
+		example := num + "%"
+		if f, err := strconv.ParseFloat(num, 64); err == nil && f < 1 && f > 0 {
+			example = strconv.FormatFloat(math.Round(f*100*1e9)/1e9, 'f', -1, 64) + "%"
+		}
+		return 0, fmt.Errorf("%q needs a unit: a percentage such as %s", s, example)
+	}
 	q, err := scanQuantity(s, "a percentage", "75%")
 	if err != nil {
 		return 0, err
@@ -333,7 +341,7 @@ func unknownUnit(s, name, kind string, units []unit, list string) error {
 	if strings.HasSuffix(name, "Bps") || strings.HasSuffix(name, "iBps") {
 		return fmt.Errorf("%q is ambiguous: write B/s for bytes per second (such as MB/s) or bps for bits per second (such as Mbps)", s)
 	}
-	if kind == "size" && strings.HasSuffix(name, "b") {
+	if kind == "size" && contains([]string{"b", "Kb", "kb", "Mb", "Gb", "Tb"}, name) {
 		return fmt.Errorf("%q is in bits: sizes are in bytes, such as 64KiB or 1.5MB", s)
 	}
 	for _, u := range units {
@@ -380,24 +388,27 @@ func formatExact(v float64, u unit) (string, error) {
 	return "", errNoForm
 }
 
-// formatIn writes v with the first unit of units (largest first) in which
-// it reads back exactly and is at least 1 (integral forms preferred), else
-// with fallback.
-func formatIn(v float64, units []unit, fallback unit) string {
+// formatIn writes v in the unit of units that gives the shortest form
+// reading back exactly with a number of at least 1 (ties: a whole number
+// when preferWhole, else the larger unit), else with fallback.
+func formatIn(v float64, units []unit, fallback unit, preferWhole bool) string {
 	if v == 0 {
 		return "0" + fallback.name
 	}
-	for _, integral := range []bool{true, false} {
-		for _, u := range units {
-			s, err := formatExact(v, u)
-			if err != nil || strings.HasPrefix(s, "0") {
-				continue
-			}
-			if integral && strings.Contains(s, ".") {
-				continue
-			}
-			return s + u.name
+	best := ""
+	bestWhole := false
+	for _, u := range units {
+		s, err := formatExact(v, u)
+		if err != nil || strings.HasPrefix(s, "0") {
+			continue
 		}
+		whole := !strings.Contains(s, ".")
+		if best == "" || len(s)+len(u.name) < len(best) || (preferWhole && len(s)+len(u.name) == len(best) && whole && !bestWhole) {
+			best, bestWhole = s+u.name, whole
+		}
+	}
+	if best != "" {
+		return best
 	}
 	if s, err := formatExact(v, fallback); err == nil {
 		return s + fallback.name
@@ -412,13 +423,19 @@ var byteRateOut = []unit{{"TB/s", 1e12, false}, {"GB/s", 1e9, false}, {"MB/s", 1
 var durationOut = []unit{{"h", 3600, false}, {"m", 60, false}, {"s", 1, false}, {"ms", 1e3, true}, {"us", 1e6, true}}
 
 // String writes r as ParseBitRate reads it, such as 10Gbps or 1.5Mbps.
-func (r BitRate) String() string { return formatIn(float64(r), bitRateOut, unit{"bps", 1, false}) }
+func (r BitRate) String() string {
+	return formatIn(float64(r), bitRateOut, unit{"bps", 1, false}, false)
+}
 
 // String writes r as ParseByteRate reads it, such as 20MB/s.
-func (r ByteRate) String() string { return formatIn(float64(r), byteRateOut, unit{"B/s", 1, false}) }
+func (r ByteRate) String() string {
+	return formatIn(float64(r), byteRateOut, unit{"B/s", 1, false}, false)
+}
 
 // String writes d as ParseDuration reads it, such as 30s, 10m or 250us.
-func (d Duration) String() string { return formatIn(float64(d), durationOut, unit{"s", 1, false}) }
+func (d Duration) String() string {
+	return formatIn(float64(d), durationOut, unit{"s", 1, false}, true)
+}
 
 // String writes s as ParseSize reads it, in the largest unit that divides
 // it exactly (binary units first): 64KiB, 1500000B is 1.5MB written 1500KB.

@@ -4,13 +4,17 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"path"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -68,9 +72,51 @@ func batchCommand() *cli.Command {
 				<-ctx.Done()
 				stop()
 			}()
-			return batch(ctx, c.App.Writer, errWriter(c), c.Args().Slice(), f)
+			paths, err := f.parseAfter(c.Args().Slice())
+			if errors.Is(err, flag.ErrHelp) {
+				return cli.ShowCommandHelp(c, "batch")
+			}
+			if err != nil {
+				return badInput(fmt.Errorf("ftsim batch: %w", err))
+			}
+			return batch(ctx, c.App.Writer, errWriter(c), paths, f)
 		},
 	}
+}
+
+// parseAfter reads the flags written after the paths (urfave/cli stops at
+// the first argument) and returns the paths.
+func (f *batchFlags) parseAfter(args []string) ([]string, error) {
+	set := flag.NewFlagSet("batch", flag.ContinueOnError)
+	set.StringVar(&f.out, "out", f.out, "")
+	set.IntVar(&f.parallel, "parallel", f.parallel, "")
+	set.StringVar(&f.shard, "shard", f.shard, "")
+	set.BoolVar(&f.resume, "resume", f.resume, "")
+	return parseInterspersed(set, args)
+}
+
+// parseInterspersed parses the flags of set wherever they stand among args
+// and returns the other arguments in order; everything after "--" is an
+// argument.
+func parseInterspersed(set *flag.FlagSet, args []string) ([]string, error) {
+	set.SetOutput(io.Discard)
+	var tail []string
+	for i, a := range args {
+		if a == "--" {
+			args, tail = args[:i], args[i+1:]
+			break
+		}
+	}
+	var rest []string
+	for len(args) > 0 {
+		if err := set.Parse(args); err != nil {
+			return nil, err
+		}
+		if args = set.Args(); len(args) > 0 {
+			rest, args = append(rest, args[0]), args[1:]
+		}
+	}
+	return append(rest, tail...), nil
 }
 
 func errWriter(c *cli.Context) io.Writer {
@@ -154,7 +200,7 @@ func batch(ctx context.Context, stdout, stderr io.Writer, paths []string, f batc
 	if err != nil {
 		return batchError(err, f.out, owned)
 	}
-	if err := writeIndex(f.out, caseDirs(owned)); err != nil {
+	if err := writeIndex(f.out, caseDirs(owned), f.parallel); err != nil {
 		return internal(err)
 	}
 	fmt.Fprintf(stdout, "%d cases (%d run, %d already done) in %s; index: %s\n",
@@ -250,7 +296,7 @@ func checkDirs(cases []model.Case) error {
 		dirs[c.Dir] = c.Name
 	}
 	for _, c := range cases {
-		for d := filepath.ToSlash(filepath.Dir(c.Dir)); d != "." && d != "/"; d = filepath.ToSlash(filepath.Dir(d)) {
+		for d := path.Dir(c.Dir); d != "." && d != "/"; d = path.Dir(d) {
 			if other, ok := dirs[d]; ok {
 				return fmt.Errorf("cases %q and %q would share the folder %s; give the scenarios different names", other, c.Name, d)
 			}
@@ -314,6 +360,9 @@ func prepareOut(out string, owned []model.Case, shard sim.Shard, total int) erro
 		if err := os.Remove(filepath.Join(out, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return err
 		}
+	}
+	if err := removePlanningCharts(out); err != nil {
+		return err
 	}
 	if err := removeTemps(out); err != nil {
 		return err
@@ -404,31 +453,81 @@ func caseDirs(cases []model.Case) []string {
 
 // writeIndex builds index.csv and summary.json (and the planning charts)
 // from the results.json files of the case folders dirs in out, so a
-// resumed, a merged and an uninterrupted batch write the same bytes.
-func writeIndex(out string, dirs []string) error {
-	var (
-		rows  []sim.IndexRow
-		cases []sim.CaseSummary
-	)
-	for _, d := range dirs {
-		path := filepath.Join(out, filepath.FromSlash(d), resultsFile)
+// resumed, a merged and an uninterrupted batch write the same bytes. It
+// reads and draws on up to workers goroutines.
+func writeIndex(out string, dirs []string, workers int) error {
+	type caseIndex struct {
+		name string
+		rows []sim.IndexRow
+		sum  sim.CaseSummary
+		plan planCase
+	}
+	all := make([]caseIndex, len(dirs))
+	err := forEach(len(dirs), workers, func(i int) error {
+		path := filepath.Join(out, filepath.FromSlash(dirs[i]), resultsFile)
 		r, err := readResult(path)
 		if err != nil {
 			return fmt.Errorf("reading a finished case: %w", err)
 		}
-		if got := sim.CaseDir(r); got != d {
+		if got := sim.CaseDir(r); got != dirs[i] {
 			return fmt.Errorf("%s holds the result of case %q, whose folder is %s", path, sim.CaseName(r), got)
 		}
-		rows = append(rows, sim.IndexRows(sim.CaseName(r), r)...)
-		cases = append(cases, sim.SummariseCase(r))
+		name := sim.CaseName(r)
+		all[i] = caseIndex{name, sim.IndexRows(name, r), sim.SummariseCase(r), planningData(r)}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
-	sim.SortIndexRows(rows)
+	// Each case's rows come sorted; cases in natural order of names then
+	// give the index in the order sim.SortIndexRows defines.
+	sort.SliceStable(all, func(i, j int) bool { return model.NaturalLess(all[i].name, all[j].name) })
+	var (
+		rows  []sim.IndexRow
+		cases = make([]sim.CaseSummary, len(all))
+		plan  = make([]planCase, len(all))
+	)
+	for i, c := range all {
+		rows = append(rows, c.rows...)
+		cases[i], plan[i] = c.sum, c.plan
+	}
 	if err := writeAtomic(filepath.Join(out, indexFile), func(w io.Writer) error {
 		return sim.WriteIndexCSV(w, rows)
 	}); err != nil {
 		return err
 	}
-	return writeJSON(filepath.Join(out, summaryFile), sim.NewBatchSummary(cases))
+	if err := writeJSON(filepath.Join(out, summaryFile), sim.NewBatchSummary(cases)); err != nil {
+		return err
+	}
+	return writePlanningCharts(out, plan, workers)
+}
+
+// forEach calls fn(0), ..., fn(n-1) on up to workers goroutines and
+// returns the error of the lowest i that failed.
+func forEach(n, workers int, fn func(i int) error) error {
+	errs := make([]error, n)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < max(1, min(workers, n)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				errs[i] = fn(i)
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // newBar returns a progress bar on stderr when it is a terminal, else nil.

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 
@@ -28,9 +30,23 @@ func mergeCommand() *cli.Command {
 			"index.csv and summary.json from them: the same files an unsharded batch writes.\n" +
 			"Refuses a shard that did not finish, a missing shard, and a case whose files differ.",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "out", Usage: "merged batch `DIR`", Required: true, Destination: &out},
+			&cli.StringFlag{Name: "out", Usage: "merged batch `DIR` (required)", Destination: &out},
 		},
-		Action: func(c *cli.Context) error { return merge(c.App.Writer, c.Args().Slice(), out) },
+		Action: func(c *cli.Context) error {
+			set := flag.NewFlagSet("merge", flag.ContinueOnError)
+			set.StringVar(&out, "out", out, "")
+			dirs, err := parseInterspersed(set, c.Args().Slice())
+			if errors.Is(err, flag.ErrHelp) {
+				return cli.ShowCommandHelp(c, "merge")
+			}
+			if err != nil {
+				return badInput(fmt.Errorf("ftsim merge: %w", err))
+			}
+			if out == "" {
+				return badInput(errors.New("ftsim merge: --out DIR is required"))
+			}
+			return merge(c.App.Writer, dirs, out)
+		},
 	}
 }
 
@@ -97,7 +113,7 @@ func merge(stdout io.Writer, dirs []string, out string) error {
 		dirList = append(dirList, c)
 	}
 	sort.Strings(dirList)
-	if err := writeIndex(out, dirList); err != nil {
+	if err := writeIndex(out, dirList, runtime.NumCPU()); err != nil {
 		return internal(err)
 	}
 	fmt.Fprintf(stdout, "%d cases from %d folders (%d files copied); index: %s\n",

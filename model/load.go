@@ -1,0 +1,234 @@
+package model
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Load reads, defaults and validates the scenario file at path. Trace files
+// are read relative to the scenario's folder. Problems in the scenario come
+// back as an ErrorList (sorted, warnings included as Warning entries);
+// warnings of a good scenario are in Scenario.Warnings.
+func Load(path string) (*Scenario, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, readError(path, err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, readError(path, err)
+	}
+	if st.IsDir() {
+		return nil, fmt.Errorf("%s: is a folder, not a scenario file", path)
+	}
+	if st.Size() > MaxScenarioBytes {
+		return nil, tooBig(path, st.Size())
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxScenarioBytes+1))
+	if err != nil {
+		return nil, readError(path, err)
+	}
+	return Parse(path, data)
+}
+
+// readError reports a scenario file that cannot be read as
+// "FILE: reason", keeping the cause for errors.Is.
+func readError(path string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return fmt.Errorf("%s: cannot read the scenario: %w", path, err)
+}
+
+func tooBig(file string, n int64) error {
+	return ErrorList{{File: file, Line: 1, Col: 1,
+		Msg: fmt.Sprintf("the file is %d bytes; a scenario may have at most 10 MiB", n)}}
+}
+
+// Parse loads a scenario from data. file is the name used in messages and
+// Scenario.File; trace paths are relative to filepath.Dir(file). Errors are
+// as for Load.
+func Parse(file string, data []byte) (sc *Scenario, err error) {
+	if len(data) > MaxScenarioBytes {
+		return nil, tooBig(file, int64(len(data)))
+	}
+	nlines := bytes.Count(data, []byte{'\n'}) + 1
+	if e := checkText(file, data); e != nil {
+		return nil, ErrorList{e}
+	}
+	d := newDecoder(file, nlines)
+	defer func() {
+		if r := recover(); r != nil {
+			if _, ok := r.(refused); !ok {
+				// A bug of ours or of the YAML library: report it as a
+				// problem with the input rather than crash.
+				d.errs = append(d.errs, &Error{File: file, Line: 1, Col: 1,
+					Msg: fmt.Sprintf("cannot read this file as a scenario (internal error: %v)", r)})
+			}
+			sc, err = nil, d.result()
+		}
+	}()
+	root, ok := d.parseYAML(data)
+	if !ok {
+		return nil, d.result()
+	}
+	l := newLoader(d, file, data)
+	l.load(root)
+	l.validate()
+	l.checkSweeps(root)
+	if d.errorCount() > 0 {
+		return nil, d.result()
+	}
+	d.errs.Sort()
+	l.sc.Warnings = d.errs
+	return l.sc, nil
+}
+
+// result returns every problem, sorted, as an ErrorList.
+func (d *decoder) result() error {
+	d.errs.Sort()
+	if len(d.errs) == 0 {
+		return ErrorList{{File: d.file, Line: 1, Col: 1, Msg: "cannot read this file as a scenario"}}
+	}
+	return d.errs
+}
+
+// checkText refuses input that is not UTF-8 YAML text, at the first bad
+// byte.
+func checkText(file string, data []byte) *Error {
+	line, col := 1, 1
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			return &Error{File: file, Line: line, Col: col,
+				Msg: fmt.Sprintf("byte 0x%02x is not UTF-8 text: a scenario is a YAML text file", data[i])}
+		case r == '\n':
+			line, col = line+1, 0
+		case r == '\t' || r == '\r':
+		case r == 0xFEFF && i == 0:
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f && r != 0x85) || r == 0xFFFE || r == 0xFFFF || r == 0xFEFF:
+			return &Error{File: file, Line: line, Col: col,
+				Msg: fmt.Sprintf("control character U+%04X is not allowed: a scenario is a YAML text file", r)}
+		}
+		i += size
+		col++
+	}
+	return nil
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// parseYAML parses data into its single document's root node.
+func (d *decoder) parseYAML(data []byte) (*yaml.Node, bool) {
+	structural := 0
+	for _, c := range data {
+		switch c {
+		case '\n', ',', ':', '-', '[', '{', '?', '&', '*', '!', '|', '>':
+			structural++
+		}
+	}
+	if structural > maxStructural {
+		d.errorf(Pos{1, 1}, "the file has too many YAML elements (more than %d): refused", maxStructural)
+		return nil, false
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			d.errorf(Pos{1, 1}, "the file is empty: a scenario needs at least duration, hosts and ft_vms")
+			return nil, false
+		}
+		d.yamlError(data, err)
+		return nil, false
+	}
+	var next yaml.Node
+	if err := dec.Decode(&next); err == nil {
+		d.errorf(posOf(&next), "a scenario file holds one YAML document; this is a second one")
+		return nil, false
+	} else if !errors.Is(err, io.EOF) {
+		d.yamlError(data, err)
+		return nil, false
+	}
+	if len(doc.Content) == 0 {
+		d.errorf(Pos{1, 1}, "the file is empty: a scenario needs at least duration, hosts and ft_vms")
+		return nil, false
+	}
+	if depth := nodeDepth(&doc, 0); depth > maxDepth {
+		d.errorf(Pos{1, 1}, "the YAML is nested more than %d levels deep: refused", maxDepth)
+		return nil, false
+	}
+	return doc.Content[0], true
+}
+
+// nodeDepth returns the nesting depth of n without following aliases,
+// stopping early past maxDepth.
+func nodeDepth(n *yaml.Node, depth int) int {
+	if depth > maxDepth {
+		return depth
+	}
+	deepest := depth
+	for _, c := range n.Content {
+		deepest = max(deepest, nodeDepth(c, depth+1))
+		if deepest > maxDepth {
+			break
+		}
+	}
+	return deepest
+}
+
+// yamlError turns a YAML syntax error into a positioned problem.
+func (d *decoder) yamlError(data []byte, err error) {
+	msg := err.Error()
+	line := 1 // the YAML library leaves out "line N" on the first line
+	var te *yaml.TypeError
+	if errors.As(err, &te) && len(te.Errors) > 0 {
+		msg = te.Errors[0]
+	}
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		msg = m[2]
+	} else {
+		msg = strings.TrimPrefix(msg, "yaml: ")
+	}
+	lines := bytes.Split(data, []byte{'\n'})
+	if line >= 1 && line <= len(lines) {
+		text := lines[line-1]
+		trimmed := bytes.TrimLeft(text, " \t")
+		if bytes.ContainsRune(text[:len(text)-len(trimmed)], '\t') {
+			msg += " (YAML does not allow tabs for indentation)"
+		}
+	}
+	d.errorf(Pos{line, 1}, "YAML syntax: %s", msg)
+}
+
+// defaultName derives a scenario name from its file name.
+func defaultName(file string) string {
+	base := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
+	var b strings.Builder
+	for _, r := range base {
+		if r < utf8.RuneSelf && (r == '-' || r == '_' || r == '.' || ('0' <= r && r <= '9') || ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z')) {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('-')
+		}
+	}
+	s := strings.Trim(b.String(), "-.")
+	if s == "" {
+		return "scenario"
+	}
+	return s
+}

@@ -1,0 +1,504 @@
+package model
+
+import (
+	"fmt"
+	"strings"
+)
+
+// FT limits per host (reference 2.3): das.maxftvmsperhost and
+// das.maxftvcpusperhost, primaries and secondaries counted.
+const (
+	MaxFTVMsPerHost   = 4
+	MaxFTVCPUsPerHost = 8
+)
+
+// validate runs the checks that need the whole scenario: names, duplicates,
+// teaming rules, paths, the FT limits and the run's timeline.
+func (l *loader) validate() {
+	if l.root == nil {
+		return
+	}
+	l.resolveLAGs()
+	l.checkHostIdentity()
+	for i := range l.sc.Hosts {
+		if l.hostMeta[i].name.set {
+			l.checkTeam(i)
+		}
+	}
+	l.checkMissingLAGs()
+	l.checkPaths()
+	l.checkVMs()
+	l.checkBackground()
+	l.checkTimeline()
+}
+
+// resolveLAGs checks each `lags:` entry against its host and fills
+// Scenario.LAGs.
+func (l *loader) resolveLAGs() {
+	byHost := map[string]Pos{}
+	for i := range l.lagMeta {
+		lm := &l.lagMeta[i]
+		if !lm.ok || !l.checkHost(lm.host.v, lm.host.pos) {
+			continue
+		}
+		h := l.sc.HostByName(lm.host.v)
+		if p, dup := byHost[h.Name]; dup {
+			l.errorf(lm.host.pos, "host %s already has a LAG (line %d): a team has one EtherChannel or LAG", h.Name, p.Line)
+			continue
+		}
+		byHost[h.Name] = lm.host.pos
+		good := true
+		seen := map[string]bool{}
+		for j, v := range lm.vmnics.v {
+			switch {
+			case h.Vmnic(v) == nil:
+				l.errorf(lm.vmnics.pos[j], "vmnic %q is not an uplink of host %s", v, h.Name)
+				good = false
+			case seen[v]:
+				l.errorf(lm.vmnics.pos[j], "vmnic %q is listed twice in the LAG", v)
+				good = false
+			}
+			seen[v] = true
+		}
+		if !good {
+			continue
+		}
+		if a, b, ok := l.oneSwitch(h, lm.vmnics.v); !ok {
+			l.errorf(lm.vmnics.at, "the ports of a LAG must be on one switch or one stack: vmnic %q is on %q, vmnic %q on %q", b.Name, b.Switch, a.Name, a.Switch)
+			continue
+		}
+		lag := LAG{Host: h.Name, Vmnics: append([]string{}, lm.vmnics.v...), Mode: lm.mode.v, Hash: DefaultLACPHash}
+		if lm.mode.v == "lacp" {
+			lag.Hash = h.Teaming.LACPHash
+			if lm.hash.set && lm.hash.v != h.Teaming.LACPHash {
+				l.warnf(lm.hash.pos, "the LACP port channel hashes by %s but the vDS LAG of host %s by %s: VMware requires the same hash algorithm on both sides", lm.hash.v, h.Name, h.Teaming.LACPHash)
+			}
+		}
+		if lm.hash.set {
+			lag.Hash = lm.hash.v
+		}
+		lm.lagIdx = len(l.sc.LAGs)
+		for k, hh := range l.sc.Hosts {
+			if hh.Name == h.Name {
+				lm.hostIdx = k
+			}
+		}
+		l.sc.LAGs = append(l.sc.LAGs, lag)
+	}
+}
+
+// unit is the forwarding unit of a switch: its stack, or itself.
+func (l *loader) unitOf(sw string) string {
+	if s := l.sc.SwitchByName(sw); s != nil && s.Stack != "" {
+		return "stack:" + s.Stack
+	}
+	return "switch:" + sw
+}
+
+// oneSwitch reports whether the named vmnics of h sit on one switch or
+// one stack; if not, it returns the first vmnic and one that differs.
+func (l *loader) oneSwitch(h *Host, names []string) (first, other Vmnic, ok bool) {
+	var u string
+	for i, n := range names {
+		v := h.Vmnic(n)
+		if v == nil || v.Switch == "" {
+			continue
+		}
+		if i == 0 || u == "" {
+			first, u = *v, l.unitOf(v.Switch)
+			continue
+		}
+		if l.unitOf(v.Switch) != u {
+			return first, *v, false
+		}
+	}
+	return first, other, true
+}
+
+// checkHostIdentity reports FT IPs, MACs and port IDs used twice.
+func (l *loader) checkHostIdentity() {
+	ips := map[string]string{}
+	macs := map[MAC]string{}
+	ports := map[uint32]string{}
+	for i, h := range l.sc.Hosts {
+		m := l.hostMeta[i]
+		if !m.ok {
+			continue
+		}
+		at := nz(m.name.pos, m.pos)
+		if h.FTIP.IsValid() {
+			ip := h.FTIP.String()
+			if prev, dup := ips[ip]; dup {
+				l.errorf(nz(m.ip.pos, at), "ft_ip %s of host %s is already the FT IP of host %s", ip, h.Name, prev)
+			} else {
+				ips[ip] = h.Name
+			}
+		}
+		if prev, dup := macs[h.FTMAC]; dup {
+			l.errorf(nz(m.mac.pos, at), "ft_mac %s of host %s is already the FT MAC of host %s", h.FTMAC, h.Name, prev)
+		} else {
+			macs[h.FTMAC] = h.Name
+		}
+		if prev, dup := ports[h.PortID]; dup {
+			l.errorf(nz(m.portID.pos, at), "ft_port_id %d of host %s is already the FT port ID of host %s", h.PortID, h.Name, prev)
+		} else {
+			ports[h.PortID] = h.Name
+		}
+	}
+}
+
+// checkTeam checks host i's teaming and failover policy.
+func (l *loader) checkTeam(i int) {
+	h := &l.sc.Hosts[i]
+	m := l.hostMeta[i]
+	t := m.spec.team
+	tm := h.Teaming
+	teamAt := nz(t.pos, m.name.pos, m.pos)
+
+	// Every listed uplink is a vmnic of the host, in one list, once.
+	listed := map[string]string{}
+	for _, lst := range []struct {
+		name string
+		l    nameList
+	}{{"Active uplinks", t.active}, {"Standby uplinks", t.standby}, {"Unused uplinks", t.unused}} {
+		for j, v := range lst.l.v {
+			p := lst.l.pos[j]
+			if h.Vmnic(v) == nil {
+				l.errorf(p, "vmnic %q is not an uplink of host %s", v, h.Name)
+				continue
+			}
+			if prev, dup := listed[v]; dup {
+				if prev == lst.name {
+					l.errorf(p, "vmnic %q is listed twice in %s", v, lst.name)
+				} else {
+					l.errorf(p, "vmnic %q is in %s and in %s: an uplink is in one list only", v, prev, lst.name)
+				}
+				continue
+			}
+			listed[v] = lst.name
+		}
+	}
+	if len(tm.Active) == 0 && len(h.Vmnics) > 0 {
+		l.errorf(nz(t.active.at, teamAt), "host %s has no Active uplinks: the FT vmkernel port needs at least one", h.Name)
+	}
+	lbAt := nz(t.lb.pos, teamAt)
+	team := len(tm.Active) + len(tm.Standby)
+
+	if h.Pin != "" {
+		pinAt := nz(m.spec.pin.pos, teamAt)
+		switch {
+		case h.Vmnic(h.Pin) == nil:
+			l.errorf(pinAt, "pin %q is not an uplink of host %s", h.Pin, h.Name)
+		case !contains(tm.Active, h.Pin):
+			l.errorf(pinAt, "pin %q is not one of the Active uplinks of host %s", h.Pin, h.Name)
+		case l.sc.Compare == nil && tm.LoadBalancing != PortID && tm.LoadBalancing != NICLoad:
+			l.warnf(pinAt, "pin has no effect with %q: it pins the FT port under Route based on originating virtual port or physical NIC load", tm.LoadBalancing.VSphereName())
+		}
+	}
+
+	switch tm.LoadBalancing {
+	case IPHash:
+		for j, v := range t.standby.v {
+			l.errorf(t.standby.pos[j], "Route based on IP hash requires all uplinks to be Active: move %q out of Standby uplinks", v)
+		}
+		for j, v := range t.unused.v {
+			l.errorf(t.unused.pos[j], "Route based on IP hash requires all uplinks to be Active: move %q out of Unused uplinks", v)
+		}
+		if tm.FailureDetection == BeaconProbing {
+			l.errorf(nz(t.detection.pos, teamAt), "Route based on IP hash supports \"Link status only\" failure detection, not \"Beacon probing\"")
+		}
+		l.checkTeamOneSwitch(i, "Route based on IP hash needs all uplinks on one switch or one stack (a static EtherChannel cannot span two switches)")
+	case LACP:
+		if tm.VSwitch == "standard" {
+			l.errorf(lbAt, "LACP needs a distributed switch; host %s's team is on a standard vSwitch (vswitch: standard)", h.Name)
+		}
+		for j, v := range t.standby.v {
+			l.errorf(t.standby.pos[j], "LACP uses the LAG as its Active uplink: move %q out of Standby uplinks", v)
+		}
+		l.checkTeamOneSwitch(i, "an LACP LAG needs all its uplinks on one switch or one stack")
+	case NICLoad:
+		if tm.VSwitch == "standard" {
+			l.errorf(lbAt, "Route based on physical NIC load needs a distributed switch; host %s's team is on a standard vSwitch (vswitch: standard)", h.Name)
+		}
+	}
+	if tm.FailureDetection == BeaconProbing && tm.LoadBalancing != IPHash && team < 3 {
+		l.warnf(nz(t.detection.pos, teamAt), "Beacon probing needs at least three uplinks to tell which one failed; host %s's team has %d", h.Name, team)
+	}
+	l.checkLAGUse(i)
+	l.checkSpeeds(i)
+}
+
+// checkTeamOneSwitch reports a team uplink on another switch (or stack)
+// than the first Active uplink.
+func (l *loader) checkTeamOneSwitch(i int, why string) {
+	h := &l.sc.Hosts[i]
+	names := append(append([]string{}, h.Teaming.Active...), h.Teaming.Standby...)
+	if a, b, ok := l.oneSwitch(h, names); !ok {
+		l.errorf(l.vmnicSwitchPos(i, b.Name), "%s: vmnic %q is on %q, vmnic %q on %q", why, b.Name, b.Switch, a.Name, a.Switch)
+	}
+}
+
+// vmnicSwitchPos is where host i's vmnic gets its switch: the switch
+// value, or the vmnic item.
+func (l *loader) vmnicSwitchPos(i int, vmnic string) Pos {
+	m := l.hostMeta[i]
+	for _, v := range m.spec.vmnics.v {
+		if v.name.v == vmnic {
+			return nz(v.sw.pos, v.pos)
+		}
+	}
+	return nz(m.name.pos, m.pos)
+}
+
+// checkLAGUse checks host i's LAG against its teaming policy.
+func (l *loader) checkLAGUse(i int) {
+	h := &l.sc.Hosts[i]
+	tm := h.Teaming
+	for _, lm := range l.lagMeta {
+		if lm.hostIdx != i {
+			continue
+		}
+		lag := l.sc.LAGs[lm.lagIdx]
+		switch {
+		case tm.LoadBalancing == IPHash && lag.Mode != "static":
+			l.errorf(lm.mode.pos, "Route based on IP hash needs a static EtherChannel (mode: static), not LACP")
+		case tm.LoadBalancing == LACP && lag.Mode != "lacp":
+			l.errorf(lm.mode.pos, "the LACP policy needs an LACP port channel (mode: lacp), not a static EtherChannel")
+		case tm.LoadBalancing == IPHash || tm.LoadBalancing == LACP:
+			if !sameSet(lag.Vmnics, tm.Active) {
+				l.errorf(lm.vmnics.at, "the LAG of host %s must bundle exactly its Active uplinks (%s)", h.Name, strings.Join(tm.Active, ", "))
+			}
+		case l.sc.Compare == nil:
+			kind := "a static EtherChannel"
+			if lag.Mode == "lacp" {
+				kind = "an LACP port channel"
+			}
+			l.warnf(lm.host.pos, "host %s has %s but its team uses %q: VMware pairs a static EtherChannel with Route based on IP hash and an LACP port channel with a LAG", h.Name, kind, tm.LoadBalancing.VSphereName())
+		}
+	}
+}
+
+func sameSet(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for _, x := range a {
+		if !contains(b, x) {
+			return false
+		}
+	}
+	return true
+}
+
+// checkMissingLAGs reports hosts whose own policy needs a switch-side LAG
+// that `lags:` lacks (unless compare derives it). A policy written once in
+// defaults gets one message listing the hosts.
+func (l *loader) checkMissingLAGs() {
+	if l.sc.Compare != nil {
+		return
+	}
+	type miss struct {
+		policy Policy
+		hosts  []string
+		active []string
+	}
+	var order []Pos
+	missing := map[Pos]*miss{}
+	for i, h := range l.sc.Hosts {
+		m := l.hostMeta[i]
+		p := h.Teaming.LoadBalancing
+		if !m.ok || (p != IPHash && p != LACP) || len(h.Teaming.Active) == 0 {
+			continue
+		}
+		has := false
+		for _, lm := range l.lagMeta {
+			has = has || lm.hostIdx == i
+		}
+		if has {
+			continue
+		}
+		at := nz(m.spec.team.lb.pos, m.spec.team.pos, m.name.pos)
+		if missing[at] == nil {
+			missing[at] = &miss{policy: p, active: h.Teaming.Active}
+			order = append(order, at)
+		}
+		missing[at].hosts = append(missing[at].hosts, h.Name)
+	}
+	for _, at := range order {
+		ms := missing[at]
+		mode, what := "static", "Route based on IP hash needs a static EtherChannel on the physical switch"
+		if ms.policy == LACP {
+			mode, what = "lacp", "LACP needs an LACP port channel on the physical switch"
+		}
+		example := fmt.Sprintf("{host: %s, vmnics: [%s], mode: %s}", ms.hosts[0], strings.Join(ms.active, ", "), mode)
+		if len(ms.hosts) == 1 {
+			l.errorf(at, "%s: add to lags: %s (or add compare: to derive it)", what, example)
+		} else {
+			l.errorf(at, "%s for each of %s: add lags: entries such as %s (or add compare: to derive them)", what, strings.Join(ms.hosts, ", "), example)
+		}
+	}
+}
+
+// checkSpeeds warns about FT logging uplinks slower than VMware requires.
+func (l *loader) checkSpeeds(i int) {
+	h := &l.sc.Hosts[i]
+	smp, legacy := false, false
+	for _, vm := range l.sc.VMs {
+		if vm.Primary == h.Name || vm.Secondary == h.Name {
+			smp = smp || vm.Mode == ModeSMP
+			legacy = legacy || vm.Mode == ModeLegacy
+		}
+	}
+	m := l.hostMeta[i]
+	for _, v := range m.spec.vmnics.v {
+		if !v.speed.set || !contains(append(append([]string{}, h.Teaming.Active...), h.Teaming.Standby...), v.name.v) {
+			continue
+		}
+		switch {
+		case smp && v.speed.v < 10e9:
+			l.warnf(v.speed.pos, "SMP-FT needs a 10 Gbit/s FT logging network; vmnic %q of host %s runs at %s", v.name.v, h.Name, v.speed.v)
+		case legacy && v.speed.v < 1e9:
+			l.warnf(v.speed.pos, "FT needs at least a 1 Gbit/s logging network; vmnic %q of host %s runs at %s", v.name.v, h.Name, v.speed.v)
+		}
+	}
+}
+
+// checkPaths reports switches that FT traffic must cross between without
+// an inter-switch link or a shared stack.
+func (l *loader) checkPaths() {
+	type use struct {
+		unit, sw string
+		pos      Pos
+	}
+	var units []use
+	seen := map[string]bool{}
+	for i, h := range l.sc.Hosts {
+		if !l.hostMeta[i].ok {
+			continue
+		}
+		for _, name := range append(append([]string{}, h.Teaming.Active...), h.Teaming.Standby...) {
+			v := h.Vmnic(name)
+			if v == nil || v.Switch == "" {
+				continue
+			}
+			u := l.unitOf(v.Switch)
+			if !seen[u] {
+				seen[u] = true
+				units = append(units, use{u, v.Switch, l.vmnicSwitchPos(i, name)})
+			}
+		}
+	}
+	linked := map[[2]string]bool{}
+	for _, isl := range l.sc.ISLs {
+		a, b := l.unitOf(isl.A), l.unitOf(isl.B)
+		linked[[2]string{a, b}], linked[[2]string{b, a}] = true, true
+	}
+	for j := 1; j < len(units); j++ {
+		for i := 0; i < j; i++ {
+			if !linked[[2]string{units[i].unit, units[j].unit}] {
+				l.errorf(units[j].pos, "switch %q has no inter-switch link to switch %q and is not in its stack: FT traffic between hosts on them has no path (add inter_switch_links: or a common stack)", units[j].sw, units[i].sw)
+				break
+			}
+		}
+	}
+}
+
+// checkVMs checks each FT VM's hosts, names and the FT limits per host.
+func (l *loader) checkVMs() {
+	names := map[string]Pos{}
+	vmsOn := map[string]int{}
+	cpusOn := map[string]int{}
+	firstOver := map[string]Pos{}
+	firstOverCPU := map[string]Pos{}
+	for i, vm := range l.sc.VMs {
+		m := l.vmMeta[i]
+		if vm.Name != "" {
+			if p, dup := names[vm.Name]; dup {
+				l.errorf(m.name, "VM name %q is used twice (first at line %d)", vm.Name, p.Line)
+			} else {
+				names[vm.Name] = m.name
+			}
+		}
+		if !m.ok {
+			continue
+		}
+		pOK := m.spread || l.checkHost(vm.Primary, m.primary)
+		sOK := m.spread || l.checkHost(vm.Secondary, m.secondary)
+		if pOK && sOK && vm.Primary == vm.Secondary {
+			l.errorf(m.secondary, "secondary %q is the primary's host: FT needs the secondary on another host", vm.Secondary)
+			continue
+		}
+		for _, r := range []struct {
+			host string
+			at   Pos
+		}{{vm.Primary, m.primary}, {vm.Secondary, m.secondary}} {
+			vmsOn[r.host]++
+			if !m.vcpusBad {
+				cpusOn[r.host] += vm.VCPUs
+			}
+			if _, done := firstOver[r.host]; !done && vmsOn[r.host] > MaxFTVMsPerHost {
+				firstOver[r.host] = r.at
+			}
+			if _, done := firstOverCPU[r.host]; !done && cpusOn[r.host] > MaxFTVCPUsPerHost {
+				firstOverCPU[r.host] = r.at
+			}
+		}
+	}
+	for _, h := range l.sc.Hosts {
+		if at, ok := firstOver[h.Name]; ok {
+			l.warnf(at, "host %s runs %d FT VMs, primaries and secondaries counted: more than das.maxftvmsperhost (%d)", h.Name, vmsOn[h.Name], MaxFTVMsPerHost)
+		}
+		if at, ok := firstOverCPU[h.Name]; ok {
+			l.warnf(at, "host %s runs %d FT vCPUs, primaries and secondaries counted: more than das.maxftvcpusperhost (%d)", h.Name, cpusOn[h.Name], MaxFTVCPUsPerHost)
+		}
+	}
+}
+
+func (l *loader) checkBackground() {
+	for i, bg := range l.sc.Background {
+		m := l.bgMeta[i]
+		if m.host.set && m.vmnic.set && l.checkHost(bg.Host, m.host.pos) && l.sc.HostByName(bg.Host).Vmnic(bg.Vmnic) == nil {
+			l.errorf(m.vmnic.pos, "vmnic %q is not an uplink of host %s", bg.Vmnic, bg.Host)
+		}
+	}
+}
+
+// checkTimeline checks warmup and failure times against the run.
+func (l *loader) checkTimeline() {
+	if !l.durationSet {
+		return
+	}
+	d := l.sc.Duration
+	if l.warmup.set && l.warmup.v >= d {
+		l.errorf(l.warmup.pos, "warmup %s must be shorter than duration %s: nothing would be measured", l.warmup.v, d)
+	}
+	for i, f := range l.sc.Failures {
+		m := l.failMeta[i]
+		if m.at.set && f.At >= d {
+			l.errorf(m.at.pos, "failure at %s is after the end of the run (duration %s)", f.At, d)
+		}
+		l.checkUpstreamSeen(f, m)
+	}
+}
+
+// checkUpstreamSeen warns about an upstream failure that the host's
+// failure detection cannot see ("Link status only" without LACP).
+func (l *loader) checkUpstreamSeen(f Failure, m failMeta) {
+	if f.What != FailVmnic || f.Mode != "upstream" {
+		return
+	}
+	h := l.sc.HostByName(f.Host)
+	if h == nil {
+		return
+	}
+	t := h.Teaming
+	inTeam := contains(t.Active, f.Vmnic) || contains(t.Standby, f.Vmnic)
+	if !inTeam || t.FailureDetection != LinkStatus || t.LoadBalancing == LACP || l.sc.Compare != nil {
+		return
+	}
+	until := "for the rest of the run"
+	if f.DownFor > 0 {
+		until = "until the path recovers"
+	}
+	l.warnf(m.target, "\"Link status only\" does not see an upstream failure: FT traffic host %s sends on %s is lost %s (Beacon probing would detect it)", f.Host, f.Vmnic, until)
+}

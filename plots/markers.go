@@ -1,0 +1,286 @@
+package plots
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/text"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/ftsim/ftsim/sim"
+)
+
+// hline is a horizontal reference line across the data area (a threshold,
+// an SLA limit) with its label written above its right end. It implements
+// plot.Plotter, plot.DataRanger and plot.Thumbnailer.
+type hline struct {
+	Y     float64
+	Label string
+	Style draw.LineStyle
+	Left  bool // label at the left end
+}
+
+// Plot implements plot.Plotter.
+func (h hline) Plot(c draw.Canvas, p *plot.Plot) {
+	_, trY := p.Transforms(&c)
+	y := trY(h.Y)
+	if !c.ContainsY(y) {
+		return
+	}
+	c.StrokeLine2(h.Style, c.Min.X, y, c.Max.X, y)
+	if h.Label == "" {
+		return
+	}
+	sty := noteStyle(h.Style.Color)
+	sty.XAlign, sty.YAlign = draw.XRight, draw.YBottom
+	at := vg.Point{X: c.Max.X - vg.Points(4), Y: y + vg.Points(2)}
+	if h.Left {
+		sty.XAlign = draw.XLeft
+		at.X = c.Min.X + vg.Points(4)
+	}
+	c.FillText(sty, at, h.Label)
+}
+
+// DataRange implements plot.DataRanger: only the Y value counts.
+func (h hline) DataRange() (xmin, xmax, ymin, ymax float64) {
+	return math.Inf(1), math.Inf(-1), h.Y, h.Y
+}
+
+// Thumbnail implements plot.Thumbnailer.
+func (h hline) Thumbnail(c *draw.Canvas) {
+	y := c.Center().Y
+	c.StrokeLine2(h.Style, c.Min.X, y, c.Max.X, y)
+}
+
+// vline is a vertical reference line (an SLA on a lag axis), labelled at
+// its top. It implements plot.Plotter, plot.DataRanger and
+// plot.Thumbnailer.
+type vline struct {
+	X     float64
+	Label string
+	Style draw.LineStyle
+}
+
+// Plot implements plot.Plotter.
+func (v vline) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, _ := p.Transforms(&c)
+	x := trX(v.X)
+	if !c.ContainsX(x) {
+		return
+	}
+	c.StrokeLine2(v.Style, x, c.Min.Y, x, c.Max.Y)
+	if v.Label != "" {
+		drawRotated(c, x, v.Label, v.Style.Color)
+	}
+}
+
+// DataRange implements plot.DataRanger: only the X value counts.
+func (v vline) DataRange() (xmin, xmax, ymin, ymax float64) {
+	return v.X, v.X, math.Inf(1), math.Inf(-1)
+}
+
+// Thumbnail implements plot.Thumbnailer.
+func (v vline) Thumbnail(c *draw.Canvas) {
+	y := c.Center().Y
+	c.StrokeLine2(v.Style, c.Min.X, y, c.Max.X, y)
+}
+
+// noteStyle is the small text style of labels inside a panel.
+func noteStyle(c color.Color) text.Style {
+	sty := plot.New().Legend.TextStyle
+	sty.Font = sansFont(noteSize)
+	sty.Color = c
+	return sty
+}
+
+// drawRotated writes label upwards along a vertical line at x, just right
+// of it, ending near the top of the data area, on a white box so data lines
+// behind it do not hide it. Too long labels are cut to the panel's height.
+func drawRotated(c draw.Canvas, x vg.Length, label string, col color.Color) {
+	sty := noteStyle(col)
+	sty.Rotation = math.Pi / 2
+	sty.XAlign, sty.YAlign = draw.XRight, draw.YTop
+	room := c.Max.Y - c.Min.Y - vg.Points(8)
+	label = fitText(sty, label, room)
+	if label == "" {
+		return
+	}
+	top := c.Max.Y - vg.Points(3)
+	at := vg.Point{X: x + vg.Points(2), Y: top}
+	r := sty.Rectangle(label)
+	box := vg.Rectangle{Min: at.Add(r.Min), Max: at.Add(r.Max)}
+	c.SetColor(color.NRGBA{255, 255, 255, 215})
+	c.Fill(box.Path())
+	c.FillText(sty, at, label)
+}
+
+// fitText shortens s with an ellipsis until it is at most room wide.
+func fitText(sty text.Style, s string, room vg.Length) string {
+	if sty.Width(s) <= room {
+		return s
+	}
+	r := []rune(s)
+	for len(r) > 0 {
+		r = r[:len(r)-1]
+		t := strings.TrimRight(string(r), " ;,") + "…"
+		if sty.Width(t) <= room {
+			return t
+		}
+	}
+	return ""
+}
+
+// markerGroup is one marked instant: events close enough in time to share a
+// line.
+type markerGroup struct {
+	T     float64
+	Color color.Color
+	Label string
+}
+
+// eventMarkers draws a run's events as vertical dashed lines with labels.
+// It implements plot.Plotter.
+type eventMarkers struct {
+	Groups []markerGroup
+}
+
+// Plot implements plot.Plotter.
+func (m eventMarkers) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, _ := p.Transforms(&c)
+	for _, g := range m.Groups {
+		x := trX(g.T)
+		if !c.ContainsX(x) {
+			continue
+		}
+		c.StrokeLine2(markerStyle(g.Color), x, c.Min.Y, x, c.Max.Y)
+		drawRotated(c, x, g.Label, g.Color)
+	}
+}
+
+func markerStyle(c color.Color) draw.LineStyle {
+	return lineStyle(c, 1.5, vg.Points(5), vg.Points(3))
+}
+
+// eventClass is how a kind of event is drawn and named in legends.
+type eventClass struct {
+	rank  int // the highest-ranked class present colours a group
+	color color.Color
+	name  string
+}
+
+var (
+	classFailure  = eventClass{5, colFailure, "failure"}
+	classRecovery = eventClass{4, colRecovery, "recovery"}
+	classFailover = eventClass{3, colFailover, "failover / failback / LBT move"}
+	classFT       = eventClass{2, colFT, "FT state change"}
+	classDetected = eventClass{1, colDetected, "failure detected"}
+	eventClasses  = []eventClass{classFailure, classRecovery, classDetected, classFailover, classFT}
+)
+
+func classOf(kind string) eventClass {
+	switch kind {
+	case "failure":
+		return classFailure
+	case "recovery":
+		return classRecovery
+	case "failover", "failback", "lbt_move":
+		return classFailover
+	case "detected":
+		return classDetected
+	}
+	return classFT
+}
+
+// eventVerb is the words a label uses for a kind of event.
+func eventVerb(kind string) string {
+	switch kind {
+	case "failover":
+		return "failover to"
+	case "failback":
+		return "failback to"
+	case "lbt_move":
+		return "LBT move to"
+	case "ft_lost":
+		return "FT lost"
+	case "resync_start":
+		return "re-sync"
+	}
+	return kind
+}
+
+// groupEvents gathers events closer than tol seconds to the first of their
+// group into one marker; the label lists each kind once with its targets.
+func groupEvents(events []sim.Event, tol float64) (groups []markerGroup, classes []eventClass) {
+	ev := append([]sim.Event(nil), events...)
+	sort.SliceStable(ev, func(i, j int) bool { return ev[i].T < ev[j].T })
+	seen := map[string]bool{}
+	for i := 0; i < len(ev); {
+		j := i
+		for j < len(ev) && ev[j].T-ev[i].T <= tol {
+			j++
+		}
+		g := markerGroup{T: ev[i].T}
+		best := eventClass{rank: -1}
+		var parts []string
+		var kinds []string
+		targets := map[string][]string{}
+		for _, e := range ev[i:j] {
+			cl := classOf(e.Kind)
+			if cl.rank > best.rank {
+				best = cl
+			}
+			if !seen[cl.name] {
+				seen[cl.name] = true
+				classes = append(classes, cl)
+			}
+			if _, ok := targets[e.Kind]; !ok {
+				kinds = append(kinds, e.Kind)
+			}
+			if !contains(targets[e.Kind], e.Target) {
+				targets[e.Kind] = append(targets[e.Kind], e.Target)
+			}
+		}
+		named := map[string]bool{} // targets already written in this label
+		for _, k := range kinds {
+			var list []string
+			for _, t := range targets[k] {
+				// "failure X; detected" reads better than naming X twice.
+				if k != "detected" || !named[t] {
+					list = append(list, t)
+				}
+				named[t] = true
+			}
+			parts = append(parts, strings.TrimSpace(eventVerb(k)+" "+strings.Join(list, ", ")))
+		}
+		g.Color = best.color
+		g.Label = fmt.Sprintf("%s s: %s", strconv.FormatFloat(math.Round(g.T*1000)/1000, 'f', -1, 64), strings.Join(parts, "; "))
+		groups = append(groups, g)
+		i = j
+	}
+	sort.SliceStable(classes, func(i, j int) bool { return classes[i].rank > classes[j].rank })
+	return groups, classes
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// markerThumb is a legend thumbnail for an event class.
+type markerThumb struct{ c color.Color }
+
+// Thumbnail implements plot.Thumbnailer.
+func (m markerThumb) Thumbnail(c *draw.Canvas) {
+	y := c.Center().Y
+	c.StrokeLine2(markerStyle(m.c), c.Min.X, y, c.Max.X, y)
+}

@@ -1,0 +1,155 @@
+package plots
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/ftsim/ftsim/sim"
+)
+
+func goldenReport(t *testing.T, in ReportInput) string {
+	t.Helper()
+	r, series := loadGolden(t)
+	var buf bytes.Buffer
+	if err := Report(&buf, r, series, in); err != nil {
+		t.Fatal(err)
+	}
+	if *outDir != "" {
+		if err := os.WriteFile(filepath.Join(*outDir, "report.html"), buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return buf.String()
+}
+
+func TestReportStructure(t *testing.T) {
+	html := goldenReport(t, ReportInput{ScenarioFile: "golden.yaml", Version: "1.2.3"})
+	r, series := loadGolden(t)
+	cs, err := Charts(r, series)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Count(html, "<figure"); got != len(cs) {
+		t.Errorf("%d <figure> elements, want one per chart (%d)", got, len(cs))
+	}
+	if got := strings.Count(html, "<figcaption>"); got != len(cs) {
+		t.Errorf("%d <figcaption> elements, want %d", got, len(cs))
+	}
+	if got := strings.Count(html, "<svg "); got != len(cs) {
+		t.Errorf("%d inline <svg> elements, want %d", got, len(cs))
+	}
+	for _, c := range cs {
+		if !strings.Contains(html, `<figure id="chart-`+c.Name+`">`) {
+			t.Errorf("no figure for chart %s", c.Name)
+		}
+	}
+	if strings.Contains(html, "<?xml") {
+		t.Error("an XML prolog was left inside the HTML")
+	}
+	for _, want := range []string{
+		`<table class="verdicts">`,
+		`<th scope="col">baseline</th><th scope="col">vmnic:esx01/vmnic1</th>`,
+		`<table class="figures">`,
+		`<table class="events">`,
+		"3 FT VMs between 2 hosts (esx01, esx02), simulated for 2 min",
+		"seed 42, 1 replication",
+		"p99 replay lag ≤ 100 ms",
+		"unprotected_s sql01: 25.2 s &gt; 0 s",                    // a violation in words
+		"LACP needs an LACP LAG",                                  // the non-applicable reason
+		"ft.log_buffer 64MiB",                                     // a note of the result
+		"Net.TeamPolicyUpDelay",                                   // a reference fact
+		"<pre><code>ftsim run golden.yaml --seed 42</code></pre>", // how to reproduce
+		"ftsim 1.2.3",
+	} {
+		if !strings.Contains(html, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	// The verdict table: a row per policy, a cell per failure case.
+	table := html[strings.Index(html, `<table class="verdicts">`):]
+	table = table[:strings.Index(table, "</table>")]
+	if got := strings.Count(table, "<tr>"); got != 1+3 {
+		t.Errorf("verdict table has %d rows, want a header and 3 policies", got)
+	}
+	for class, want := range map[string]int{`class="pass"`: 1, `class="fail"`: 3, `class="na"`: 2} {
+		if got := strings.Count(table, class); got != want {
+			t.Errorf("verdict table has %d cells %s, want %d", got, class, want)
+		}
+	}
+}
+
+func TestReportIsSelfContained(t *testing.T) {
+	html := goldenReport(t, ReportInput{})
+	for _, tag := range []string{"<script", "<link", "<img", "<iframe", "@import", "url("} {
+		if strings.Contains(html, tag) {
+			t.Errorf("report contains %q", tag)
+		}
+	}
+	// Only the SVG namespace declarations may name a URL.
+	urls := regexp.MustCompile(`https?://[^"'\s<>]+`).FindAllString(html, -1)
+	for _, u := range urls {
+		if u != "http://www.w3.org/2000/svg" && u != "http://www.w3.org/1999/xlink" {
+			t.Errorf("report names an external URL %q", u)
+		}
+	}
+	for _, attr := range regexp.MustCompile(`(?i)\b(?:src|href)\s*=\s*["']?([^"'\s>]*)`).FindAllStringSubmatch(html, -1) {
+		t.Errorf("report refers to %q", attr[1])
+	}
+	if !strings.Contains(html, "<pre><code>ftsim run golden-2x10g.yaml --seed 42</code></pre>") {
+		t.Error("without a scenario file the command should name <scenario>.yaml")
+	}
+}
+
+func TestReportIsDeterministic(t *testing.T) {
+	a := goldenReport(t, ReportInput{Command: "ftsim run x.yaml --seed 42"})
+	b := goldenReport(t, ReportInput{Command: "ftsim run x.yaml --seed 42"})
+	if a != b {
+		t.Error("two reports of the same results differ")
+	}
+	if !strings.Contains(a, "<pre><code>ftsim run x.yaml --seed 42</code></pre>") {
+		t.Error("the given command line is not in the report")
+	}
+}
+
+func TestReportWithoutSeries(t *testing.T) {
+	r, _ := loadGolden(t)
+	var buf bytes.Buffer
+	if err := Report(&buf, r, nil, ReportInput{}); err != nil {
+		t.Fatal(err)
+	}
+	html := buf.String()
+	if got := strings.Count(html, "<figure"); got != 2 {
+		t.Errorf("%d figures without time series, want 2 (lag-cdf, policy-comparison)", got)
+	}
+	if !strings.Contains(html, "Not drawn:") || !strings.Contains(html, "timeseries.csv missing") {
+		t.Error("the report does not say why the time charts are missing")
+	}
+}
+
+func TestReportOfEmptyResult(t *testing.T) {
+	var buf bytes.Buffer
+	if err := Report(&buf, sim.Result{Scenario: "empty"}, nil, ReportInput{}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(buf.String(), "<figure") {
+		t.Error("an empty result drew a chart")
+	}
+}
+
+func TestShellQuote(t *testing.T) {
+	tests := map[string]string{
+		"scenarios/two-hosts.yaml": "scenarios/two-hosts.yaml",
+		"my scenario.yaml":         "'my scenario.yaml'",
+		"it's.yaml":                `'it'\''s.yaml'`,
+		"":                         "''",
+	}
+	for in, want := range tests {
+		if got := shellQuote(in); got != want {
+			t.Errorf("shellQuote(%q) = %s, want %s", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,523 @@
+package plots
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/ftsim/ftsim/sim"
+)
+
+// LBT's defaults (reference section 1.5): every 30 s, 75 % busy.
+const (
+	lbtThreshold = 0.75
+	lbtInterval  = 30.0
+)
+
+// lagThrottle is the FT paper's lag at which the primary is slowed
+// (reference section 3, §3.2: "say, more than 1 second").
+const lagThrottle = 1.0
+
+// lagFloor is the smallest replay lag drawn on a log axis; smaller
+// positive values are drawn there.
+const lagFloor = 1e-6
+
+// panelPick chooses, per policy, the failure case a time chart shows.
+type panelPick func(policy string) string
+
+// Utilisation charts the utilisation of every link over time for the
+// baseline: one panel per policy, failures and failovers marked, the LBT
+// threshold drawn.
+func Utilisation(r sim.Result, series []sim.Series) (Chart, error) {
+	return utilisationChart(r, series, func(string) string { return mainCase(r) },
+		"utilisation", "Link utilisation over time")
+}
+
+// UtilisationWorst is Utilisation for each policy's worst single failure.
+func UtilisationWorst(r sim.Result, series []sim.Series) (Chart, error) {
+	return utilisationChart(r, series, func(p string) string { return worstCase(r, p) },
+		"utilisation-worst", "Link utilisation over time, worst single failure (N-1)")
+}
+
+// ReplayLag charts the replay lag of every FT VM over time for the
+// baseline, on a log scale: one panel per policy, the SLA and the 1 s
+// throttle line drawn.
+func ReplayLag(r sim.Result, series []sim.Series) (Chart, error) {
+	return replayLagChart(r, series, func(string) string { return mainCase(r) },
+		"replay-lag", "Replay lag over time")
+}
+
+// ReplayLagWorst is ReplayLag for each policy's worst single failure.
+func ReplayLagWorst(r sim.Result, series []sim.Series) (Chart, error) {
+	return replayLagChart(r, series, func(p string) string { return worstCase(r, p) },
+		"replay-lag-worst", "Replay lag over time, worst single failure (N-1)")
+}
+
+// errNoSeries is returned when a time chart has nothing to draw.
+type errNoSeries struct{ metric string }
+
+func (e errNoSeries) Error() string { return "plots: " + e.reason() }
+
+func (e errNoSeries) reason() string {
+	return fmt.Sprintf("no %s time series (timeseries.csv missing or empty)", e.metric)
+}
+
+// panelSet is what the time charts share: the policies drawn, the case and
+// series of each, the objects in order and the notes.
+type panelSet struct {
+	policies []string
+	cases    []string
+	series   [][]sim.Series
+	objects  []string // object keys in first-seen order
+	notes    []string
+}
+
+// collect gathers the series of metric for each applicable policy; key maps
+// a series' object to the key that gets a colour.
+func collect(r sim.Result, all []sim.Series, pick panelPick, metric string, key func(string) string) (panelSet, error) {
+	if len(all) == 0 {
+		all = r.Series
+	}
+	var ps panelSet
+	policies, notes := applicablePolicies(r)
+	ps.notes = notes
+	seen := map[string]bool{}
+	for _, p := range policies {
+		fc := pick(p)
+		if fc == "" {
+			continue
+		}
+		ss := seriesFor(all, p, fc, lowestReplication(all, p, fc), metric)
+		if len(ss) == 0 {
+			ps.notes = append(ps.notes, fmt.Sprintf("%s, %s: no %s time series", p, fc, metric))
+			continue
+		}
+		for _, s := range ss {
+			if k := key(s.Object); !seen[k] {
+				seen[k] = true
+				ps.objects = append(ps.objects, k)
+			}
+		}
+		ps.policies = append(ps.policies, p)
+		ps.cases = append(ps.cases, fc)
+		ps.series = append(ps.series, ss)
+	}
+	if len(ps.policies) == 0 {
+		return ps, errNoSeries{metric}
+	}
+	return ps, nil
+}
+
+// linkKey strips the direction from "HOST/VMNIC tx".
+func linkKey(object string) string {
+	if k, dir, ok := strings.Cut(object, " "); ok && (dir == "tx" || dir == "rx") {
+		return k
+	}
+	return object
+}
+
+func isRx(object string) bool { return strings.HasSuffix(object, " rx") }
+
+func identity(s string) string { return s }
+
+// panelTitle names a panel by its policy, with its vSphere name when the
+// panel is wide, and the failure case on a second line when it is not the
+// baseline.
+func panelTitle(policy, fc string, wide bool) string {
+	t := policy
+	if n, ok := vsphereNames[policy]; ok && wide {
+		t += " (" + n + ")"
+	}
+	if fc != Baseline {
+		t += "\nfailure case " + fc
+	}
+	return t
+}
+
+// layout returns the grid for n panels: one column up to two panels, then
+// two columns; the figure grows 300 points per row beyond two rows.
+func layout(n int) (rows, cols int, h vg.Length) {
+	cols = 1
+	if n > 2 {
+		cols = 2
+	}
+	rows = (n + cols - 1) / cols
+	h = Height
+	if rows > 2 {
+		h = vg.Length(rows) * vg.Points(300)
+	}
+	return rows, cols, h
+}
+
+// timeTickCount is how many labelled ticks a time axis gets when n panels
+// share the figure: fewer when they stand two abreast.
+func timeTickCount(n int) int {
+	if _, cols, _ := layout(n); cols > 1 {
+		return 6
+	}
+	return 12
+}
+
+// grid places panels row by row in rows x cols cells.
+func gridOf(panels []*plot.Plot, rows, cols int) [][]*plot.Plot {
+	g := make([][]*plot.Plot, rows)
+	for j := range g {
+		g[j] = make([]*plot.Plot, cols)
+	}
+	for i, p := range panels {
+		g[i/cols][i%cols] = p
+	}
+	return g
+}
+
+// lagRuns splits a replay lag series into the stretches of seconds that
+// delivered something, as log10 of the lag: a second with a lag of zero (or
+// no finite value) delivered nothing and is left blank. Stretches of one
+// second come back as dots.
+func lagRuns(s sim.Series) (runs []plotter.XYs, dots plotter.XYs) {
+	var cur plotter.XYs
+	flush := func() {
+		switch len(cur) {
+		case 0:
+		case 1:
+			dots = append(dots, cur[0])
+		default:
+			runs = append(runs, cur)
+		}
+		cur = nil
+	}
+	for i := range s.T {
+		x, v := s.T[i], s.V[i]
+		if !(v > 0) || math.IsInf(v, 0) || math.IsNaN(x) || math.IsInf(x, 0) {
+			flush()
+			continue
+		}
+		cur = append(cur, plotter.XY{X: x, Y: lg(v, lagFloor)})
+	}
+	flush()
+	return runs, dots
+}
+
+// finiteXYs copies a series' points, dropping non-finite ones and mapping
+// each value with f.
+func finiteXYs(s sim.Series, f func(float64) float64) plotter.XYs {
+	xys := make(plotter.XYs, 0, s.Len())
+	for i := range s.T {
+		x, y := s.T[i], f(s.V[i])
+		if math.IsNaN(x) || math.IsInf(x, 0) || math.IsNaN(y) || math.IsInf(y, 0) {
+			continue
+		}
+		xys = append(xys, plotter.XY{X: x, Y: y})
+	}
+	return xys
+}
+
+// markEvents adds the events of a run and the warm-up band to p; it
+// returns the event classes drawn.
+func markEvents(p *plot.Plot, r sim.Result, policy, fc string, span float64) []eventClass {
+	if r.Warmup > 0 {
+		p.Add(band{X0: 0, X1: r.Warmup, Color: color.Gray{Y: 240}, Label: "warm-up", Top: true})
+	}
+	run := firstRun(r, policy, fc)
+	if run == nil || len(run.Events) == 0 {
+		return nil
+	}
+	groups, classes := groupEvents(run.Events, 0.015*span)
+	p.Add(eventMarkers{Groups: groups})
+	return classes
+}
+
+// timeSpan is the time axis range of the chart: the run's duration, or the
+// last sample.
+func timeSpan(r sim.Result, ps panelSet) float64 {
+	span := r.Duration
+	for _, ss := range ps.series {
+		for _, s := range ss {
+			if n := len(s.T); n > 0 && s.T[n-1] > span {
+				span = s.T[n-1]
+			}
+		}
+	}
+	if span <= 0 {
+		span = 1
+	}
+	return span
+}
+
+func utilisationChart(r sim.Result, all []sim.Series, pick panelPick, name, title string) (Chart, error) {
+	ps, err := collect(r, all, pick, SeriesUtilisation, linkKey)
+	if err != nil {
+		return Chart{}, err
+	}
+	span := timeSpan(r, ps)
+	colour := map[string]int{}
+	for i, k := range ps.objects {
+		colour[k] = i
+	}
+	legend := newLegend()
+	for _, k := range ps.objects {
+		i := colour[k]
+		legend.Add(k, thumb(lineStyle(objectColor(i), 2.5, objectDashes(i)...)))
+	}
+	legend.Add("tx: host to switch", thumb(lineStyle(color.Black, 1.5)))
+	legend.Add("rx: switch to host", thumb(lineStyle(color.Black, 1.5, vg.Points(4), vg.Points(2))))
+	lbt := hline{Y: lbtThreshold * 100, Label: fmt.Sprintf("LBT %g %%", lbtThreshold*100),
+		Style: lineStyle(colLimit, 1, vg.Points(2), vg.Points(2))}
+	legend.Add(fmt.Sprintf("LBT threshold (%g %% over %g s)", lbtThreshold*100, lbtInterval), lbt)
+	var sla *hline
+	if m := r.SLA.UtilisationMax; m != nil {
+		sla = &hline{Y: *m * 100, Label: fmt.Sprintf("SLA %g %%", *m*100), Style: lineStyle(colSLA, 1.5)}
+		legend.Add("SLA utilisation_max", sla)
+	}
+	var panels []*plot.Plot
+	classes := map[string]eventClass{}
+	for i, policy := range ps.policies {
+		p := newPlot(panelTitle(policy, ps.cases[i], timeTickCount(len(ps.policies)) > 6), "time (s)", "utilisation (%)")
+		p.X.Tick.Marker = roundTicks{N: timeTickCount(len(ps.policies))}
+		p.Y.Tick.Marker = percentTicks{}
+		for _, cl := range markEvents(p, r, policy, ps.cases[i], span) {
+			classes[cl.name] = cl
+		}
+		top := 100.0
+		for _, s := range ps.series[i] {
+			xys := finiteXYs(s, func(v float64) float64 { return v * 100 })
+			l, err := plotter.NewLine(xys)
+			if err != nil {
+				return Chart{}, fmt.Errorf("plots: %s %s: %w", policy, s.Object, err)
+			}
+			ci := colour[linkKey(s.Object)]
+			l.LineStyle = lineStyle(objectColor(ci), 1.5, objectDashes(ci)...)
+			if isRx(s.Object) {
+				l.LineStyle.Dashes = []vg.Length{vg.Points(4), vg.Points(2)}
+			}
+			p.Add(l)
+			for _, xy := range xys {
+				top = math.Max(top, xy.Y)
+			}
+		}
+		p.Add(lbt)
+		if sla != nil {
+			p.Add(*sla)
+		}
+		p.X.Min, p.X.Max = 0, span
+		p.Y.Min, p.Y.Max = 0, top
+		panels = append(panels, p)
+	}
+	addClasses(&legend, classes)
+	rows, cols, h := layout(len(panels))
+	return Chart{
+		Name:  name,
+		Title: title,
+		Caption: "Share of each second the wire was busy (framing included) on every vmnic, " +
+			"both directions, and on every inter-switch link, one panel per teaming policy. " +
+			"Dashed vertical lines mark failures, detections, failovers and FT state changes.",
+		Notes:  ps.notes,
+		Panels: gridOf(panels, rows, cols),
+		Legend: &legend,
+		Width:  Width,
+		Height: h,
+	}, nil
+}
+
+func replayLagChart(r sim.Result, all []sim.Series, pick panelPick, name, title string) (Chart, error) {
+	ps, err := collect(r, all, pick, SeriesReplayLag, identity)
+	if err != nil {
+		return Chart{}, err
+	}
+	span := timeSpan(r, ps)
+	colour := map[string]int{}
+	for i, k := range ps.objects {
+		colour[k] = i
+	}
+	legend := newLegend()
+	for _, k := range ps.objects {
+		i := colour[k]
+		legend.Add(k, thumb(lineStyle(objectColor(i), 2.5, objectDashes(i)...)))
+	}
+	throttle := hline{Y: lg(lagThrottle, lagFloor), Label: "1 s: FT slows the primary",
+		Style: lineStyle(colLimit, 1, vg.Points(2), vg.Points(2))}
+	legend.Add("FT throttle at 1 s lag (FT paper)", throttle)
+	var sla *hline
+	if m := r.SLA.ReplayLagP99; m != nil {
+		sla = &hline{Y: lg(*m, lagFloor), Label: "SLA p99 " + durationLabel(*m), Style: lineStyle(colSLA, 1.5)}
+		legend.Add("SLA replay_lag_p99", sla)
+	}
+	lo, hi := lagThrottle, lagThrottle
+	if m := r.SLA.ReplayLagP99; m != nil {
+		lo, hi = math.Min(lo, math.Max(*m, lagFloor)), math.Max(hi, *m)
+	}
+	var panels []*plot.Plot
+	classes := map[string]eventClass{}
+	shaded := false
+	for i, policy := range ps.policies {
+		p := newPlot(panelTitle(policy, ps.cases[i], timeTickCount(len(ps.policies)) > 6), "time (s)", "replay lag (log scale)")
+		p.X.Tick.Marker = roundTicks{N: timeTickCount(len(ps.policies))}
+		unprotected := unprotectedBands(r, policy, ps.cases[i], span)
+		for _, b := range unprotected {
+			p.Add(b)
+		}
+		if len(unprotected) > 0 {
+			shaded = true
+		}
+		for _, cl := range markEvents(p, r, policy, ps.cases[i], span) {
+			classes[cl.name] = cl
+		}
+		for _, s := range ps.series[i] {
+			ci := colour[s.Object]
+			sty := lineStyle(objectColor(ci), 1.5, objectDashes(ci)...)
+			runs, dots := lagRuns(s)
+			for _, xys := range runs {
+				l, err := plotter.NewLine(xys)
+				if err != nil {
+					return Chart{}, fmt.Errorf("plots: %s %s: %w", policy, s.Object, err)
+				}
+				l.LineStyle = sty
+				p.Add(l)
+			}
+			if len(dots) > 0 {
+				sc, err := plotter.NewScatter(dots)
+				if err != nil {
+					return Chart{}, fmt.Errorf("plots: %s %s: %w", policy, s.Object, err)
+				}
+				sc.GlyphStyle = draw.GlyphStyle{Color: objectColor(ci), Radius: vg.Points(1.8), Shape: draw.CircleGlyph{}}
+				p.Add(sc)
+			}
+			for _, v := range s.V {
+				if v > 0 && !math.IsInf(v, 0) {
+					lo, hi = math.Min(lo, math.Max(v, lagFloor)), math.Max(hi, v)
+				}
+			}
+		}
+		p.Add(throttle)
+		if sla != nil {
+			p.Add(*sla)
+		}
+		p.X.Min, p.X.Max = 0, span
+		panels = append(panels, p)
+	}
+	ymin, _ := decadeBounds(lo, hi)
+	ymax := math.Log10(hi * 3)
+	for _, p := range panels {
+		p.Y.Tick.Marker = durationTicks
+		p.Y.Min, p.Y.Max = ymin, ymax
+	}
+	addClasses(&legend, classes)
+	if shaded {
+		legend.Add("FT VM unprotected", swatch{colUnprotected})
+	}
+	rows, cols, h := layout(len(panels))
+	return Chart{
+		Name:  name,
+		Title: title,
+		Caption: "Highest replay lag of each FT VM in each second (delivery at the secondary minus " +
+			"creation at the primary), on a log scale, one panel per teaming policy; seconds in " +
+			"which a VM delivered no log data are left blank, and shading marks a VM without a " +
+			"secondary.",
+		Notes:  ps.notes,
+		Panels: gridOf(panels, rows, cols),
+		Legend: &legend,
+		Width:  Width,
+		Height: h,
+	}, nil
+}
+
+// addClasses adds a legend entry for each event class drawn, in a fixed
+// order.
+func addClasses(l *plot.Legend, classes map[string]eventClass) {
+	for _, cl := range eventClasses {
+		if _, ok := classes[cl.name]; ok {
+			l.Add(cl.name, markerThumb{cl.color})
+		}
+	}
+}
+
+// newLegend is an empty legend in ftsim's style.
+func newLegend() plot.Legend {
+	l := plot.NewLegend()
+	l.TextStyle.Font = sansFont(legendSize)
+	l.Padding = vg.Points(legendPad)
+	return l
+}
+
+// unprotectedBands shades, for each VM, the time from FT declaring its
+// peer lost (or its host down) until it is protected again, per the run's
+// events.
+func unprotectedBands(r sim.Result, policy, fc string, span float64) []band {
+	run := firstRun(r, policy, fc)
+	if run == nil {
+		return nil
+	}
+	var bands []band
+	start := map[string]float64{}
+	var order []string
+	for _, e := range run.Events {
+		switch e.Kind {
+		case "ft_lost":
+			if _, open := start[e.Target]; !open {
+				start[e.Target] = e.T
+				order = append(order, e.Target)
+			}
+		case "protected":
+			if t0, open := start[e.Target]; open {
+				bands = append(bands, band{X0: t0, X1: e.T, Color: colUnprotected, Label: e.Target + " unprotected", Raised: true})
+				delete(start, e.Target)
+			}
+		}
+	}
+	for _, vm := range order {
+		if t0, open := start[vm]; open {
+			bands = append(bands, band{X0: t0, X1: span, Color: colUnprotected, Label: vm + " unprotected", Raised: true})
+		}
+	}
+	return bands
+}
+
+// thumb is a legend thumbnail of a line style.
+type thumb draw.LineStyle
+
+// Thumbnail implements plot.Thumbnailer.
+func (t thumb) Thumbnail(c *draw.Canvas) {
+	y := c.Center().Y
+	c.StrokeLine2(draw.LineStyle(t), c.Min.X, y, c.Max.X, y)
+}
+
+// band shades a stretch of time (the warm-up). It implements plot.Plotter.
+type band struct {
+	X0, X1 float64
+	Color  color.Color
+	Label  string
+	Raised bool // label raised clear of the bottom edge
+	Top    bool // label at the top edge
+}
+
+// Plot implements plot.Plotter.
+func (b band) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, _ := p.Transforms(&c)
+	x0, x1 := trX(b.X0), trX(b.X1)
+	x0, x1 = max(x0, c.Min.X), min(x1, c.Max.X)
+	if x1 <= x0 {
+		return
+	}
+	rect := vg.Rectangle{Min: vg.Point{X: x0, Y: c.Min.Y}, Max: vg.Point{X: x1, Y: c.Max.Y}}
+	c.SetColor(b.Color)
+	c.Fill(rect.Path())
+	if b.Label != "" {
+		sty := noteStyle(color.Gray{Y: 100})
+		sty.XAlign, sty.YAlign = draw.XCenter, draw.YBottom
+		at := vg.Point{X: (x0 + x1) / 2, Y: c.Min.Y + vg.Points(3)}
+		switch {
+		case b.Top:
+			sty.YAlign = draw.YTop
+			at.Y = c.Max.Y - vg.Points(3)
+		case b.Raised: // above a line drawn at the floor
+			at.Y += vg.Points(12)
+		}
+		c.FillText(sty, at, fitText(sty, b.Label, x1-x0))
+	}
+}
