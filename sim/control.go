@@ -82,13 +82,15 @@ func (e *engine) retarget(hi int, recovered bool) (int, int) {
 		if !cur || (recovered && t.Failback) || old < 0 {
 			hs.port = e.portChoice(hs)
 		}
-	default:
-		// Hash policies pick per frame over the team; the host's port
-		// location for MAC learning is its first choice.
+	case model.MACHash:
+		// One MAC, one uplink (reference 1.3).
 		hs.port = -1
 		if len(hs.team) > 0 {
-			hs.port = hs.team[0]
+			hs.port = hs.team[model.MACIndex(hs.h.FTMAC, t.MACHash, len(hs.team))]
 		}
+	default:
+		// IP hash and LACP pick per flow over the team (uplink()).
+		hs.port = -1
 	}
 	return old, hs.port
 }
@@ -138,19 +140,42 @@ func (e *engine) portLocation(hi int) int {
 }
 
 // teamChanged records failover / failback and notifies the switches.
+// Port-based policies move the FT port as a whole; hash policies move
+// flows, so each move of a flow from one uplink to another is an event.
 func (e *engine) teamChanged(hi int, recovered bool) {
-	old, cur := e.retarget(hi, recovered)
 	hs := &e.nw.hosts[hi]
-	if old != cur && cur >= 0 {
-		kind := "failover"
-		if recovered {
-			kind = "failback"
+	kind := "failover"
+	if recovered {
+		kind = "failback"
+	}
+	name := func(ni int) string { return hs.h.Name + "/" + e.nw.nics[ni].name }
+	if isHashPolicy(hs.h.Teaming.LoadBalancing) {
+		before := e.flowUplinks(hi)
+		e.retarget(hi, recovered)
+		after := e.flowUplinks(hi)
+		type move struct{ from, to int }
+		var seen []move
+		for i := range before {
+			mv := move{before[i], after[i]}
+			if mv.from == mv.to || mv.to < 0 || slicesContains(seen, mv) {
+				continue
+			}
+			seen = append(seen, mv)
+			from := ""
+			if mv.from >= 0 {
+				from = name(mv.from)
+			}
+			e.event(kind, name(mv.to), from, "")
 		}
-		from := ""
-		if old >= 0 {
-			from = hs.h.Name + "/" + e.nw.nics[old].name
+	} else {
+		old, cur := e.retarget(hi, recovered)
+		if old != cur && cur >= 0 {
+			from := ""
+			if old >= 0 {
+				from = name(old)
+			}
+			e.event(kind, name(cur), from, "")
 		}
-		e.event(kind, hs.h.Name+"/"+e.nw.nics[cur].name, from, "")
 	}
 	if hs.h.Teaming.NotifySwitches {
 		// RARP on failover: the switches relearn the MAC at once
@@ -159,6 +184,34 @@ func (e *engine) teamChanged(hi int, recovered bool) {
 			e.nw.learned[hi] = loc
 		}
 	}
+}
+
+func isHashPolicy(p model.Policy) bool {
+	return p == model.MACHash || p == model.IPHash || p == model.LACP
+}
+
+func slicesContains[T comparable](l []T, v T) bool {
+	for _, x := range l {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// flowUplinks returns the uplink of every FT flow the host sends, in VM
+// order (the primary's log flow, the secondary's ack flow).
+func (e *engine) flowUplinks(hi int) []int {
+	var out []int
+	for _, v := range e.vms {
+		if v.pri == hi && v.sec >= 0 {
+			out = append(out, e.uplink(hi, &v.fwd))
+		}
+		if v.sec == hi {
+			out = append(out, e.uplink(hi, &v.rev))
+		}
+	}
+	return out
 }
 
 // killLink marks a link dead: frames queued on it are lost.
@@ -198,10 +251,20 @@ func (e *engine) detectAt(hi int, t float64, linkDown bool) (float64, bool) {
 		}
 		return t + 90, true
 	}
-	if tm.FailureDetection == model.BeaconProbing && len(tm.Active)+len(tm.Standby) >= 3 {
+	if tm.FailureDetection == model.BeaconProbing {
+		// DESIGN.md "Detection timing" for any team size; with two uplinks
+		// the outcome is shotgun mode, not a failover (see ambiguous).
 		iv := float64(tm.BeaconInterval)
 		k := math.Floor(t/iv) + float64(tm.BeaconMisses)
 		return k * iv, true
 	}
 	return 0, false
+}
+
+// ambiguous reports whether beacon probing on this host cannot tell which
+// uplink failed (fewer than three uplinks: reference 1.8).
+func (e *engine) ambiguous(hi int, linkDown bool) bool {
+	tm := &e.nw.hosts[hi].h.Teaming
+	return !linkDown && tm.LoadBalancing != model.LACP && tm.FailureDetection == model.BeaconProbing &&
+		len(tm.Active)+len(tm.Standby) < 3
 }

@@ -43,6 +43,11 @@ type msg struct {
 	start   float64
 	end     float64
 	next    int32 // free list
+	// twin is 1 + the slab index of the other copy of a log or resync
+	// message a host in shotgun mode sent on both uplinks (0: none); a
+	// ghost is a copy whose twin already settled the message's fate.
+	twin  int32
+	ghost bool
 }
 
 // engine is one run: one policy, one failure case, one replication.
@@ -287,7 +292,60 @@ func (e *engine) send(m int32) {
 		e.lose(m)
 		return
 	}
+	if hs.shotgun > 0 {
+		e.shotgun(m, hs, u)
+		return
+	}
 	e.enqueue(m, e.nw.nics[u].tx)
+}
+
+// shotgun sends m on its uplink and a copy on every other uplink of the
+// team: beacon probing with two uplinks cannot tell which one failed, so
+// ESXi sends on both (reference 1.8). The receiver keeps the first copy.
+func (e *engine) shotgun(m int32, hs *hostState, u int) {
+	var others []int
+	t := &hs.h.Teaming
+	for _, l := range [][]string{t.Active, t.Standby} {
+		for _, name := range l {
+			if ni := hs.byName[name]; ni != u && e.nw.nics[ni].linkUp {
+				others = append(others, ni)
+			}
+		}
+	}
+	for _, ni := range others {
+		c := e.alloc()
+		e.msgs[c] = e.msgs[m]
+		e.msgs[c].twin, e.msgs[c].ghost = 0, true
+		if k := e.msgs[m].kind; (k == kLog || k == kResync) && e.msgs[m].twin == 0 {
+			// The first copy is the message's twin; further copies are ghosts.
+			e.msgs[c].ghost = false
+			e.msgs[c].twin = m + 1
+			e.msgs[m].twin = c + 1
+		}
+		e.enqueue(c, e.nw.nics[ni].tx)
+	}
+	e.enqueue(m, e.nw.nics[u].tx)
+}
+
+// settleTwin is called when copy m of a shotgun pair reaches its fate:
+// delivered (the twin becomes a ghost) or lost (the twin carries on). It
+// reports whether m itself still counts.
+func (e *engine) settleTwin(m int32, delivered bool) bool {
+	ms := &e.msgs[m]
+	if ms.ghost {
+		return false
+	}
+	if ms.twin != 0 {
+		t := ms.twin - 1
+		e.msgs[t].twin = 0
+		ms.twin = 0
+		if delivered {
+			e.msgs[t].ghost = true
+		} else {
+			return false // the other copy may still arrive
+		}
+	}
+	return true
 }
 
 // lose handles a message that will never arrive: log and resync data are
@@ -296,6 +354,10 @@ func (e *engine) lose(m int32) { e.loseAt(m, e.now) }
 
 func (e *engine) loseAt(m int32, t float64) {
 	ms := &e.msgs[m]
+	if (ms.kind == kLog || ms.kind == kResync) && (ms.ghost || ms.twin != 0) && !e.settleTwin(m, false) {
+		e.release(m)
+		return
+	}
 	if ms.kind == kLog || ms.kind == kResync {
 		v := e.vms[ms.vm]
 		if ms.sess == v.sess {

@@ -149,7 +149,6 @@ func TestFailoverTimelines(t *testing.T) {
 // 1.3, 1.4; DESIGN.md "Events": failover names the uplink that takes over
 // and the one left).
 func TestHashPolicyFailoverEvents(t *testing.T) {
-	t.Skip("engine bug: sim/control.go retarget takes team[0] as the port of hash policies, so failover/failback events name team[0], not the uplink the FT traffic uses")
 	const a0, a1 = "esx01/vmnic0", "esx01/vmnic1"
 	lags := "lags:\n"
 	for _, h := range []string{"esx01", "esx02", "esx03"} {
@@ -316,7 +315,6 @@ func TestUpstreamFailureProtection(t *testing.T) {
 // path.
 func TestBeaconTwoUplinksShotgun(t *testing.T) {
 	team := "    load_balancing: explicit_failover\n    active: [vmnic0]\n    standby: [vmnic1]\n    unused: [vmnic2]\n    failure_detection: beacon_probing"
-	t.Skip("engine bug: sim/control.go detectAt never detects with beacon probing on 2 uplinks and nothing sends on both (shotgun), so an upstream failure cuts the FT path and FT is lost")
 	sc := tmParse(t, tmFailYAML, "%TEAM%", team, "%FAIL%", "  - {at: 2s, vmnic: esx01/vmnic0, kind: upstream}", "%DUR%", "10s")
 	rr := tmRun(t, sc)
 	if lost := tmEvents(rr, "ft_lost"); len(lost) != 0 {

@@ -111,7 +111,13 @@ func (e *engine) planDetection(hi, ni int, linkDown bool) {
 		return
 	}
 	e.atControl(td, func() {
-		if n.alive() || !n.usable {
+		if n.alive() || !n.usable || n.shotgun {
+			return
+		}
+		if e.ambiguous(hi, linkDown) {
+			n.shotgun = true
+			e.nw.hosts[hi].shotgun++
+			e.event("detected", e.nw.hosts[hi].h.Name+"/"+n.name, "", "beacon probing with 2 uplinks: sending on both")
 			return
 		}
 		n.usable = false
@@ -201,6 +207,10 @@ func (e *engine) recoverNic(ni int) {
 	e.refreshNic(ni)
 	n.lagDead = false
 	hi := n.host
+	if n.shotgun && n.alive() {
+		n.shotgun = false
+		e.nw.hosts[hi].shotgun--
+	}
 	e.atControl(e.now+float64(e.nw.hosts[hi].h.Teaming.FailbackDelay), func() {
 		if n.usable || !n.linkUp || n.swDown || n.hostDown {
 			return

@@ -191,6 +191,10 @@ func (e *engine) deliver(m int32) {
 		return
 	}
 	v := e.vms[ms.vm]
+	if (ms.kind == kLog || ms.kind == kResync) && (ms.ghost || ms.twin != 0) && !e.settleTwin(m, true) {
+		e.release(m) // the other copy got there first
+		return
+	}
 	if ms.sess != v.sess || e.nw.hosts[ms.to].down {
 		if (ms.kind == kLog || ms.kind == kResync) && ms.sess == v.sess {
 			v.inflight -= ms.payload

@@ -79,6 +79,9 @@ type vmnic struct {
 	// lagDead: an LACP member the switch found dead by LACPDU loss.
 	lagDead bool
 	lag     int // index into lags, -1 if none
+	// shotgun: an ambiguous beacon failure of this vmnic put its host in
+	// shotgun mode (sending on every uplink).
+	shotgun bool
 }
 
 func (n *vmnic) alive() bool { return n.linkUp && n.pathOK && !n.swDown && !n.hostDown }
@@ -113,6 +116,7 @@ type hostState struct {
 	teamVer  uint32
 	port     int // current uplink of the FT port (port_id, nic_load, explicit): vmnic index, -1 none
 	lbtMoved bool
+	shotgun  int   // ambiguous beacon failures in force: send on every uplink
 	team     []int // the team now, vmnic indices (see model.Team)
 }
 
