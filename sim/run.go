@@ -45,6 +45,11 @@ func Run(ctx context.Context, sc *model.Scenario, opts Options) (Result, error) 
 	if reps <= 0 {
 		reps = max(1, sc.Replications.N)
 	}
+	if dur != float64(sc.Duration) {
+		c := *sc
+		c.Duration = model.Duration(dur)
+		sc = &c // n_minus_1 failures fall in the middle of the window actually run
+	}
 	auto := sc.Replications.Auto && opts.Replications <= 0
 	if auto && reps < 2 {
 		reps = 2

@@ -231,7 +231,7 @@ func worstCases(sum []Summary, nMinus1 bool) []WorstCase {
 		return k
 	}
 	for i, s := range sum {
-		if !s.Applicable {
+		if !s.Applicable || s.FailureCase == "baseline" {
 			continue
 		}
 		j, ok := best[s.Policy]

@@ -35,7 +35,7 @@ func newApp() *cli.App {
 
 func main() {
 	app := newApp()
-	err := app.Run(os.Args)
+	err := app.Run(flagsFirst(app, os.Args))
 	os.Exit(report(os.Stderr, err))
 }
 

@@ -50,7 +50,7 @@ func printTables(w io.Writer, r sim.Result, colour bool) {
 			}
 		}
 		for _, s := range r.Summary {
-			if s.Policy == p && s.Applicable && len(s.Verdict.Violations) > 0 {
+			if s.Policy == p && s.Applicable && len(s.Verdict.Violations) > 0 && s.FailureCase == "baseline" {
 				printViolations(w, s)
 			}
 		}
