@@ -30,6 +30,7 @@ type loader struct {
 	vmMeta          []vmMeta
 	bgMeta          []bgMeta
 	failMeta        []failMeta
+	failAts         []opt[Duration] // `at` of every failure, valid or not
 	comparePos      Pos
 
 	traces map[string]traceResult
@@ -202,7 +203,7 @@ func (l *loader) ftSpec(n *yaml.Node, what string) ftSpec {
 		timeout:      m.duration("timeout", positive),
 		rto:          m.duration("rto", positive),
 		lagTarget:    m.duration("lag_target", positive),
-		restartDelay: m.duration("restart_delay", allowZero),
+		restartDelay: m.duration("restart_delay", positive),
 		pos:          posOf(m.node),
 	}
 }
@@ -230,19 +231,19 @@ func (l *loader) checkFT(top, over ftSpec, p FTParams) {
 		if !ms.set || (lb.set && lb.pos.Line > ms.pos.Line) {
 			at.pos = lb.pos
 		}
-		l.errorf(nz(at.pos, over.pos, top.pos), "message_size %s is larger than log_buffer %s: the primary could never send a message", p.MessageSize, p.LogBuffer)
+		l.errorf(firstPos(at.pos, over.pos, top.pos), "message_size %s is larger than log_buffer %s: the primary could never send a message", p.MessageSize, p.LogBuffer)
 	}
 	if to, hb := over.timeout.over(top.timeout), over.heartbeat.over(top.heartbeat); p.Timeout <= p.Heartbeat && (!vm || over.timeout.set || over.heartbeat.set) {
 		at := to.pos
 		if !to.set {
 			at = hb.pos
 		}
-		l.errorf(nz(at, over.pos, top.pos), "timeout %s must be longer than heartbeat %s, or FT declares the peer lost between heartbeats", p.Timeout, p.Heartbeat)
+		l.errorf(firstPos(at, over.pos, top.pos), "timeout %s must be longer than heartbeat %s, or FT declares the peer lost between heartbeats", p.Timeout, p.Heartbeat)
 	}
 }
 
 // nz returns the first position that is set.
-func nz(ps ...Pos) Pos {
+func firstPos(ps ...Pos) Pos {
 	for _, p := range ps {
 		if p.Line > 0 {
 			return p

@@ -91,7 +91,7 @@ func (l *loader) teamSpec(n *yaml.Node, what string) teamSpec {
 	t.pos = posOf(m.node)
 	if o := m.str("load_balancing"); o.set {
 		if p, ok := ParsePolicy(o.v); ok {
-			t.lb = some(p, o.pos)
+			t.lb = optOf(p, o.pos)
 		} else {
 			l.errorf(o.pos, "load_balancing %q is not a teaming policy: use %s, or the vSphere name such as \"Route based on IP hash\"", o.v, orList(policyNames()))
 		}
@@ -102,9 +102,9 @@ func (l *loader) teamSpec(n *yaml.Node, what string) teamSpec {
 	if o := m.str("failure_detection"); o.set {
 		switch strings.ToLower(o.v) {
 		case "link_status", "link status only", "link status":
-			t.detection = some(LinkStatus, o.pos)
+			t.detection = optOf(LinkStatus, o.pos)
 		case "beacon_probing", "beacon probing":
-			t.detection = some(BeaconProbing, o.pos)
+			t.detection = optOf(BeaconProbing, o.pos)
 		default:
 			l.errorf(o.pos, "failure_detection %q is not link_status (\"Link status only\") or beacon_probing (\"Beacon probing\")", o.v)
 		}
@@ -112,8 +112,8 @@ func (l *loader) teamSpec(n *yaml.Node, what string) teamSpec {
 	t.vswitch = m.enum("vswitch", "distributed", "standard")
 	t.ipHash = m.enum("ip_hash", "last_octet", "full_address")
 	t.macHash = m.enum("mac_hash", "whole_mac", "last_byte")
-	t.linkDetect = m.duration("link_detect", allowZero)
-	t.failbackDelay = m.duration("failback_delay", allowZero)
+	t.linkDetect = m.duration("link_detect", positive)
+	t.failbackDelay = m.duration("failback_delay", positive)
 	if bn := m.get("beacon"); bn != nil {
 		if b := l.mapping(bn, "beacon", []string{"interval", "misses"}); b != nil {
 			t.beaconInterval = b.duration("interval", positive)
@@ -130,7 +130,7 @@ func (l *loader) teamSpec(n *yaml.Node, what string) teamSpec {
 		if b := l.mapping(ln, "lacp", []string{"hash", "timeout"}); b != nil {
 			if o := b.str("hash"); o.set {
 				if h, ok := ParseLACPHash(o.v); ok {
-					t.lacpHash = some(h, o.pos)
+					t.lacpHash = optOf(h, o.pos)
 				} else {
 					l.errorf(o.pos, "hash %q is not a LAG hash algorithm: use one of %s", o.v, orList(LACPHashes))
 				}
@@ -167,7 +167,7 @@ func (t teamSpec) over(def teamSpec) teamSpec {
 		lbtThreshold:   t.lbtThreshold.over(def.lbtThreshold),
 		lacpHash:       t.lacpHash.over(def.lacpHash),
 		lacpTimeout:    t.lacpTimeout.over(def.lacpTimeout),
-		pos:            nz(t.pos, def.pos),
+		pos:            firstPos(t.pos, def.pos),
 	}
 	r.active, r.standby, r.unused = def.active, def.standby, def.unused
 	if t.active.set {
@@ -223,7 +223,7 @@ func (l *loader) vmnicSpecs(n *yaml.Node) opt[[]vmnicSpec] {
 		seen[v.name.v] = v.name.pos
 		specs = append(specs, v)
 	}
-	return some(specs, posOf(n))
+	return optOf(specs, posOf(n))
 }
 
 var defaultsKeys = []string{"mtu", "vmnics", "teaming", "pin"}
@@ -308,7 +308,7 @@ func (l *loader) host(m *mapping, idx int, names map[string]Pos) {
 	} else if idx <= 254 {
 		h.FTIP = netip.AddrFrom4([4]byte{192, 168, 100, byte(idx)})
 	} else {
-		l.errorf(nz(meta.name.pos, meta.pos), "host %d needs ft_ip: ftsim derives 192.168.100.1 to .254 for the first 254 hosts only", idx)
+		l.errorf(firstPos(meta.name.pos, meta.pos), "host %d needs ft_ip: ftsim derives 192.168.100.1 to .254 for the first 254 hosts only", idx)
 	}
 	meta.mac = m.str("ft_mac")
 	h.FTMAC = macBase | MAC(idx&0xffff)
@@ -339,7 +339,7 @@ func (l *loader) host(m *mapping, idx int, names map[string]Pos) {
 	h.MTU = int(spec.mtu.or(defaultMTU))
 	h.Pin = spec.pin.v
 	if !spec.vmnics.set || len(spec.vmnics.v) == 0 {
-		l.errorf(nz(spec.vmnics.pos, meta.name.pos, meta.pos), "host %s has no vmnics: give it vmnics: or write defaults.vmnics", hostLabel(h.Name, idx))
+		l.errorf(firstPos(spec.vmnics.pos, meta.name.pos, meta.pos), "host %s has no vmnics: give it vmnics: or write defaults.vmnics", hostLabel(h.Name, idx))
 	}
 	for _, v := range spec.vmnics.v {
 		sw := v.sw.v
@@ -403,7 +403,7 @@ func (l *loader) teaming(h *Host, t teamSpec) Teaming {
 		// vSphere puts every uplink that is not Standby or Unused in Active.
 		tm.Active = []string{}
 		for _, v := range h.Vmnics {
-			if !contains(t.standby.v, v.Name) && !contains(t.unused.v, v.Name) {
+			if !inList(t.standby.v, v.Name) && !inList(t.unused.v, v.Name) {
 				tm.Active = append(tm.Active, v.Name)
 			}
 		}

@@ -37,6 +37,7 @@ func (l *loader) failure(m *mapping) {
 	}
 	meta.at = m.duration("at", allowZero)
 	f.At = meta.at.v
+	l.failAts = append(l.failAts, meta.at)
 	f.DownFor = m.duration("down_for", positive).v
 	var targets []string
 	for _, k := range []string{"vmnic", "switch", "isl", "host"} {

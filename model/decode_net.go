@@ -62,7 +62,7 @@ func (l *loader) switches(root *mapping) {
 		stack := m.name("stack", "stack")
 		sw.Stack = stack.v
 		sw.PortBuffer = m.size("port_buffer").or(sw.PortBuffer)
-		sw.Latency = m.duration("latency", allowZero).or(sw.Latency)
+		sw.Latency = m.duration("latency", positive).or(sw.Latency)
 		sw.Portfast = m.boolean("portfast").or(true)
 		if !name.set {
 			continue
@@ -131,7 +131,7 @@ func (l *loader) isls(root *mapping) {
 			l.errorf(bt.at, "between must name exactly two switches, not %d", len(bt.v))
 		}
 		if ok {
-			meta.a, meta.b = some(bt.v[0], bt.pos[0]), some(bt.v[1], bt.pos[1])
+			meta.a, meta.b = optOf(bt.v[0], bt.pos[0]), optOf(bt.v[1], bt.pos[1])
 			ok = l.checkSwitch(bt.v[0], bt.pos[0]) && l.checkSwitch(bt.v[1], bt.pos[1])
 			if ok && bt.v[0] == bt.v[1] {
 				l.errorf(bt.pos[1], "an inter-switch link joins two different switches, not %q to itself", bt.v[1])
@@ -143,7 +143,7 @@ func (l *loader) isls(root *mapping) {
 		}
 		sp := m.bitRate("speed", positive)
 		isl.Speed = sp.v
-		isl.Latency = m.duration("latency", allowZero).or(isl.Latency)
+		isl.Latency = m.duration("latency", positive).or(isl.Latency)
 		isl.Buffer = m.size("buffer").or(isl.Buffer)
 		if !ok {
 			continue
@@ -202,7 +202,7 @@ func (l *loader) lags(root *mapping) {
 		}
 		if o := m.str("hash"); o.set {
 			if h, ok := ParseLACPHash(o.v); ok {
-				meta.hash = some(h, o.pos)
+				meta.hash = optOf(h, o.pos)
 			} else {
 				l.errorf(o.pos, "hash %q is not a LAG hash algorithm: use one of %s", o.v, orList(LACPHashes))
 			}

@@ -158,8 +158,8 @@ func (l *loader) vm(m *mapping, spreadK *int) {
 			Position: pos,
 		}
 		vm.Secondary = secondary.v
-		meta := vmMeta{pos: pos, name: nz(name.pos, pos), primary: primary.pos, secondary: secondary.pos,
-			spread: spread, vcpus: nz(vcpus.pos, pos), mode: nz(mode.pos, pos), ok: primary.set && secondary.set,
+		meta := vmMeta{pos: pos, name: firstPos(name.pos, pos), primary: primary.pos, secondary: secondary.pos,
+			spread: spread, vcpus: firstPos(vcpus.pos, pos), mode: firstPos(mode.pos, pos), ok: primary.set && secondary.set,
 			vcpusBad: vcpusBad}
 		if count.set {
 			vm.Name = name.v + "-" + strconv.Itoa(i)
@@ -317,7 +317,7 @@ func (l *loader) fromStats(n *yaml.Node, lg *Logging, lm *loggingMeta) {
 			}
 		}
 		lg.FromStats[k] = v
-		lm.statsPos[k] = nz(p, m.keyPos(k))
+		lm.statsPos[k] = firstPos(p, m.keyPos(k))
 		switch k {
 		case "disk_read":
 			lm.legacyKeys = true
@@ -342,7 +342,7 @@ func (l *loader) resolveFromStats(lg *Logging, lm loggingMeta, mode string, writ
 	}
 	bad := false
 	for _, k := range sortedKeys(lg.FromStats) {
-		if !contains(allowed, k) {
+		if !inList(allowed, k) {
 			bad = true
 			why := "is an input of legacy FT sizing; smp (fast checkpointing) uses disk_write, network_rx and dirty_memory"
 			if mode == ModeLegacy {

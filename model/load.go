@@ -190,29 +190,79 @@ func nodeDepth(n *yaml.Node, depth int) int {
 	return deepest
 }
 
-// yamlError turns a YAML syntax error into a positioned problem.
+// yamlError turns a YAML syntax error into a positioned problem. The YAML
+// library reports the line where the enclosing construct starts (and, on
+// the first line, none at all), so the line is refined to the first one
+// whose text up to its end already fails with the same message.
 func (d *decoder) yamlError(data []byte, err error) {
+	line, msg := splitYAMLError(err)
+	lines := bytes.SplitAfter(data, []byte{'\n'})
+	if len(data) <= maxRefineBytes {
+		lo, hi := max(line, 1), len(lines)
+		ends := make([]int, len(lines)+1)
+		for i, l := range lines {
+			ends[i+1] = ends[i] + len(l)
+		}
+		for lo < hi {
+			mid := (lo + hi) / 2
+			if _, m := splitYAMLError(decodeDocs(data[:ends[mid]])); m == msg {
+				hi = mid
+			} else {
+				lo = mid + 1
+			}
+		}
+		line = lo
+	}
+	col := 1
+	if line >= 1 && line <= len(lines) {
+		text := bytes.TrimRight(lines[line-1], "\r\n")
+		trimmed := bytes.TrimLeft(text, " \t")
+		if bytes.ContainsRune(text[:len(text)-len(trimmed)], '\t') {
+			msg += " (YAML does not allow tabs for indentation)"
+		}
+		if len(trimmed) > 0 {
+			col = utf8.RuneCount(text[:len(text)-len(trimmed)]) + 1
+		}
+	}
+	d.errorf(Pos{line, col}, "YAML syntax: %s", msg)
+}
+
+// maxRefineBytes bounds the input whose syntax error line is refined.
+const maxRefineBytes = 256 << 10
+
+// decodeDocs decodes data as Parse does (one document, then a check for
+// a second) and returns the YAML library's error, if any.
+func decodeDocs(data []byte) error {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		return err
+	}
+	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	return nil
+}
+
+// splitYAMLError returns the line a YAML error names (1 when none) and its
+// message without the "yaml: line N: " prefix.
+func splitYAMLError(err error) (int, string) {
+	if err == nil {
+		return 0, ""
+	}
 	msg := err.Error()
-	line := 1 // the YAML library leaves out "line N" on the first line
 	var te *yaml.TypeError
 	if errors.As(err, &te) && len(te.Errors) > 0 {
 		msg = te.Errors[0]
 	}
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		line, _ = strconv.Atoi(m[1])
-		msg = m[2]
-	} else {
-		msg = strings.TrimPrefix(msg, "yaml: ")
+		line, _ := strconv.Atoi(m[1])
+		return line, m[2]
 	}
-	lines := bytes.Split(data, []byte{'\n'})
-	if line >= 1 && line <= len(lines) {
-		text := lines[line-1]
-		trimmed := bytes.TrimLeft(text, " \t")
-		if bytes.ContainsRune(text[:len(text)-len(trimmed)], '\t') {
-			msg += " (YAML does not allow tabs for indentation)"
-		}
-	}
-	d.errorf(Pos{line, 1}, "YAML syntax: %s", msg)
+	return 1, strings.TrimPrefix(msg, "yaml: ")
 }
 
 // defaultName derives a scenario name from its file name.

@@ -22,59 +22,59 @@ func Marshal(sc *Scenario) ([]byte, error) {
 	if sc == nil {
 		return nil, errors.New("model: Marshal of a nil scenario")
 	}
-	root := newMap()
+	root := yMap()
 	if sc.Name != "" {
-		put(root, "name", str(sc.Name))
+		yPut(root, "name", yStr(sc.Name))
 	}
 	if sc.Description != "" {
-		put(root, "description", str(sc.Description))
+		yPut(root, "description", yStr(sc.Description))
 	}
 	if sc.Duration > 0 {
-		put(root, "duration", str(sc.Duration.String()))
+		yPut(root, "duration", yStr(sc.Duration.String()))
 	}
 	if sc.Warmup > 0 {
-		put(root, "warmup", str(sc.Warmup.String()))
+		yPut(root, "warmup", yStr(sc.Warmup.String()))
 	}
-	put(root, "seed", num(strconv.FormatUint(sc.Seed, 10)))
+	yPut(root, "seed", yNum(strconv.FormatUint(sc.Seed, 10)))
 	marshalReplications(root, sc.Replications)
-	if ft := marshalFT(sc.FT, DefaultFT(), false); len(ft.Content) > 0 {
-		put(root, "ft", ft)
+	if ft := marshalFT(sc.FT, DefaultFT()); len(ft.Content) > 0 {
+		yPut(root, "ft", ft)
 	}
 	if len(sc.Switches) > 0 {
-		put(root, "switches", marshalSwitches(sc.Switches))
+		yPut(root, "switches", marshalSwitches(sc.Switches))
 	}
 	if len(sc.ISLs) > 0 {
-		put(root, "inter_switch_links", marshalISLs(sc.ISLs))
+		yPut(root, "inter_switch_links", marshalISLs(sc.ISLs))
 	}
 	if lags := marshalLAGs(sc.LAGs); len(lags.Content) > 0 {
-		put(root, "lags", lags)
+		yPut(root, "lags", lags)
 	}
-	hosts := newSeq(false)
+	hosts := ySeq(false)
 	for _, h := range sc.Hosts {
 		hosts.Content = append(hosts.Content, marshalHost(h))
 	}
-	put(root, "hosts", hosts)
-	vms := newSeq(false)
+	yPut(root, "hosts", hosts)
+	vms := ySeq(false)
 	for _, vm := range sc.VMs {
 		vms.Content = append(vms.Content, marshalVM(vm, sc.FT))
 	}
-	put(root, "ft_vms", vms)
+	yPut(root, "ft_vms", vms)
 	if len(sc.Background) > 0 {
-		bg := newSeq(false)
+		bg := ySeq(false)
 		for _, b := range sc.Background {
-			m := newFlowMap()
-			put(m, "host", str(b.Host))
-			put(m, "vmnic", str(b.Vmnic))
+			m := yFlowMap()
+			yPut(m, "host", yStr(b.Host))
+			yPut(m, "vmnic", yStr(b.Vmnic))
 			if b.Direction != "" {
-				put(m, "direction", str(b.Direction))
+				yPut(m, "direction", yStr(b.Direction))
 			}
 			marshalLogging(m, b.Logging)
 			bg.Content = append(bg.Content, m)
 		}
-		put(root, "background", bg)
+		yPut(root, "background", bg)
 	}
 	if len(sc.Failures) > 0 {
-		fs := newSeq(false)
+		fs := ySeq(false)
 		for _, f := range sc.Failures {
 			m, err := marshalFailure(f)
 			if err != nil {
@@ -82,20 +82,20 @@ func Marshal(sc *Scenario) ([]byte, error) {
 			}
 			fs.Content = append(fs.Content, m)
 		}
-		put(root, "failures", fs)
+		yPut(root, "failures", fs)
 	}
 	if c := sc.Compare; c != nil {
-		m := newMap()
-		ps := newSeq(true)
+		m := yMap()
+		ps := ySeq(true)
 		for _, p := range c.Policies {
-			ps.Content = append(ps.Content, str(string(p)))
+			ps.Content = append(ps.Content, yStr(string(p)))
 		}
-		put(m, "policies", ps)
-		put(m, "n_minus_1", boolean(c.NMinus1))
-		put(root, "compare", m)
+		yPut(m, "policies", ps)
+		yPut(m, "n_minus_1", yBool(c.NMinus1))
+		yPut(root, "compare", m)
 	}
 	if sla := marshalSLA(sc.SLA); len(sla.Content) > 0 {
-		put(root, "sla", sla)
+		yPut(root, "sla", sla)
 	}
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
@@ -109,12 +109,12 @@ func Marshal(sc *Scenario) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-func newMap() *yaml.Node { return &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"} }
-func newFlowMap() *yaml.Node {
+func yMap() *yaml.Node { return &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"} }
+func yFlowMap() *yaml.Node {
 	return &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Style: yaml.FlowStyle}
 }
 
-func newSeq(flow bool) *yaml.Node {
+func ySeq(flow bool) *yaml.Node {
 	n := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
 	if flow {
 		n.Style = yaml.FlowStyle
@@ -122,92 +122,95 @@ func newSeq(flow bool) *yaml.Node {
 	return n
 }
 
-func str(s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s} }
-func num(s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: s} }
-func boolean(b bool) *yaml.Node {
+func yStr(s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s} }
+func yNum(s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: s} }
+func yBool(b bool) *yaml.Node {
 	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: strconv.FormatBool(b)}
 }
 
-func put(m *yaml.Node, k string, v *yaml.Node) { m.Content = append(m.Content, str(k), v) }
+func yPut(m *yaml.Node, k string, v *yaml.Node) { m.Content = append(m.Content, yStr(k), v) }
 
-func strList(list []string) *yaml.Node {
-	s := newSeq(true)
+func yStrList(list []string) *yaml.Node {
+	s := ySeq(true)
 	for _, v := range list {
-		s.Content = append(s.Content, str(v))
+		s.Content = append(s.Content, yStr(v))
 	}
 	return s
 }
 
 func marshalReplications(root *yaml.Node, r Replications) {
 	if r.Auto {
-		put(root, "replications", str("auto"))
+		yPut(root, "replications", yStr("auto"))
 		if r.CITarget > 0 {
-			put(root, "ci_target", str(FormatPercent(r.CITarget)))
+			yPut(root, "ci_target", yStr(FormatPercent(r.CITarget)))
 		}
 		if r.Max > 0 {
-			put(root, "max_replications", num(strconv.Itoa(r.Max)))
+			yPut(root, "max_replications", yNum(strconv.Itoa(r.Max)))
 		}
 		return
 	}
 	if r.N > 0 {
-		put(root, "replications", num(strconv.Itoa(r.N)))
+		yPut(root, "replications", yNum(strconv.Itoa(r.N)))
 	}
 }
 
-// marshalFT writes the fields of p that differ from base (all non-zero
-// fields when all is true).
-func marshalFT(p, base FTParams, all bool) *yaml.Node {
-	m := newMap()
+// marshalFT writes the non-zero fields of p that differ from base.
+func marshalFT(p, base FTParams) *yaml.Node {
+	m := yMap()
 	size := func(k string, v, b Size) {
-		if v > 0 && (all || v != b) {
-			put(m, k, str(v.String()))
+		if v > 0 && v != b {
+			yPut(m, k, yStr(v.String()))
 		}
 	}
-	dur := func(k string, v, b Duration, zeroOK bool) {
-		if (v > 0 || (zeroOK && v == 0)) && (all || v != b) {
-			put(m, k, str(v.String()))
+	dur := func(k string, v, b Duration) {
+		if v > 0 && v != b {
+			yPut(m, k, yStr(v.String()))
 		}
 	}
 	size("message_size", p.MessageSize, base.MessageSize)
 	size("ack_size", p.AckSize, base.AckSize)
 	size("log_buffer", p.LogBuffer, base.LogBuffer)
-	dur("heartbeat", p.Heartbeat, base.Heartbeat, false)
-	dur("timeout", p.Timeout, base.Timeout, false)
-	dur("rto", p.RTO, base.RTO, false)
-	dur("lag_target", p.LagTarget, base.LagTarget, false)
-	dur("restart_delay", p.RestartDelay, base.RestartDelay, true)
+	dur("heartbeat", p.Heartbeat, base.Heartbeat)
+	dur("timeout", p.Timeout, base.Timeout)
+	dur("rto", p.RTO, base.RTO)
+	dur("lag_target", p.LagTarget, base.LagTarget)
+	dur("restart_delay", p.RestartDelay, base.RestartDelay)
 	return m
 }
 
 func marshalSwitches(sws []Switch) *yaml.Node {
-	s := newSeq(false)
+	s := ySeq(false)
 	for _, sw := range sws {
-		m := newFlowMap()
-		put(m, "name", str(sw.Name))
+		m := yFlowMap()
+		yPut(m, "name", yStr(sw.Name))
 		if sw.Stack != "" {
-			put(m, "stack", str(sw.Stack))
+			yPut(m, "stack", yStr(sw.Stack))
 		}
 		if sw.PortBuffer > 0 {
-			put(m, "port_buffer", str(sw.PortBuffer.String()))
+			yPut(m, "port_buffer", yStr(sw.PortBuffer.String()))
 		}
-		put(m, "latency", str(sw.Latency.String()))
-		put(m, "portfast", boolean(sw.Portfast))
+		if sw.Latency > 0 {
+			yPut(m, "latency", yStr(sw.Latency.String()))
+		}
+		yPut(m, "portfast", yBool(sw.Portfast))
 		s.Content = append(s.Content, m)
 	}
 	return s
 }
 
 func marshalISLs(isls []ISL) *yaml.Node {
-	s := newSeq(false)
+	s := ySeq(false)
 	for _, isl := range isls {
-		m := newFlowMap()
-		put(m, "between", strList([]string{isl.A, isl.B}))
+		m := yFlowMap()
+		yPut(m, "between", yStrList([]string{isl.A, isl.B}))
 		if isl.Speed > 0 {
-			put(m, "speed", str(isl.Speed.String()))
+			yPut(m, "speed", yStr(isl.Speed.String()))
 		}
-		put(m, "latency", str(isl.Latency.String()))
+		if isl.Latency > 0 {
+			yPut(m, "latency", yStr(isl.Latency.String()))
+		}
 		if isl.Buffer > 0 {
-			put(m, "buffer", str(isl.Buffer.String()))
+			yPut(m, "buffer", yStr(isl.Buffer.String()))
 		}
 		s.Content = append(s.Content, m)
 	}
@@ -215,17 +218,17 @@ func marshalISLs(isls []ISL) *yaml.Node {
 }
 
 func marshalLAGs(lags []LAG) *yaml.Node {
-	s := newSeq(false)
+	s := ySeq(false)
 	for _, lag := range lags {
 		if lag.Derived {
 			continue
 		}
-		m := newFlowMap()
-		put(m, "host", str(lag.Host))
-		put(m, "vmnics", strList(lag.Vmnics))
-		put(m, "mode", str(lag.Mode))
+		m := yFlowMap()
+		yPut(m, "host", yStr(lag.Host))
+		yPut(m, "vmnics", yStrList(lag.Vmnics))
+		yPut(m, "mode", yStr(lag.Mode))
 		if lag.Hash != "" {
-			put(m, "hash", str(lag.Hash))
+			yPut(m, "hash", yStr(lag.Hash))
 		}
 		s.Content = append(s.Content, m)
 	}
@@ -233,45 +236,45 @@ func marshalLAGs(lags []LAG) *yaml.Node {
 }
 
 func marshalHost(h Host) *yaml.Node {
-	m := newMap()
-	put(m, "name", str(h.Name))
+	m := yMap()
+	yPut(m, "name", yStr(h.Name))
 	if h.FTIP.IsValid() {
-		put(m, "ft_ip", str(h.FTIP.String()))
+		yPut(m, "ft_ip", yStr(h.FTIP.String()))
 	}
 	if h.FTMAC != 0 {
-		put(m, "ft_mac", str(h.FTMAC.String()))
+		yPut(m, "ft_mac", yStr(h.FTMAC.String()))
 	}
 	if h.PortID != 0 {
-		put(m, "ft_port_id", num(strconv.FormatUint(uint64(h.PortID), 10)))
+		yPut(m, "ft_port_id", yNum(strconv.FormatUint(uint64(h.PortID), 10)))
 	}
 	if h.MTU != 0 {
-		put(m, "mtu", num(strconv.Itoa(h.MTU)))
+		yPut(m, "mtu", yNum(strconv.Itoa(h.MTU)))
 	}
-	vs := newSeq(false)
+	vs := ySeq(false)
 	for _, v := range h.Vmnics {
-		vm := newFlowMap()
-		put(vm, "name", str(v.Name))
+		vm := yFlowMap()
+		yPut(vm, "name", yStr(v.Name))
 		if v.Speed > 0 {
-			put(vm, "speed", str(v.Speed.String()))
+			yPut(vm, "speed", yStr(v.Speed.String()))
 		}
 		if v.Switch != "" {
-			put(vm, "switch", str(v.Switch))
+			yPut(vm, "switch", yStr(v.Switch))
 		}
 		vs.Content = append(vs.Content, vm)
 	}
-	put(m, "vmnics", vs)
-	put(m, "teaming", marshalTeaming(h.Teaming))
+	yPut(m, "vmnics", vs)
+	yPut(m, "teaming", marshalTeaming(h.Teaming))
 	if h.Pin != "" {
-		put(m, "pin", str(h.Pin))
+		yPut(m, "pin", yStr(h.Pin))
 	}
 	return m
 }
 
 func marshalTeaming(t Teaming) *yaml.Node {
-	m := newMap()
+	m := yMap()
 	opt := func(k, v string) {
 		if v != "" {
-			put(m, k, str(v))
+			yPut(m, k, yStr(v))
 		}
 	}
 	opt("load_balancing", string(t.LoadBalancing))
@@ -280,70 +283,74 @@ func marshalTeaming(t Teaming) *yaml.Node {
 		v []string
 	}{{"active", t.Active}, {"standby", t.Standby}, {"unused", t.Unused}} {
 		if len(l.v) > 0 {
-			put(m, l.k, strList(l.v))
+			yPut(m, l.k, yStrList(l.v))
 		}
 	}
-	put(m, "failback", boolean(t.Failback))
+	yPut(m, "failback", yBool(t.Failback))
 	opt("failure_detection", string(t.FailureDetection))
-	put(m, "notify_switches", boolean(t.NotifySwitches))
+	yPut(m, "notify_switches", yBool(t.NotifySwitches))
 	opt("vswitch", t.VSwitch)
 	opt("ip_hash", t.IPHash)
 	opt("mac_hash", t.MACHash)
-	put(m, "link_detect", str(t.LinkDetect.String()))
-	beacon := newFlowMap()
+	if t.LinkDetect > 0 {
+		yPut(m, "link_detect", yStr(t.LinkDetect.String()))
+	}
+	beacon := yFlowMap()
 	if t.BeaconInterval > 0 {
-		put(beacon, "interval", str(t.BeaconInterval.String()))
+		yPut(beacon, "interval", yStr(t.BeaconInterval.String()))
 	}
 	if t.BeaconMisses > 0 {
-		put(beacon, "misses", num(strconv.Itoa(t.BeaconMisses)))
+		yPut(beacon, "misses", yNum(strconv.Itoa(t.BeaconMisses)))
 	}
 	if len(beacon.Content) > 0 {
-		put(m, "beacon", beacon)
+		yPut(m, "beacon", beacon)
 	}
-	put(m, "failback_delay", str(t.FailbackDelay.String()))
-	lbt := newFlowMap()
+	if t.FailbackDelay > 0 {
+		yPut(m, "failback_delay", yStr(t.FailbackDelay.String()))
+	}
+	lbt := yFlowMap()
 	if t.LBTInterval > 0 {
-		put(lbt, "interval", str(t.LBTInterval.String()))
+		yPut(lbt, "interval", yStr(t.LBTInterval.String()))
 	}
 	if t.LBTThreshold > 0 {
-		put(lbt, "threshold", str(FormatPercent(t.LBTThreshold)))
+		yPut(lbt, "threshold", yStr(FormatPercent(t.LBTThreshold)))
 	}
 	if len(lbt.Content) > 0 {
-		put(m, "lbt", lbt)
+		yPut(m, "lbt", lbt)
 	}
-	lacp := newFlowMap()
+	lacp := yFlowMap()
 	if t.LACPHash != "" {
-		put(lacp, "hash", str(t.LACPHash))
+		yPut(lacp, "hash", yStr(t.LACPHash))
 	}
 	if t.LACPTimeout != "" {
-		put(lacp, "timeout", str(t.LACPTimeout))
+		yPut(lacp, "timeout", yStr(t.LACPTimeout))
 	}
 	if len(lacp.Content) > 0 {
-		put(m, "lacp", lacp)
+		yPut(m, "lacp", lacp)
 	}
 	return m
 }
 
 func marshalVM(vm FTVM, ft FTParams) *yaml.Node {
-	m := newMap()
-	put(m, "name", str(vm.Name))
-	put(m, "primary", str(vm.Primary))
-	put(m, "secondary", str(vm.Secondary))
+	m := yMap()
+	yPut(m, "name", yStr(vm.Name))
+	yPut(m, "primary", yStr(vm.Primary))
+	yPut(m, "secondary", yStr(vm.Secondary))
 	if vm.VCPUs > 0 {
-		put(m, "vcpus", num(strconv.Itoa(vm.VCPUs)))
+		yPut(m, "vcpus", yNum(strconv.Itoa(vm.VCPUs)))
 	}
 	if vm.Memory > 0 {
-		put(m, "memory", str(vm.Memory.String()))
+		yPut(m, "memory", yStr(vm.Memory.String()))
 	}
 	if vm.Mode != "" {
-		put(m, "mode", str(vm.Mode))
+		yPut(m, "mode", yStr(vm.Mode))
 	}
-	lg := newFlowMap()
+	lg := yFlowMap()
 	marshalLogging(lg, vm.Logging)
-	put(m, "logging", lg)
-	if own := marshalFT(vm.FT, ft, false); len(own.Content) > 0 {
+	yPut(m, "logging", lg)
+	if own := marshalFT(vm.FT, ft); len(own.Content) > 0 {
 		own.Style = yaml.FlowStyle
-		put(m, "ft", own)
+		yPut(m, "ft", own)
 	}
 	return m
 }
@@ -355,72 +362,72 @@ var fromStatsOrder = []string{"disk_read", "disk_write", "network_rx", "dirty_me
 func marshalLogging(m *yaml.Node, lg Logging) {
 	switch {
 	case lg.Source == "preset" || (lg.Source == "" && lg.Preset != ""):
-		put(m, "preset", str(lg.Preset))
+		yPut(m, "preset", yStr(lg.Preset))
 	case lg.Source == "from_stats":
-		fs := newFlowMap()
+		fs := yFlowMap()
 		for _, k := range fromStatsOrder {
 			v, ok := lg.FromStats[k]
 			if !ok {
 				continue
 			}
 			if k == "network_rx" {
-				put(fs, k, str(BitRate(v).String()))
+				yPut(fs, k, yStr(BitRate(v).String()))
 			} else {
-				put(fs, k, str(ByteRate(v).String()))
+				yPut(fs, k, yStr(ByteRate(v).String()))
 			}
 		}
-		put(m, "from_stats", fs)
+		yPut(m, "from_stats", fs)
 	case lg.Source == "trace" || (lg.Source == "" && lg.TraceFile != ""):
-		put(m, "trace", str(lg.TraceFile))
+		yPut(m, "trace", yStr(lg.TraceFile))
 	default:
-		put(m, "rate", str(lg.Rate.String()))
+		yPut(m, "rate", yStr(lg.Rate.String()))
 	}
 	if lg.Pattern != "" {
-		put(m, "pattern", str(string(lg.Pattern)))
+		yPut(m, "pattern", yStr(string(lg.Pattern)))
 	}
 	if lg.Pattern == OnOff {
-		put(m, "on", str(lg.On.String()))
-		put(m, "off", str(lg.Off.String()))
+		yPut(m, "on", yStr(lg.On.String()))
+		yPut(m, "off", yStr(lg.Off.String()))
 	}
 }
 
 func marshalFailure(f Failure) (*yaml.Node, error) {
-	m := newFlowMap()
-	put(m, "at", str(f.At.String()))
+	m := yFlowMap()
+	yPut(m, "at", yStr(f.At.String()))
 	switch f.What {
 	case FailVmnic:
-		put(m, "vmnic", str(f.Host+"/"+f.Vmnic))
+		yPut(m, "vmnic", yStr(f.Host+"/"+f.Vmnic))
 		if f.Mode != "" && f.Mode != "link_down" {
-			put(m, "kind", str(f.Mode))
+			yPut(m, "kind", yStr(f.Mode))
 		}
 	case FailSwitch:
-		put(m, "switch", str(f.Switch))
+		yPut(m, "switch", yStr(f.Switch))
 	case FailISL:
-		put(m, "isl", strList(f.ISL[:]))
+		yPut(m, "isl", yStrList(f.ISL[:]))
 	case FailHost:
-		put(m, "host", str(f.Host))
+		yPut(m, "host", yStr(f.Host))
 	default:
 		return nil, fmt.Errorf("model: marshal failure: unknown kind %q", f.What)
 	}
 	if f.DownFor > 0 {
-		put(m, "down_for", str(f.DownFor.String()))
+		yPut(m, "down_for", yStr(f.DownFor.String()))
 	}
 	return m, nil
 }
 
 func marshalSLA(s SLA) *yaml.Node {
-	m := newMap()
+	m := yMap()
 	if s.HasReplayLagP99 {
-		put(m, "replay_lag_p99", str(s.ReplayLagP99.String()))
+		yPut(m, "replay_lag_p99", yStr(s.ReplayLagP99.String()))
 	}
 	if s.HasOutputDelayP99 {
-		put(m, "output_delay_p99", str(s.OutputDelayP99.String()))
+		yPut(m, "output_delay_p99", yStr(s.OutputDelayP99.String()))
 	}
 	if s.HasUtilisationMax {
-		put(m, "utilisation_max", str(FormatPercent(s.UtilisationMax)))
+		yPut(m, "utilisation_max", yStr(FormatPercent(s.UtilisationMax)))
 	}
 	if s.HasUnprotectedMax {
-		put(m, "unprotected_max", str(s.UnprotectedMax.String()))
+		yPut(m, "unprotected_max", yStr(s.UnprotectedMax.String()))
 	}
 	return m
 }

@@ -98,7 +98,7 @@ func ParseTrace(r io.Reader) ([]TracePoint, error) {
 		}
 		if !header {
 			if len(fields) != 2 || fields[0] != "t_s" || fields[1] != "rate_bps" {
-				return nil, fmt.Errorf("line %d: the header must be t_s,rate_bps, not %q", line, clip(text))
+				return nil, fmt.Errorf("line %d: the header must be t_s,rate_bps, not %q", line, clipText(text))
 			}
 			header = true
 			continue
@@ -108,11 +108,11 @@ func ParseTrace(r io.Reader) ([]TracePoint, error) {
 		}
 		t, err := strconv.ParseFloat(fields[0], 64)
 		if err != nil || math.IsNaN(t) || math.IsInf(t, 0) {
-			return nil, fmt.Errorf("line %d: t_s %q is not a number of seconds", line, clip(fields[0]))
+			return nil, fmt.Errorf("line %d: t_s %q is not a number of seconds", line, clipText(fields[0]))
 		}
 		rate, err := strconv.ParseFloat(fields[1], 64)
 		if err != nil || math.IsNaN(rate) || math.IsInf(rate, 0) {
-			return nil, fmt.Errorf("line %d: rate_bps %q is not a number of bits per second", line, clip(fields[1]))
+			return nil, fmt.Errorf("line %d: rate_bps %q is not a number of bits per second", line, clipText(fields[1]))
 		}
 		switch {
 		case rate < 0:
@@ -146,7 +146,7 @@ func ParseTrace(r io.Reader) ([]TracePoint, error) {
 	return pts, nil
 }
 
-func clip(s string) string {
+func clipText(s string) string {
 	if !utf8.ValidString(s) || strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 }) {
 		return "(binary data)"
 	}

@@ -133,7 +133,11 @@ func scanQuantity(s, kind, example string) (quantity, error) {
 		return quantity{}, fmt.Errorf("%q is too long a number", s)
 	}
 	if rest == "" {
-		return quantity{}, fmt.Errorf("%q needs a unit: %s such as %s%s", s, kind, num, unitOf(example))
+		u := unitOf(example)
+		if f, err := strconv.ParseFloat(num, 64); err == nil && u == "Gbps" && f >= 100 {
+			u = "Mbps" // 500 is more likely 500Mbps than 500Gbps
+		}
+		return quantity{}, fmt.Errorf("%q needs a unit: %s such as %s%s", s, kind, num, u)
 	}
 	if rest[0] == ' ' {
 		rest = rest[1:]
@@ -341,7 +345,7 @@ func unknownUnit(s, name, kind string, units []unit, list string) error {
 	if strings.HasSuffix(name, "Bps") || strings.HasSuffix(name, "iBps") {
 		return fmt.Errorf("%q is ambiguous: write B/s for bytes per second (such as MB/s) or bps for bits per second (such as Mbps)", s)
 	}
-	if kind == "size" && contains([]string{"b", "Kb", "kb", "Mb", "Gb", "Tb"}, name) {
+	if kind == "size" && inList([]string{"b", "Kb", "kb", "Mb", "Gb", "Tb"}, name) {
 		return fmt.Errorf("%q is in bits: sizes are in bytes, such as 64KiB or 1.5MB", s)
 	}
 	for _, u := range units {

@@ -25,6 +25,7 @@ func TestParseBitRate(t *testing.T) {
 	}
 	bad := []struct{ in, msg string }{
 		{"10", `"10" needs a unit: a bit rate such as 10Gbps`},
+		{"500", `"500" needs a unit: a bit rate such as 500Mbps`},
 		{"", "empty value"},
 		{"Gbps", "is not a bit rate"},
 		{"-1Gbps", "negative"},

@@ -125,22 +125,22 @@ func (l *loader) checkHostIdentity() {
 		if !m.ok {
 			continue
 		}
-		at := nz(m.name.pos, m.pos)
+		at := firstPos(m.name.pos, m.pos)
 		if h.FTIP.IsValid() {
 			ip := h.FTIP.String()
 			if prev, dup := ips[ip]; dup {
-				l.errorf(nz(m.ip.pos, at), "ft_ip %s of host %s is already the FT IP of host %s", ip, h.Name, prev)
+				l.errorf(firstPos(m.ip.pos, at), "ft_ip %s of host %s is already the FT IP of host %s", ip, h.Name, prev)
 			} else {
 				ips[ip] = h.Name
 			}
 		}
 		if prev, dup := macs[h.FTMAC]; dup {
-			l.errorf(nz(m.mac.pos, at), "ft_mac %s of host %s is already the FT MAC of host %s", h.FTMAC, h.Name, prev)
+			l.errorf(firstPos(m.mac.pos, at), "ft_mac %s of host %s is already the FT MAC of host %s", h.FTMAC, h.Name, prev)
 		} else {
 			macs[h.FTMAC] = h.Name
 		}
 		if prev, dup := ports[h.PortID]; dup {
-			l.errorf(nz(m.portID.pos, at), "ft_port_id %d of host %s is already the FT port ID of host %s", h.PortID, h.Name, prev)
+			l.errorf(firstPos(m.portID.pos, at), "ft_port_id %d of host %s is already the FT port ID of host %s", h.PortID, h.Name, prev)
 		} else {
 			ports[h.PortID] = h.Name
 		}
@@ -153,7 +153,7 @@ func (l *loader) checkTeam(i int) {
 	m := l.hostMeta[i]
 	t := m.spec.team
 	tm := h.Teaming
-	teamAt := nz(t.pos, m.name.pos, m.pos)
+	teamAt := firstPos(t.pos, m.name.pos, m.pos)
 
 	// Every listed uplink is a vmnic of the host, in one list, once.
 	listed := map[string]string{}
@@ -179,17 +179,17 @@ func (l *loader) checkTeam(i int) {
 		}
 	}
 	if len(tm.Active) == 0 && len(h.Vmnics) > 0 {
-		l.errorf(nz(t.active.at, teamAt), "host %s has no Active uplinks: the FT vmkernel port needs at least one", h.Name)
+		l.errorf(firstPos(t.active.at, teamAt), "host %s has no Active uplinks: the FT vmkernel port needs at least one", h.Name)
 	}
-	lbAt := nz(t.lb.pos, teamAt)
+	lbAt := firstPos(t.lb.pos, teamAt)
 	team := len(tm.Active) + len(tm.Standby)
 
 	if h.Pin != "" {
-		pinAt := nz(m.spec.pin.pos, teamAt)
+		pinAt := firstPos(m.spec.pin.pos, teamAt)
 		switch {
 		case h.Vmnic(h.Pin) == nil:
 			l.errorf(pinAt, "pin %q is not an uplink of host %s", h.Pin, h.Name)
-		case !contains(tm.Active, h.Pin):
+		case !inList(tm.Active, h.Pin):
 			l.errorf(pinAt, "pin %q is not one of the Active uplinks of host %s", h.Pin, h.Name)
 		case l.sc.Compare == nil && tm.LoadBalancing != PortID && tm.LoadBalancing != NICLoad:
 			l.warnf(pinAt, "pin has no effect with %q: it pins the FT port under Route based on originating virtual port or physical NIC load", tm.LoadBalancing.VSphereName())
@@ -205,7 +205,7 @@ func (l *loader) checkTeam(i int) {
 			l.errorf(t.unused.pos[j], "Route based on IP hash requires all uplinks to be Active: move %q out of Unused uplinks", v)
 		}
 		if tm.FailureDetection == BeaconProbing {
-			l.errorf(nz(t.detection.pos, teamAt), "Route based on IP hash supports \"Link status only\" failure detection, not \"Beacon probing\"")
+			l.errorf(firstPos(t.detection.pos, teamAt), "Route based on IP hash supports \"Link status only\" failure detection, not \"Beacon probing\"")
 		}
 		l.checkTeamOneSwitch(i, "Route based on IP hash needs all uplinks on one switch or one stack (a static EtherChannel cannot span two switches)")
 	case LACP:
@@ -222,7 +222,7 @@ func (l *loader) checkTeam(i int) {
 		}
 	}
 	if tm.FailureDetection == BeaconProbing && tm.LoadBalancing != IPHash && team < 3 {
-		l.warnf(nz(t.detection.pos, teamAt), "Beacon probing needs at least three uplinks to tell which one failed; host %s's team has %d", h.Name, team)
+		l.warnf(firstPos(t.detection.pos, teamAt), "Beacon probing needs at least three uplinks to tell which one failed; host %s's team has %d", h.Name, team)
 	}
 	l.checkLAGUse(i)
 	l.checkSpeeds(i)
@@ -244,10 +244,10 @@ func (l *loader) vmnicSwitchPos(i int, vmnic string) Pos {
 	m := l.hostMeta[i]
 	for _, v := range m.spec.vmnics.v {
 		if v.name.v == vmnic {
-			return nz(v.sw.pos, v.pos)
+			return firstPos(v.sw.pos, v.pos)
 		}
 	}
-	return nz(m.name.pos, m.pos)
+	return firstPos(m.name.pos, m.pos)
 }
 
 // checkLAGUse checks host i's LAG against its teaming policy.
@@ -283,7 +283,7 @@ func sameSet(a, b []string) bool {
 		return false
 	}
 	for _, x := range a {
-		if !contains(b, x) {
+		if !inList(b, x) {
 			return false
 		}
 	}
@@ -317,7 +317,7 @@ func (l *loader) checkMissingLAGs() {
 		if has {
 			continue
 		}
-		at := nz(m.spec.team.lb.pos, m.spec.team.pos, m.name.pos)
+		at := firstPos(m.spec.team.lb.pos, m.spec.team.pos, m.name.pos)
 		if missing[at] == nil {
 			missing[at] = &miss{policy: p, active: h.Teaming.Active}
 			order = append(order, at)
@@ -351,7 +351,7 @@ func (l *loader) checkSpeeds(i int) {
 	}
 	m := l.hostMeta[i]
 	for _, v := range m.spec.vmnics.v {
-		if !v.speed.set || !contains(append(append([]string{}, h.Teaming.Active...), h.Teaming.Standby...), v.name.v) {
+		if !v.speed.set || !inList(append(append([]string{}, h.Teaming.Active...), h.Teaming.Standby...), v.name.v) {
 			continue
 		}
 		switch {
@@ -472,12 +472,13 @@ func (l *loader) checkTimeline() {
 	if l.warmup.set && l.warmup.v >= d {
 		l.errorf(l.warmup.pos, "warmup %s must be shorter than duration %s: nothing would be measured", l.warmup.v, d)
 	}
-	for i, f := range l.sc.Failures {
-		m := l.failMeta[i]
-		if m.at.set && f.At >= d {
-			l.errorf(m.at.pos, "failure at %s is after the end of the run (duration %s)", f.At, d)
+	for _, at := range l.failAts {
+		if at.set && at.v >= d {
+			l.errorf(at.pos, "failure at %s is after the end of the run (duration %s)", at.v, d)
 		}
-		l.checkUpstreamSeen(f, m)
+	}
+	for i, f := range l.sc.Failures {
+		l.checkUpstreamSeen(f, l.failMeta[i])
 	}
 }
 
@@ -492,7 +493,7 @@ func (l *loader) checkUpstreamSeen(f Failure, m failMeta) {
 		return
 	}
 	t := h.Teaming
-	inTeam := contains(t.Active, f.Vmnic) || contains(t.Standby, f.Vmnic)
+	inTeam := inList(t.Active, f.Vmnic) || inList(t.Standby, f.Vmnic)
 	if !inTeam || t.FailureDetection != LinkStatus || t.LoadBalancing == LACP || l.sc.Compare != nil {
 		return
 	}

@@ -179,7 +179,7 @@ func (d *decoder) mapping(n *yaml.Node, what string, allowed []string) *mapping 
 			d.errorf(posOf(k), "key %q appears twice in %s (first at line %d)", k.Value, what, prev.Line)
 			continue
 		}
-		if !contains(allowed, k.Value) {
+		if !inList(allowed, k.Value) {
 			d.errorf(posOf(k), "unknown key %q in %s%s", k.Value, what, suggest(k.Value, allowed))
 			continue
 		}
@@ -204,7 +204,7 @@ func (d *decoder) mapping(n *yaml.Node, what string, allowed []string) *mapping 
 				if k.Kind != yaml.ScalarNode || m.keys[k.Value] != nil {
 					continue
 				}
-				if !contains(allowed, k.Value) {
+				if !inList(allowed, k.Value) {
 					d.errorf(posOf(k), "unknown key %q in %s%s", k.Value, what, suggest(k.Value, allowed))
 					continue
 				}
@@ -216,7 +216,7 @@ func (d *decoder) mapping(n *yaml.Node, what string, allowed []string) *mapping 
 	return m
 }
 
-func contains[T comparable](list []T, v T) bool {
+func inList[T comparable](list []T, v T) bool {
 	for _, x := range list {
 		if x == v {
 			return true
@@ -340,12 +340,12 @@ func (o opt[T]) over(def opt[T]) opt[T] {
 	return def
 }
 
-func some[T any](v T, p Pos) opt[T] { return opt[T]{v, p, true} }
+func optOf[T any](v T, p Pos) opt[T] { return opt[T]{v, p, true} }
 
 // Typed getters: each parses key of m when present, reports a problem at
 // the value when it is wrong, and returns an unset opt when absent or bad.
 
-func (m *mapping) str(key string) opt[string] {
+func (m *mapping) yStr(key string) opt[string] {
 	n := m.get(key)
 	if n == nil {
 		return opt[string]{}
@@ -354,7 +354,7 @@ func (m *mapping) str(key string) opt[string] {
 	if !ok {
 		return opt[string]{}
 	}
-	return some(s, posOf(n))
+	return optOf(s, posOf(n))
 }
 
 func (m *mapping) name(key, what string) opt[string] {
@@ -394,7 +394,7 @@ func (m *mapping) enum(key string, allowed ...string) opt[string] {
 	if !o.set {
 		return o
 	}
-	if !contains(allowed, o.v) {
+	if !inList(allowed, o.v) {
 		m.d.errorf(o.pos, "%s %q is not one of %s", key, o.v, orList(allowed))
 		return opt[string]{}
 	}
@@ -409,7 +409,7 @@ func orList(list []string) string {
 	return strings.Join(list[:len(list)-1], ", ") + " or " + list[len(list)-1]
 }
 
-func (m *mapping) boolean(key string) opt[bool] {
+func (m *mapping) yBool(key string) opt[bool] {
 	n := m.get(key)
 	if n == nil {
 		return opt[bool]{}
@@ -420,9 +420,9 @@ func (m *mapping) boolean(key string) opt[bool] {
 	}
 	switch s {
 	case "true", "True", "TRUE", "yes", "Yes", "on", "On":
-		return some(true, posOf(n))
+		return optOf(true, posOf(n))
 	case "false", "False", "FALSE", "no", "No", "off", "Off":
-		return some(false, posOf(n))
+		return optOf(false, posOf(n))
 	}
 	m.d.errorf(posOf(n), "%s %q must be true or false", key, s)
 	return opt[bool]{}
@@ -451,7 +451,7 @@ func (m *mapping) integer(key string, lo, hi int64) opt[int64] {
 		m.d.errorf(posOf(n), "%s %d must be a whole number from %d to %d", key, v, lo, hi)
 		return opt[int64]{}
 	}
-	return some(v, posOf(n))
+	return optOf(v, posOf(n))
 }
 
 // zeroOK says whether a duration (or rate) may be zero.
@@ -488,7 +488,7 @@ func (d *decoder) durationNode(n *yaml.Node, key string, z zeroOK) opt[Duration]
 		d.errorf(posOf(n), "%s %s is longer than ftsim simulates (at most %s)", key, v, Duration(maxDuration))
 		return opt[Duration]{}
 	}
-	return some(v, posOf(n))
+	return optOf(v, posOf(n))
 }
 
 // maxDuration caps every duration: a week of simulated time.
@@ -512,7 +512,7 @@ func (m *mapping) bitRate(key string, z zeroOK) opt[BitRate] {
 		m.d.errorf(posOf(n), "%s must be more than 0", key)
 		return opt[BitRate]{}
 	}
-	return some(v, posOf(n))
+	return optOf(v, posOf(n))
 }
 
 func (m *mapping) byteRate(key string) opt[ByteRate] {
@@ -529,7 +529,7 @@ func (m *mapping) byteRate(key string) opt[ByteRate] {
 		m.d.errorf(posOf(n), "%s: %v", key, err)
 		return opt[ByteRate]{}
 	}
-	return some(v, posOf(n))
+	return optOf(v, posOf(n))
 }
 
 func (m *mapping) size(key string) opt[Size] {
@@ -550,7 +550,7 @@ func (m *mapping) size(key string) opt[Size] {
 		m.d.errorf(posOf(n), "%s must be more than 0", key)
 		return opt[Size]{}
 	}
-	return some(v, posOf(n))
+	return optOf(v, posOf(n))
 }
 
 // percent parses a percentage in (0, 100%] (or [0, 100%) with zero
@@ -577,7 +577,7 @@ func (m *mapping) percent(key string, below100 bool) opt[float64] {
 		m.d.errorf(posOf(n), "%s %s must be in (0, %s", key, s, hi)
 		return opt[float64]{}
 	}
-	return some(v, posOf(n))
+	return optOf(v, posOf(n))
 }
 
 // names reads a list of names (uplink lists, LAG members) with the

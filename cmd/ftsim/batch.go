@@ -200,7 +200,9 @@ func batch(ctx context.Context, stdout, stderr io.Writer, paths []string, f batc
 	if err != nil {
 		return batchError(err, f.out, owned)
 	}
-	if err := writeIndex(f.out, caseDirs(owned), f.parallel); err != nil {
+	// A shard holds every N-th case: its planning charts would mislead, so
+	// they are left to merge.
+	if err := writeIndex(f.out, caseDirs(owned), f.parallel, shard.Count == 0); err != nil {
 		return internal(err)
 	}
 	fmt.Fprintf(stdout, "%d cases (%d run, %d already done) in %s; index: %s\n",
@@ -454,8 +456,9 @@ func caseDirs(cases []model.Case) []string {
 // writeIndex builds index.csv and summary.json (and the planning charts)
 // from the results.json files of the case folders dirs in out, so a
 // resumed, a merged and an uninterrupted batch write the same bytes. It
-// reads and draws on up to workers goroutines.
-func writeIndex(out string, dirs []string, workers int) error {
+// reads and draws on up to workers goroutines; charts false leaves the
+// planning charts out.
+func writeIndex(out string, dirs []string, workers int, charts bool) error {
 	type caseIndex struct {
 		name string
 		rows []sim.IndexRow
@@ -498,6 +501,9 @@ func writeIndex(out string, dirs []string, workers int) error {
 	}
 	if err := writeJSON(filepath.Join(out, summaryFile), sim.NewBatchSummary(cases)); err != nil {
 		return err
+	}
+	if !charts {
+		return nil
 	}
 	return writePlanningCharts(out, plan, workers)
 }

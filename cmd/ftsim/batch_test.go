@@ -148,6 +148,13 @@ func useRun(t *testing.T, run sim.RunFunc) {
 	t.Cleanup(func() { batchRun = old })
 }
 
+// noCharts leaves the planning charts out for the rest of the test (the
+// tests that compare whole batch folders keep them).
+func noCharts(t *testing.T) {
+	drawPlanning = false
+	t.Cleanup(func() { drawPlanning = true })
+}
+
 // ftsim runs the command line in this process and returns its output and
 // exit status.
 func ftsim(t *testing.T, ctx context.Context, args ...string) (stdout, stderr string, code int) {
@@ -259,7 +266,7 @@ func TestBatchWritesCasesIndexSummary(t *testing.T) {
 	for _, l := range lines[1:] {
 		c := l
 		if strings.HasPrefix(l, `"`) {
-			c = l[1:strings.Index(l[1:], `"`)+1]
+			c = l[1 : strings.Index(l[1:], `"`)+1]
 		} else {
 			c = l[:strings.IndexByte(l, ',')]
 		}
@@ -314,7 +321,9 @@ func TestBatchShardedThenMergedEqualsUnsharded(t *testing.T) {
 	}
 	sameTree(t, merged, whole)
 
-	// Merging again into the same folder changes nothing.
+	// Merging again into the same folder changes nothing (the charts of
+	// the first merge stay).
+	noCharts(t)
 	mustFtsim(t, "merge", shard(0), shard(1), shard(2), "--out", merged)
 	sameTree(t, merged, whole)
 }
@@ -329,6 +338,7 @@ func keys(m map[string]string) []string {
 }
 
 func TestBatchSameAtAnyParallel(t *testing.T) {
+	noCharts(t)
 	useRun(t, fakeRun(jitter))
 	scen := writeScenarios(t)
 	tmp := t.TempDir()
@@ -340,6 +350,7 @@ func TestBatchSameAtAnyParallel(t *testing.T) {
 }
 
 func TestBatchInterruptThenResume(t *testing.T) {
+	noCharts(t)
 	scen := writeScenarios(t)
 	tmp := t.TempDir()
 	ref := filepath.Join(tmp, "ref")
@@ -382,6 +393,7 @@ func TestBatchInterruptThenResume(t *testing.T) {
 }
 
 func TestBatchResumeRerunsDamagedCases(t *testing.T) {
+	noCharts(t)
 	useRun(t, fakeRun(noDelay))
 	scen := writeScenarios(t)
 	tmp := t.TempDir()
@@ -414,6 +426,7 @@ func must(t *testing.T, err error) {
 // TestBatchKilledThenResumed kills a batch (SIGKILL, no chance to clean
 // up) while it runs, resumes it, and compares with an uninterrupted run.
 func TestBatchKilledThenResumed(t *testing.T) {
+	noCharts(t)
 	if testing.Short() {
 		t.Skip("starts a subprocess")
 	}
@@ -468,6 +481,7 @@ func TestBatchHelperProcess(t *testing.T) {
 		t.Skip("helper process for TestBatchKilledThenResumed")
 	}
 	batchRun = fakeRun(func(*model.Scenario) time.Duration { return 150 * time.Millisecond })
+	drawPlanning = false
 	args := os.Args
 	for i, a := range args {
 		if a == "--" {
@@ -503,6 +517,7 @@ func modTimes(t *testing.T, root string) map[string]time.Time {
 }
 
 func TestMergeRefuses(t *testing.T) {
+	noCharts(t)
 	useRun(t, fakeRun(noDelay))
 	scen := writeScenarios(t)
 	tmp := t.TempDir()
@@ -547,6 +562,7 @@ func TestMergeRefuses(t *testing.T) {
 }
 
 func TestBatchBadInput(t *testing.T) {
+	noCharts(t)
 	useRun(t, fakeRun(noDelay))
 	tmp := t.TempDir()
 	write := func(name, text string) string {
@@ -585,6 +601,7 @@ func TestBatchBadInput(t *testing.T) {
 }
 
 func TestBatchCaseFailure(t *testing.T) {
+	noCharts(t)
 	scen := writeScenarios(t)
 	out := filepath.Join(t.TempDir(), "out")
 	useRun(t, func(ctx context.Context, sc *model.Scenario, opts sim.Options) (sim.Result, error) {

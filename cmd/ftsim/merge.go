@@ -113,7 +113,7 @@ func merge(stdout io.Writer, dirs []string, out string) error {
 		dirList = append(dirList, c)
 	}
 	sort.Strings(dirList)
-	if err := writeIndex(out, dirList, runtime.NumCPU()); err != nil {
+	if err := writeIndex(out, dirList, runtime.NumCPU(), true); err != nil {
 		return internal(err)
 	}
 	fmt.Fprintf(stdout, "%d cases from %d folders (%d files copied); index: %s\n",

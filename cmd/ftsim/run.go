@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strings"
 
-
 	"github.com/urfave/cli/v2"
 
 	"github.com/ftsim/ftsim/model"
@@ -229,4 +228,3 @@ func writeRunsCSV(w io.Writer, r sim.Result) error {
 	_, err := io.WriteString(w, b.String())
 	return err
 }
-
