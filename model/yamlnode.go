@@ -345,7 +345,7 @@ func optOf[T any](v T, p Pos) opt[T] { return opt[T]{v, p, true} }
 // Typed getters: each parses key of m when present, reports a problem at
 // the value when it is wrong, and returns an unset opt when absent or bad.
 
-func (m *mapping) yStr(key string) opt[string] {
+func (m *mapping) str(key string) opt[string] {
 	n := m.get(key)
 	if n == nil {
 		return opt[string]{}
@@ -409,7 +409,7 @@ func orList(list []string) string {
 	return strings.Join(list[:len(list)-1], ", ") + " or " + list[len(list)-1]
 }
 
-func (m *mapping) yBool(key string) opt[bool] {
+func (m *mapping) boolean(key string) opt[bool] {
 	n := m.get(key)
 	if n == nil {
 		return opt[bool]{}
