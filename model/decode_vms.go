@@ -371,8 +371,6 @@ func (l *loader) resolveFromStats(lg *Logging, lm loggingMeta, mode string, writ
 	lg.Rate = BitRate(r)
 }
 
-var backgroundKeys = backgroundLoggingKeys
-
 func (l *loader) backgrounds(root *mapping) {
 	n := root.get("background")
 	if n == nil {
@@ -381,7 +379,7 @@ func (l *loader) backgrounds(root *mapping) {
 	items, _ := l.sequence(n, "background")
 	for _, it := range items {
 		lg, lm := l.logging(it, "background traffic", true)
-		m := l.mapping(it, "background traffic", backgroundKeys)
+		m := l.mapping(it, "background traffic", backgroundLoggingKeys)
 		if m == nil {
 			continue
 		}

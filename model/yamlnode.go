@@ -262,8 +262,6 @@ func editDistance(a, b string) int {
 	return prev[len(b)]
 }
 
-func (m *mapping) has(k string) bool { return m != nil && m.vals[k] != nil }
-
 // get returns the value of k, or nil when it is absent.
 func (m *mapping) get(k string) *yaml.Node {
 	if m == nil {

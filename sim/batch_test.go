@@ -309,3 +309,61 @@ func TestRunCasesDoneErrorStops(t *testing.T) {
 		t.Errorf("Done called %d times; it must not be called after it failed", done)
 	}
 }
+
+// autoScenario is a one-VM scenario with replications: auto.
+func autoScenario(t *testing.T, target, pattern string) *model.Scenario {
+	t.Helper()
+	src := `name: auto
+duration: 10s
+warmup: 1s
+replications: auto
+ci_target: ` + target + `
+max_replications: 6
+defaults:
+  vmnics:
+    - {name: vmnic1, speed: 1Gbps}
+hosts:
+  - {name: esx01, ft_ip: 192.168.50.11}
+  - {name: esx02, ft_ip: 192.168.50.12}
+ft_vms:
+  - {name: db, primary: esx01, secondary: esx02, logging: {rate: 700Mbps, pattern: ` + pattern + `}}
+`
+	sc, err := model.Parse("auto.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sc
+}
+
+// TestAutoReplications: replications: auto stops at its first batch of
+// runs when the CI target is loose, and runs to max_replications when the
+// target cannot be met.
+func TestAutoReplications(t *testing.T) {
+	tests := []struct {
+		target, pattern string
+		want            func(sc *model.Scenario) int
+	}{
+		{"50%", "constant", func(sc *model.Scenario) int { return sc.Replications.N }},
+		{"0.1%", "poisson", func(sc *model.Scenario) int { return sc.Replications.Max }},
+	}
+	for _, tt := range tests {
+		sc := autoScenario(t, tt.target, tt.pattern)
+		r, err := Run(context.Background(), sc, Options{Parallel: 2, NoSeries: true})
+		if err != nil {
+			if strings.Contains(err.Error(), "engine not built yet") {
+				t.Skip("the engine is not built yet")
+			}
+			t.Fatal(err)
+		}
+		reps := map[int]bool{}
+		for _, run := range r.Runs {
+			reps[run.Replication] = true
+		}
+		if got, want := len(reps), tt.want(sc); got != want || len(r.Runs) != want {
+			t.Errorf("ci_target %s, %s traffic: %d replications (%d runs), want %d", tt.target, tt.pattern, got, len(r.Runs), want)
+		}
+		if tt.target == "50%" && len(reps) >= sc.Replications.Max {
+			t.Errorf("the loose target ran to the cap (%d)", sc.Replications.Max)
+		}
+	}
+}

@@ -13,40 +13,88 @@ type item struct {
 func (it item) kind() uint8 { return uint8(it.kv & 15) }
 func (it item) ver() uint32 { return it.kv >> 4 }
 
-// evHeap is a 4-ary min-heap of items by time, typed and allocation-free in
-// steady state: the data plane's own calendar, advanced lazily by the
-// control events simgo owns (see doc.go). Ties break by the heap's own
-// deterministic order, so a run is still a pure function of its inputs.
+// evHeap is the data plane's own calendar, advanced lazily by the control
+// events simgo owns (see doc.go): two typed 4-ary min-heaps by time,
+// allocation-free in steady state. Events due within the horizon of the
+// current time (a message's next hop) go to the small near heap; those
+// further out (the next production of a VM, heartbeats, retransmissions)
+// to the far heap, so the frequent pushes and pops sift through few levels.
+// Ties break by the heaps' own deterministic order, so a run is still a
+// pure function of its inputs.
 type evHeap struct {
-	a []item
-	// hole is true while the top item has been taken (see take) and not
-	// yet removed: the next push fills the hole with one sift-down instead
-	// of a pop and a push.
-	hole bool
+	near, far quad
+	now       float64 // the time of the event being processed
+	horizon   float64
+	// holeNear / holeFar: the top item of that heap has been taken (see
+	// take) and not yet removed: a push into the same heap fills the hole
+	// with one sift-down instead of a pop and a push.
+	holeNear, holeFar bool
+}
+
+func (h *evHeap) push(t float64, kind uint8, ref int32, ver uint32) {
+	x := item{t: t, ref: ref, kv: uint32(kind) | ver<<4}
+	if t < h.now+h.horizon {
+		if h.holeNear {
+			h.holeNear = false
+			h.near.siftDown(x)
+			return
+		}
+		h.near.push(x)
+		return
+	}
+	if h.holeFar {
+		h.holeFar = false
+		h.far.siftDown(x)
+		return
+	}
+	h.far.push(x)
+}
+
+func (h *evHeap) len() int { return len(h.near.a) + len(h.far.a) }
+
+// top returns the earliest time; the heap must not be empty.
+func (h *evHeap) top() float64 {
+	if len(h.far.a) == 0 || (len(h.near.a) > 0 && h.near.a[0].t <= h.far.a[0].t) {
+		return h.near.a[0].t
+	}
+	return h.far.a[0].t
 }
 
 // take returns the earliest item and leaves its slot to be refilled by the
 // next push; settle removes it if no push came.
 func (h *evHeap) take() item {
-	h.hole = true
-	return h.a[0]
+	if len(h.far.a) == 0 || (len(h.near.a) > 0 && h.near.a[0].t <= h.far.a[0].t) {
+		h.holeNear = true
+		h.now = h.near.a[0].t
+		return h.near.a[0]
+	}
+	h.holeFar = true
+	h.now = h.far.a[0].t
+	return h.far.a[0]
 }
 
 func (h *evHeap) settle() {
-	if h.hole {
-		h.hole = false
-		h.pop()
+	if h.holeNear {
+		h.holeNear = false
+		h.near.pop()
+	}
+	if h.holeFar {
+		h.holeFar = false
+		h.far.pop()
 	}
 }
 
-func (h *evHeap) push(t float64, kind uint8, ref int32, ver uint32) {
-	x := item{t: t, ref: ref, kv: uint32(kind) | ver<<4}
-	if h.hole {
-		h.hole = false
-		h.siftDown(x)
-		return
-	}
-	a := append(h.a, x)
+// clear drops every pending event.
+func (h *evHeap) clear() {
+	h.near.a, h.far.a = h.near.a[:0], h.far.a[:0]
+	h.holeNear, h.holeFar = false, false
+}
+
+// quad is a 4-ary min-heap of items by time.
+type quad struct{ a []item }
+
+func (q *quad) push(x item) {
+	a := append(q.a, x)
 	i := len(a) - 1
 	for i > 0 {
 		p := (i - 1) >> 2
@@ -57,27 +105,23 @@ func (h *evHeap) push(t float64, kind uint8, ref int32, ver uint32) {
 		i = p
 	}
 	a[i] = x
-	h.a = a
+	q.a = a
 }
 
-func (h *evHeap) len() int { return len(h.a) }
-
-func (h *evHeap) top() float64 { return h.a[0].t }
-
-func (h *evHeap) pop() item {
-	top := h.a[0]
-	n := len(h.a) - 1
-	x := h.a[n]
-	h.a = h.a[:n]
+func (q *quad) pop() item {
+	top := q.a[0]
+	n := len(q.a) - 1
+	x := q.a[n]
+	q.a = q.a[:n]
 	if n > 0 {
-		h.siftDown(x)
+		q.siftDown(x)
 	}
 	return top
 }
 
 // siftDown places x at the root and restores the heap order.
-func (h *evHeap) siftDown(x item) {
-	a := h.a
+func (q *quad) siftDown(x item) {
+	a := q.a
 	n := len(a)
 	i := 0
 	for {

@@ -34,6 +34,7 @@ func runOne(ctx context.Context, rs runSpec) (RunResult, []Series, error) {
 		e.warm = 0
 	}
 	e.nw = buildNetwork(sc, nsec)
+	e.h.horizon = heapHorizon(sc, e.nw)
 	for hi := range e.nw.hosts {
 		e.retarget(hi, false)
 		e.nw.learned[hi] = e.portLocation(hi)
@@ -87,7 +88,7 @@ func runOne(ctx context.Context, rs runSpec) (RunResult, []Series, error) {
 		}
 		if ctx.Err() != nil {
 			e.err = ctx.Err()
-			e.h.a = e.h.a[:0] // nothing more to simulate
+			e.h.clear() // nothing more to simulate
 			return
 		}
 		if e.now+1 < e.end {
@@ -116,6 +117,21 @@ func runOne(ctx context.Context, rs runSpec) (RunResult, []Series, error) {
 		ser = e.series(rs)
 	}
 	return rr, ser, nil
+}
+
+// heapHorizon splits near from far events (see evHeap): twice the longest
+// wire time of one message on the slowest link, within [10 us, 10 ms].
+func heapHorizon(sc *model.Scenario, nw *network) float64 {
+	slowest := math.Inf(1)
+	for _, l := range nw.links {
+		slowest = math.Min(slowest, l.speed)
+	}
+	size := float64(sc.FT.MessageSize)
+	for _, v := range sc.VMs {
+		size = math.Max(size, float64(v.FT.MessageSize))
+	}
+	h := 2 * size * 8 / slowest
+	return math.Min(10e-3, math.Max(10e-6, h))
 }
 
 // checkBalance verifies, per VM, bytes offered = delivered + dropped and

@@ -176,7 +176,7 @@ func batch(ctx context.Context, stdout, stderr io.Writer, paths []string, f batc
 	b := sim.Batch{
 		Parallel: f.parallel,
 		Run:      batchRun,
-		Options:  sim.Options{Parallel: inner},
+		Options:  sim.Options{Parallel: inner, NoSeries: true}, // a batch keeps no time series
 		Done: func(_ int, c model.Case, r sim.Result) error {
 			if err := writeResult(f.out, c.Dir, r); err != nil {
 				return err
