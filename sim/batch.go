@@ -31,8 +31,10 @@ type Batch struct {
 	Options Options
 	// Done receives each finished case (its position in the slice given to
 	// RunCases, the case, and its Result with Sweep filled in). It is
-	// called from one goroutine at a time. An error from Done stops the
-	// batch: no new case starts and RunCases returns that error.
+	// called from the worker that ran the case, so calls for different
+	// cases may overlap (writing each case's file does not hold up the
+	// others). An error from Done stops the batch: no new case starts,
+	// Done is not called again, and RunCases returns the first error.
 	Done func(i int, c model.Case, r Result) error
 }
 
@@ -105,21 +107,31 @@ func (b Batch) RunCases(ctx context.Context, cases []model.Case) error {
 			}
 			c := cases[i]
 			r, err := run(inner, c.Scenario, b.Options)
-			mu.Lock()
 			switch {
 			case err != nil && inner.Err() != nil:
 				// Abandoned by cancellation: neither a result nor a failure.
 			case err != nil:
+				mu.Lock()
 				failed = append(failed, i)
 				errs[i] = err
-			case doneErr == nil && b.Done != nil:
+				mu.Unlock()
+			case b.Done != nil:
+				mu.Lock()
+				stopped := doneErr != nil
+				mu.Unlock()
+				if stopped {
+					continue
+				}
 				r.Sweep = SweepValues(c.Params)
 				if derr := b.Done(i, c, r); derr != nil {
-					doneErr = derr
+					mu.Lock()
+					if doneErr == nil {
+						doneErr = derr
+					}
+					mu.Unlock()
 					cancel()
 				}
 			}
-			mu.Unlock()
 		}
 	}
 	wg.Add(workers)

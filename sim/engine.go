@@ -19,12 +19,13 @@ const (
 
 // Data-plane event kinds.
 const (
-	evHop    uint8 = iota // a message reaches the end of its current hop
-	evGen                 // an FT VM's next log message is due
-	evBG                  // a background source's next message is due
-	evHB                  // a heartbeat is due (ref = vm*2 + side)
-	evRetx                // a dropped message is retransmitted
-	evResync              // a resync sender may send more
+	evHop     uint8 = iota // a message reaches the end of its current hop
+	evGen                  // an FT VM's next log message is due
+	evBG                   // a background source's next message is due
+	evHB                   // a heartbeat is due (ref = vm*2 + side)
+	evRetx                 // a dropped message is retransmitted
+	evResync               // a resync sender may send more
+	evAckWake              // a stalled primary's pending ack arrives
 )
 
 // msg is one message in flight. Messages live in a slab and are reused.
@@ -124,6 +125,11 @@ func (e *engine) dispatch(it item) {
 		if it.ver() == v.sess&0xfffffff {
 			e.resyncPump(v)
 		}
+	case evAckWake:
+		v := e.vms[it.ref]
+		if it.ver() == v.sess&0xfffffff {
+			e.ackWake(v)
+		}
 	}
 }
 
@@ -172,12 +178,15 @@ func (e *engine) enqueueAt(m int32, l int, t float64) {
 	if lk.fused >= 0 && ms.kind != kBG {
 		// The next queue has this link as its only feeder: enter it now,
 		// at the arrival time this departure gives.
-		e.nw.links[lk.fused].pend = append(e.nw.links[lk.fused].pend, span{end + lk.lat, 0})
+		e.nw.links[lk.fused].sampleAhead(end + lk.lat)
 		e.enqueueAt(m, lk.fused, end+lk.lat)
 		return
 	}
-	if lk.pend != nil {
-		lk.pend[len(lk.pend)-1].end = end
+	if ms.kind == kAck && lk.toHost {
+		if v := e.vms[ms.vm]; !v.resyncing && ms.sess == v.sess && e.nw.nics[lk.nic].host == int(ms.to) {
+			e.pendAck(v, m, end+lk.lat)
+			return
+		}
 	}
 	e.h.push(end+lk.lat, evHop, m, 0)
 }
@@ -186,9 +195,6 @@ func (e *engine) dropAt(m int32, lk *link, t float64) {
 	ms := &e.msgs[m]
 	if e.inWindow(t) {
 		lk.st.dropped += ms.payload
-	}
-	if lk.pend != nil && len(lk.pend) > 0 && lk.pend[len(lk.pend)-1].end == 0 {
-		lk.pend = lk.pend[:len(lk.pend)-1]
 	}
 	e.loseAt(m, t)
 }
@@ -208,7 +214,7 @@ func (e *engine) hopDone(m int32) {
 	switch {
 	case lk.nic < 0: // crossed an ISL
 		e.forward(m, lk.sw)
-	case lk.dir == "tx":
+	case !lk.toHost:
 		if ms.to < 0 { // background: absorbed by the switch
 			e.release(m)
 			return

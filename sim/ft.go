@@ -52,6 +52,9 @@ type vmState struct {
 	ringHead  int
 	unacked   float64 // log bytes sent and not acknowledged
 
+	acks    []pendingAck // acks on their last hop, by arrival time, from ackHead
+	ackHead int
+
 	// secondary
 	expect  int64
 	held    map[int64]heldMsg
@@ -77,6 +80,64 @@ type vmState struct {
 	unprotSince float64   // -1 while protected
 	unprot      float64
 	ftEvents    []Event
+}
+
+// pendingAck is an ack on its last hop, whose arrival time at the primary
+// is already fixed by its FIFO queue (see pendAck).
+type pendingAck struct {
+	t     float64
+	seq   int64
+	link  int32
+	epoch uint32
+}
+
+// pendAck takes an ack entering its last queue (the switch port toward the
+// primary) off the event calendar: a FIFO fixes its arrival time, and the
+// primary needs it only when it next produces, when it is stalled, or when
+// FT checks liveness. applyAcks applies it then, at its own time, unless
+// the port died first. Outside a stall this saves one event per message.
+func (e *engine) pendAck(v *vmState, m int32, arrive float64) {
+	ms := &e.msgs[m]
+	a := pendingAck{t: arrive, seq: ms.seq, link: ms.link, epoch: ms.epoch}
+	i := len(v.acks)
+	v.acks = append(v.acks, a)
+	for i > v.ackHead && v.acks[i-1].t > a.t { // a path change can reorder
+		v.acks[i] = v.acks[i-1]
+		i--
+	}
+	v.acks[i] = a
+	if v.stalled && i == v.ackHead {
+		e.h.push(a.t, evAckWake, int32(v.idx), v.sess)
+	}
+	e.release(m)
+}
+
+// applyAcks applies the pending acks that reached the primary by time t.
+func (e *engine) applyAcks(v *vmState, t float64) {
+	for v.ackHead < len(v.acks) && v.acks[v.ackHead].t <= t {
+		a := v.acks[v.ackHead]
+		v.ackHead++ // first: applying may produce, which applies again
+		if v.ackHead == len(v.acks) {
+			v.acks, v.ackHead = v.acks[:0], 0
+		}
+		lk := &e.nw.links[a.link]
+		if lk.epoch != a.epoch && lk.diedAt < a.t {
+			continue // lost with its port
+		}
+		if e.nw.hosts[v.pri].down {
+			continue
+		}
+		v.heardAtPri = a.t
+		e.ackedAt(v, a.seq, a.t)
+	}
+}
+
+// ackWake: a stalled primary's earliest pending ack arrives now.
+func (e *engine) ackWake(v *vmState) {
+	e.applyAcks(v, e.now)
+	if v.stalled && v.ackHead < len(v.acks) {
+		e.h.push(v.acks[v.ackHead].t, evAckWake, int32(v.idx), v.sess)
+	}
 }
 
 type heldMsg struct {
@@ -152,9 +213,15 @@ func (e *engine) produce(v *vmState) {
 	if !v.protected || e.nw.hosts[v.pri].down {
 		return
 	}
+	if v.ackHead < len(v.acks) {
+		e.applyAcks(v, e.now)
+	}
 	if v.unacked+v.msgBytes > float64(v.ft.LogBuffer) {
 		v.account(e, e.now)
 		v.stalled = true // the log buffer is full: the primary stops (reference 3 §3.2)
+		if v.ackHead < len(v.acks) {
+			e.h.push(v.acks[v.ackHead].t, evAckWake, int32(v.idx), v.sess)
+		}
 		return
 	}
 	m := e.alloc()
@@ -325,14 +392,17 @@ func (e *engine) setSpeed(v *vmState, s float64) {
 }
 
 // acked: a cumulative ack for everything up to seq reached the primary.
-func (e *engine) acked(v *vmState, seq int64) {
+func (e *engine) acked(v *vmState, seq int64) { e.ackedAt(v, seq, e.now) }
+
+// ackedAt applies an ack that reached the primary at time t <= now.
+func (e *engine) ackedAt(v *vmState, seq int64, t float64) {
 	for v.ringHead < len(v.ring) && v.ring[v.ringHead].seq <= seq {
 		u := v.ring[v.ringHead]
 		v.ringHead++
 		if u.kind == kLog {
 			v.unacked -= u.payload
 			if u.created >= e.warm && u.created < e.end {
-				record(v.odH, e.now-u.created)
+				record(v.odH, t-u.created)
 			}
 		} else {
 			v.syncUnack -= u.payload

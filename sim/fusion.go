@@ -72,7 +72,7 @@ func (e *engine) fuse() {
 	for tx, rx := range dest {
 		if rx >= 0 && feeders[rx] == tx {
 			nw.links[tx].fused = rx
-			nw.links[rx].pend = make([]span, 0, 64)
+			nw.links[rx].ahead = true
 		}
 	}
 }

@@ -26,40 +26,23 @@ type link struct {
 	nic              int // index into vmnics for host links, -1 for ISLs
 	st               linkStats
 	// fused is the next queue when it has this link as its only feeder
-	// (-1 otherwise); pend, on that next queue, holds the arrival and end
-	// of the messages entered ahead of time, for the queue-length samples.
-	fused int
-	pend  []span
+	// (-1 otherwise). A queue entered ahead of time (ahead) samples its own
+	// backlog at each whole second as arrivals pass it (sampleAhead).
+	fused   int
+	ahead   bool
+	sampled int // whole seconds sampled so far
+	// toHost is true for a switch port toward a host vmnic (dir rx).
+	toHost bool
 }
 
-// span is one message's arrival at a queue and the end of its transmission.
-type span struct{ arr, end float64 }
-
-// backlog returns the link's queued work in bytes at time t.
-func (lk *link) backlog(t float64) float64 {
-	if lk.dead {
-		return 0
-	}
-	if lk.pend == nil {
-		return max(0, lk.free-t) * lk.bps
-	}
-	// Entered ahead of time: the last message that had arrived by t.
-	for i := len(lk.pend) - 1; i >= 0; i-- {
-		if lk.pend[i].arr <= t {
-			return max(0, lk.pend[i].end-t) * lk.bps
-		}
-	}
-	return 0
-}
-
-// prune forgets the ahead-of-time messages finished before t.
-func (lk *link) prune(t float64) {
-	i := 0
-	for i < len(lk.pend)-1 && lk.pend[i].end <= t {
-		i++
-	}
-	if i > 0 {
-		lk.pend = append(lk.pend[:0], lk.pend[i:]...)
+// sampleAhead records the backlog at every whole second before an
+// arrival at time a, on a queue entered ahead of time: between two
+// arrivals the queue only drains, so the state after the previous arrival
+// gives the backlog exactly.
+func (lk *link) sampleAhead(a float64) {
+	for k := lk.sampled + 1; k < len(lk.st.qlen) && float64(k) < a; k++ {
+		lk.st.qlen[k] = max(0, lk.free-float64(k)) * lk.bps
+		lk.sampled = k
 	}
 }
 
@@ -186,6 +169,7 @@ func buildNetwork(sc *model.Scenario, nsec int) *network {
 	}
 	for i := range nw.links {
 		l := &nw.links[i]
+		l.toHost = l.nic >= 0 && l.dir == "rx"
 		l.bps = l.speed / 8
 		l.inv = 1 / l.bps
 		switch {

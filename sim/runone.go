@@ -70,11 +70,8 @@ func runOne(ctx context.Context, rs runSpec) (RunResult, []Series, error) {
 		k := int(e.now + 0.5)
 		for i := range e.nw.links {
 			lk := &e.nw.links[i]
-			if k < len(lk.st.qlen) {
-				lk.st.qlen[k] = lk.backlog(e.now)
-			}
-			if lk.pend != nil {
-				lk.prune(e.now)
+			if k < len(lk.st.qlen) && !lk.ahead && !lk.dead {
+				lk.st.qlen[k] = max(0, lk.free-e.now) * lk.bps
 			}
 		}
 		for _, v := range e.vms {
@@ -102,7 +99,13 @@ func runOne(ctx context.Context, rs runSpec) (RunResult, []Series, error) {
 	if e.err != nil {
 		return RunResult{}, nil, e.err
 	}
+	for i := range e.nw.links {
+		if lk := &e.nw.links[i]; lk.ahead {
+			lk.sampleAhead(math.Inf(1))
+		}
+	}
 	for _, v := range e.vms {
+		e.applyAcks(v, e.end)
 		v.account(e, e.end)
 		if v.unprotSince >= 0 {
 			v.unprot += overlap(v.unprotSince, e.end, e.warm, e.end)

@@ -48,6 +48,7 @@ func (e *engine) armTimeout(v *vmState) {
 		if v.sess != sess || v.sec < 0 {
 			return
 		}
+		e.applyAcks(v, e.now)
 		d := math.Min(v.heardAtSec, v.heardAtPri) + float64(v.ft.Timeout)
 		if e.now >= d {
 			e.peerLost(v)
@@ -100,6 +101,7 @@ func (e *engine) endSession(v *vmState) {
 	v.inflight, v.dropped, v.heldBytes = 0, 0, 0
 	clear(v.held)
 	v.ring, v.ringHead, v.unacked, v.syncUnack, v.syncLeft = v.ring[:0], 0, 0, 0, 0
+	v.acks, v.ackHead = v.acks[:0], 0
 	v.sess++
 	v.genVer++
 }
