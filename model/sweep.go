@@ -16,6 +16,10 @@ import (
 // of filling the memory.
 const MaxSweepCases = 100000
 
+// maxCaseErrors caps the problems ExpandSweep reports: one bad value
+// usually breaks many cases the same way.
+const maxCaseErrors = 20
+
 // Case is one combination of a scenario's `sweep:` values: a scenario of
 // its own, loaded and validated like any file.
 type Case struct {
@@ -173,6 +177,11 @@ func ExpandSweep(sc *Scenario) ([]Case, error) {
 	}
 	if len(errs) > 0 {
 		errs.Sort()
+		if len(errs) > maxCaseErrors {
+			more := len(errs) - maxCaseErrors
+			errs = append(errs[:maxCaseErrors:maxCaseErrors], &Error{File: sc.File, Line: base.sweepKey.Line,
+				Col: base.sweepKey.Column, Msg: fmt.Sprintf("and %d more problems in other sweep cases", more)})
+		}
 		return nil, errs
 	}
 	SortCases(cases)
@@ -221,7 +230,7 @@ func parseSweepSource(sc *Scenario) (*sweepSource, error) {
 	var sweepVal *yaml.Node
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		if root.Content[i].Value == "sweep" {
-			s.sweepKey, sweepVal = root.Content[i], root.Content[i+1]
+			s.sweepKey, sweepVal = root.Content[i], deref(root.Content[i+1])
 		}
 	}
 	if sweepVal == nil || sweepVal.Kind != yaml.MappingNode {
@@ -229,7 +238,9 @@ func parseSweepSource(sc *Scenario) (*sweepSource, error) {
 	}
 	lists := make(map[string]*yaml.Node, len(sweepVal.Content)/2)
 	for i := 0; i+1 < len(sweepVal.Content); i += 2 {
-		lists[sweepVal.Content[i].Value] = sweepVal.Content[i+1]
+		if k := deref(sweepVal.Content[i]); k != nil {
+			lists[k.Value] = deref(sweepVal.Content[i+1])
+		}
 	}
 	var errs ErrorList
 	for _, p := range sc.Sweep {
@@ -251,7 +262,7 @@ func parseSweepSource(sc *Scenario) (*sweepSource, error) {
 		}
 		bad := false
 		for k, it := range list.Content {
-			if it.Kind != yaml.ScalarNode {
+			if it = deref(it); it.Kind != yaml.ScalarNode {
 				errs = append(errs, &Error{File: sc.File, Line: it.Line, Col: it.Column,
 					Msg: fmt.Sprintf("sweep %q: each value must be a single value, not a list or a mapping", p.Path)})
 				bad = true
@@ -263,7 +274,10 @@ func parseSweepSource(sc *Scenario) (*sweepSource, error) {
 		if bad {
 			continue
 		}
-		t.items = list.Content
+		t.items = make([]*yaml.Node, len(list.Content))
+		for k, it := range list.Content {
+			t.items[k] = deref(it)
+		}
 		nodes, err := ResolvePath(root, p.Path)
 		switch {
 		case err != nil:

@@ -292,3 +292,35 @@ func TestNaturalLess(t *testing.T) {
 		}
 	}
 }
+
+// TestExpandSweepReencodes: a document the text edit cannot handle (a
+// flow-style root) is re-encoded instead, with the same cases.
+func TestExpandSweepReencodes(t *testing.T) {
+	src := `{name: flow, duration: 60s, defaults: {vmnics: [{name: vmnic1, speed: 10Gbps}]},
+ hosts: [{name: esx01, ft_ip: 192.168.50.11}, {name: esx02, ft_ip: 192.168.50.12}],
+ ft_vms: [{name: db, primary: esx01, secondary: esx02, logging: {rate: 1Gbps}}],
+ sweep: {"defaults.vmnics[*].speed": [1Gbps, 25Gbps]}}
+`
+	sc, err := Parse("flow.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases, err := ExpandSweep(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := caseNames(cases); !reflect.DeepEqual(got, []string{"flow/speed=1Gbps", "flow/speed=25Gbps"}) {
+		t.Fatalf("cases %q", got)
+	}
+	for i, want := range []BitRate{1e9, 25e9} {
+		c := cases[i]
+		for _, h := range c.Scenario.Hosts {
+			if h.Vmnics[0].Speed != want {
+				t.Errorf("%s: %s vmnic1 at %v, want %v", c.Name, h.Name, h.Vmnics[0].Speed, want)
+			}
+		}
+		if len(c.Scenario.Sweep) != 0 || bytes.Contains(c.Scenario.Source, []byte("sweep")) {
+			t.Errorf("%s: the sweep is still there:\n%s", c.Name, c.Scenario.Source)
+		}
+	}
+}

@@ -94,7 +94,7 @@ func (e *engine) inWindow(t float64) bool { return t >= e.warm && t < e.end }
 // processed. Control handlers call it first, so the data plane is always
 // caught up when the network's state changes.
 func (e *engine) sync(t float64) {
-	for e.h.len() > 0 && e.h.top() < t {
+	for e.h.before(t) {
 		it := e.h.take()
 		e.now = it.t
 		e.dispatch(it)

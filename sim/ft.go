@@ -282,7 +282,7 @@ func (e *engine) deliver(m int32) {
 		}
 		e.replay(v, ms.payload, ms.created, ms.kind)
 		v.expect++
-		for {
+		for len(v.held) > 0 {
 			h, ok := v.held[v.expect]
 			if !ok {
 				break

@@ -60,7 +60,7 @@ func batchCommand() *cli.Command {
 			"and summary.json. A folder PATH means every *.yaml (and *.yml) file in it.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "out", Value: filepath.Join("ftsim-out", "batch"), Usage: "output `DIR`", Destination: &f.out},
-			&cli.IntFlag{Name: "parallel", Value: runtime.NumCPU(), Usage: "cases simulated at once", Destination: &f.parallel},
+			&cli.IntFlag{Name: "parallel", Value: runtime.NumCPU(), Usage: "simulate `N` cases at once", Destination: &f.parallel},
 			&cli.StringFlag{Name: "shard", Usage: "run only shard `I/N` of the cases (auto/N: I from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID)", Destination: &f.shard},
 			&cli.BoolFlag{Name: "resume", Usage: "skip cases whose results.json is already written", Destination: &f.resume},
 		},

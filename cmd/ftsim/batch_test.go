@@ -250,7 +250,7 @@ func TestBatchWritesCasesIndexSummary(t *testing.T) {
 		}
 	}
 	if n, want := len(files), batchCaseCount+2+len(charts); n != want {
-		t.Errorf("%d files, want %d: %v", n, want, keys(files))
+		t.Errorf("%d files, want %d: %v", n, want, sortedNames(files))
 	}
 	res := files["lab/count=10,speed=1Gbps/results.json"]
 	if !strings.HasSuffix(res, "}\n") || !strings.Contains(res, "\n  \"scenario\": \"lab\",") ||
@@ -310,7 +310,7 @@ func TestBatchShardedThenMergedEqualsUnsharded(t *testing.T) {
 
 	// Shard I holds the cases at positions p with p mod 3 = I.
 	for i, want := range []int{4, 4, 3} {
-		if n := strings.Count(strings.Join(keys(tree(t, shard(i))), " "), "results.json"); n != want {
+		if n := strings.Count(strings.Join(sortedNames(tree(t, shard(i))), " "), "results.json"); n != want {
 			t.Errorf("shard %d ran %d cases, want %d", i, n, want)
 		}
 	}
@@ -328,7 +328,7 @@ func TestBatchShardedThenMergedEqualsUnsharded(t *testing.T) {
 	sameTree(t, merged, whole)
 }
 
-func keys(m map[string]string) []string {
+func sortedNames(m map[string]string) []string {
 	var out []string
 	for k := range m {
 		out = append(out, k)
@@ -381,7 +381,7 @@ func TestBatchInterruptThenResume(t *testing.T) {
 		t.Error("an interrupted batch wrote index.csv")
 	}
 	if n := len(files); n != 4 {
-		t.Errorf("%d files after the interruption, want the 4 finished results: %v", n, keys(files))
+		t.Errorf("%d files after the interruption, want the 4 finished results: %v", n, sortedNames(files))
 	}
 
 	useRun(t, fakeRun(noDelay))
