@@ -127,7 +127,7 @@ func (e *engine) applyAcks(v *vmState, t float64) {
 		if e.nw.hosts[v.pri].down {
 			continue
 		}
-		v.heardAtPri = a.t
+		v.heardAtPri = math.Max(v.heardAtPri, a.t) // a heartbeat may have come later
 		e.ackedAt(v, a.seq, a.t)
 	}
 }

@@ -217,3 +217,30 @@ func TestBalanceCheck(t *testing.T) {
 		t.Fatalf("balanced: %v", err)
 	}
 }
+
+// TestIdleStreamStaysProtected: heartbeats keep an idle FT pair alive
+// through off periods far longer than ft.timeout, whatever order acks and
+// heartbeats are applied in (no failure, so no ft_lost).
+func TestIdleStreamStaysProtected(t *testing.T) {
+	rates := make([]model.BitRate, 32)
+	for i := range rates {
+		rates[i] = 200e6
+	}
+	sc := testScenario(8, []model.BitRate{10e9, 10e9}, 9000, model.PortID, rates, 120)
+	for i := range sc.VMs {
+		sc.VMs[i].Logging.Pattern = model.OnOff
+		sc.VMs[i].Logging.On, sc.VMs[i].Logging.Off = 0.2, 20
+	}
+	r, err := Run(context.Background(), sc, Options{NoSeries: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range r.Runs[0].Events {
+		t.Errorf("unexpected event without failures: %+v", ev)
+	}
+	for _, v := range r.Runs[0].VMs {
+		if v.UnprotectedS != 0 || v.LoggedBytes == 0 {
+			t.Errorf("%s: unprotected %.1f s, logged %.0f B", v.VM, v.UnprotectedS, v.LoggedBytes)
+		}
+	}
+}
