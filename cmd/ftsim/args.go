@@ -50,6 +50,11 @@ func flagsFirst(app *cli.App, args []string) []string {
 		rest = append(rest, a)
 	}
 	out := append([]string{args[0], args[1]}, flags...)
+	for _, f := range flags {
+		if f == "-h" || f == "--help" || f == "-help" {
+			return out // help for the command, not for its arguments
+		}
+	}
 	if len(rest) > 0 {
 		out = append(out, "--")
 		out = append(out, rest...)
