@@ -1,0 +1,115 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ftsim/ftsim/sim"
+)
+
+const runYAML = `name: cli-run
+duration: 4s
+seed: 3
+defaults:
+  mtu: 9000
+  vmnics: [{name: vmnic0, speed: 10Gbps}]
+hosts:
+  - {name: esx01, ft_ip: 10.0.0.11}
+  - {name: esx02, ft_ip: 10.0.0.12}
+ft_vms:
+  - {name: vm1, primary: esx01, secondary: esx02, logging: {rate: 3Gbps}}
+sla:
+  replay_lag_p99: %LAG%
+`
+
+// runCLI runs ftsim with args and returns the exit status and outputs.
+func runCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	app := newApp()
+	var out, errw bytes.Buffer
+	app.Writer, app.ErrWriter = &out, &errw
+	err := app.Run(flagsFirst(app, append([]string{"ftsim"}, args...)))
+	code := exitOK
+	if err != nil {
+		code = exitCode(err)
+		errw.WriteString(errorText(err))
+	}
+	return code, out.String(), errw.String()
+}
+
+func writeScenario(t *testing.T, lag string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "s.yaml")
+	if err := os.WriteFile(p, []byte(strings.ReplaceAll(runYAML, "%LAG%", lag)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestRunWritesOutputs: run prints the table and writes results.json,
+// timeseries.csv, runs.csv, the charts and report.html; results.json
+// parses back into a Result.
+func TestRunWritesOutputs(t *testing.T) {
+	sc := writeScenario(t, "100ms")
+	out := filepath.Join(t.TempDir(), "out")
+	code, stdout, stderr := runCLI(t, "run", sc, "--out", out)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "Route based on originating virtual port") || !strings.Contains(stdout, "PASS") {
+		t.Errorf("table missing:\n%s", stdout)
+	}
+	for _, f := range []string{"results.json", "timeseries.csv", "runs.csv", "report.html", "utilisation.png", "replay-lag.png", "lag-cdf.png", "policy-comparison.png"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Errorf("missing %s: %v", f, err)
+		}
+	}
+	b, err := os.ReadFile(filepath.Join(out, "results.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r sim.Result
+	if err := json.Unmarshal(b, &r); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Runs) != 1 || r.Runs[0].VMs[0].LoggedBytes == 0 {
+		t.Errorf("results.json: %d runs", len(r.Runs))
+	}
+	leftovers, _ := filepath.Glob(filepath.Join(out, ".*tmp*"))
+	if len(leftovers) > 0 {
+		t.Errorf("temporary files left: %v", leftovers)
+	}
+}
+
+// TestRunExitStatus: 1 for a failed SLA with --fail-on-sla (0 without),
+// 2 for bad input, JSON on stdout with --format json.
+func TestRunExitStatus(t *testing.T) {
+	out := t.TempDir()
+	failing := writeScenario(t, "1us")
+	if code, _, stderr := runCLI(t, "run", failing, "--out", out, "--no-plots"); code != exitOK {
+		t.Errorf("failed SLA without --fail-on-sla: exit %d (%s)", code, stderr)
+	}
+	if code, _, _ := runCLI(t, "run", failing, "--out", out, "--no-plots", "--fail-on-sla"); code != exitSLA {
+		t.Errorf("failed SLA with --fail-on-sla: exit %d, want %d", code, exitSLA)
+	}
+	code, stdout, _ := runCLI(t, "run", writeScenario(t, "100ms"), "--out", out, "--no-plots", "--format", "json")
+	var r sim.Result
+	if code != exitOK || json.Unmarshal([]byte(stdout), &r) != nil {
+		t.Errorf("--format json: exit %d, stdout not a Result", code)
+	}
+	for _, args := range [][]string{
+		{"run", failing, "--format", "xml"},
+		{"run", failing, "--policy", "round_robin"},
+		{"run", failing, "--duration", "10"},
+		{"run", filepath.Join(out, "missing.yaml")},
+		{"run"},
+	} {
+		if code, _, stderr := runCLI(t, args...); code != exitBadInput || stderr == "" {
+			t.Errorf("%v: exit %d, stderr %q; want exit %d with a message", args, code, stderr, exitBadInput)
+		}
+	}
+}
