@@ -26,6 +26,10 @@ func printTables(w io.Writer, r sim.Result, colour bool) {
 	fmt.Fprintf(w, "\n%g s simulated (warm-up %g s), seed %d, %d replication(s)\n", r.Duration, r.Warmup, r.Seed, reps)
 	for _, p := range policiesOf(r) {
 		fmt.Fprintf(w, "\n%s (%s)\n", model.Policy(p).VSphereName(), p)
+		if reason, na := notApplicable(r, p); na {
+			fmt.Fprintf(w, "  %s: %s\n", paint("not applicable", "33", colour), reason)
+			continue
+		}
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 		fmt.Fprintln(tw, "failure case\tp99 lag\tp99 output\tpeak util\tthrottled\tunprotected\tverdict\t")
 		for _, s := range r.Summary {
@@ -62,6 +66,21 @@ func printTables(w io.Writer, r sim.Result, colour bool) {
 		fmt.Fprintln(w)
 	}
 	printMatrix(w, r, colour)
+}
+
+// notApplicable reports whether the topology cannot carry policy p, and why.
+func notApplicable(r sim.Result, p string) (string, bool) {
+	reason, any := "", false
+	for _, s := range r.Summary {
+		if s.Policy != p {
+			continue
+		}
+		if s.Applicable {
+			return "", false
+		}
+		reason, any = s.Reason, true
+	}
+	return reason, any
 }
 
 func printViolations(w io.Writer, s sim.Summary) {
@@ -107,7 +126,9 @@ func printMatrix(w io.Writer, r sim.Result, colour bool) {
 		for _, c := range shown {
 			row = append(row, cell(r, p, c, colour))
 		}
-		if len(shown) < len(cases) {
+		if _, na := notApplicable(r, p); na && len(shown) < len(cases) {
+			row = append(row, "n/a")
+		} else if len(shown) < len(cases) {
 			pass, fail := 0, 0
 			for _, s := range r.Summary {
 				if s.Policy == p && s.FailureCase != "baseline" && s.Applicable {
