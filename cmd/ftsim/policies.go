@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/urfave/cli/v2"
 
@@ -21,35 +20,55 @@ func policiesCommand() *cli.Command {
 	}
 }
 
-// policies prints the policy table, the LAG hash names, the presets and
-// the model's assumptions.
+// width is the terminal width the listings are wrapped to.
+const width = 100
+
+// policies prints each policy as a block (name, vSphere name, API value,
+// what it requires and balances), the LAG hash names, the presets and the
+// model's assumptions, wrapped to 100 columns.
 func policies(w io.Writer) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "POLICY\tVSPHERE NAME\tAPI\tREQUIRES\tBALANCES\tREF")
+	fmt.Fprintln(w, "Teaming policies (reference section 1):")
 	for _, p := range model.Policies {
-		api := p.API
-		if api == "" {
-			api = "-"
+		api := ""
+		if p.API != "" {
+			api = ", API " + p.API
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", p.Policy, p.VSphere, api, p.Requires, p.Balances, p.Reference)
-	}
-	if err := tw.Flush(); err != nil {
-		return err
+		fmt.Fprintf(w, "\n%s  %q%s (reference %s)\n", p.Policy, p.VSphere, api, p.Reference)
+		wrap(w, "  requires: ", p.Requires)
+		wrap(w, "  balances: ", p.Balances)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Policy names are accepted in snake_case, as the vSphere UI writes them or as the API value, in any case.")
-	fmt.Fprintf(w, "LAG hash algorithms (lags[].hash, teaming.lacp.hash; \"dest\" may be written \"dst\"):\n  %s\n", strings.Join(model.LACPHashes, ", "))
+	wrap(w, "", "Policy names are accepted in snake_case, as the vSphere UI writes them or as the API value, in any case.")
+	wrap(w, "LAG hash algorithms (lags[].hash, teaming.lacp.hash; \"dest\" may be written \"dst\"): ",
+		strings.Join(model.LACPHashes, ", "))
 	var presets []string
 	for _, name := range model.PresetNames {
 		presets = append(presets, fmt.Sprintf("%s %s", name, model.Presets[name]))
 	}
-	fmt.Fprintf(w, "Logging presets (FT paper, Table 1): %s\n\n", strings.Join(presets, ", "))
+	wrap(w, "Logging presets (FT paper, Table 1): ", strings.Join(presets, ", "))
 
-	fmt.Fprintln(w, "Model assumptions:")
-	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "KEY\tDEFAULT\tMEANING\tSOURCE")
+	fmt.Fprintln(w, "\nModel assumptions (key = default: meaning; source):")
 	for _, a := range model.Assumptions {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", a.Key, a.Value, a.Meaning, a.Reference)
+		wrap(w, "  ", fmt.Sprintf("%s = %s: %s; %s", a.Key, a.Value, a.Meaning, a.Reference))
 	}
-	return tw.Flush()
+	return nil
+}
+
+// wrap prints prefix and text, breaking the text at spaces so lines fit
+// width; continuation lines are indented four past the prefix's own indent.
+func wrap(w io.Writer, prefix, text string) {
+	indent := strings.Repeat(" ", len(prefix)-len(strings.TrimLeft(prefix, " "))+4)
+	line, empty := prefix, true // empty: no word on this line yet
+	for _, word := range strings.Fields(text) {
+		if !empty && len(line)+1+len(word) > width {
+			fmt.Fprintln(w, line)
+			line, empty = indent, true
+		}
+		if !empty {
+			line += " "
+		}
+		line += word
+		empty = false
+	}
+	fmt.Fprintln(w, line)
 }

@@ -113,3 +113,18 @@ func TestRunExitStatus(t *testing.T) {
 		}
 	}
 }
+
+// TestOutputFits100Columns: the run tables and the policy listing fit a
+// 100-column terminal.
+func TestOutputFits100Columns(t *testing.T) {
+	sc := writeScenario(t, "100ms")
+	_, table, _ := runCLI(t, "run", sc, "--out", t.TempDir(), "--no-plots", "--policy", "port_id", "--policy", "ip_hash")
+	_, pol, _ := runCLI(t, "policies")
+	for name, out := range map[string]string{"run": table, "policies": pol} {
+		for _, l := range strings.Split(out, "\n") {
+			if len([]rune(l)) > 100 && !strings.HasPrefix(l, "wrote ") {
+				t.Errorf("%s: line of %d columns: %q", name, len([]rune(l)), l)
+			}
+		}
+	}
+}
