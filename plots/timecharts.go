@@ -256,15 +256,7 @@ func utilisationChart(r sim.Result, all []sim.Series, pick panelPick, name, titl
 		return Chart{}, err
 	}
 	span := timeSpan(r, ps)
-	colour := map[string]int{}
-	for i, k := range ps.objects {
-		colour[k] = i
-	}
-	legend := newLegend()
-	for _, k := range ps.objects {
-		i := colour[k]
-		legend.Add(k, thumb(lineStyle(objectColor(i), 2.5, objectDashes(i)...)))
-	}
+	colour, legend := objectLegend(ps)
 	legend.Add("tx: host to switch", thumb(lineStyle(color.Black, 1.5)))
 	legend.Add("rx: switch to host", thumb(lineStyle(color.Black, 1.5, vg.Points(4), vg.Points(2))))
 	lbt := hline{Y: lbtThreshold * 100, Label: fmt.Sprintf("LBT %g %%", lbtThreshold*100),
@@ -331,15 +323,7 @@ func replayLagChart(r sim.Result, all []sim.Series, pick panelPick, name, title 
 		return Chart{}, err
 	}
 	span := timeSpan(r, ps)
-	colour := map[string]int{}
-	for i, k := range ps.objects {
-		colour[k] = i
-	}
-	legend := newLegend()
-	for _, k := range ps.objects {
-		i := colour[k]
-		legend.Add(k, thumb(lineStyle(objectColor(i), 2.5, objectDashes(i)...)))
-	}
+	colour, legend := objectLegend(ps)
 	throttle := hline{Y: lg(lagThrottle, lagFloor), Label: "1 s: FT slows the primary",
 		Style: lineStyle(colLimit, 1, vg.Points(2), vg.Points(2))}
 	legend.Add("FT throttle at 1 s lag (FT paper)", throttle)
@@ -438,6 +422,18 @@ func addClasses(l *plot.Legend, classes map[string]eventClass) {
 }
 
 // newLegend is an empty legend in ftsim's style.
+// objectLegend gives each object of ps its colour index (its position) and
+// a legend with one entry per object.
+func objectLegend(ps panelSet) (map[string]int, plot.Legend) {
+	colour := map[string]int{}
+	legend := newLegend()
+	for i, k := range ps.objects {
+		colour[k] = i
+		legend.Add(k, thumb(lineStyle(objectColor(i), 2.5, objectDashes(i)...)))
+	}
+	return colour, legend
+}
+
 func newLegend() plot.Legend {
 	l := plot.NewLegend()
 	l.TextStyle.Font = sansFont(legendSize)

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"math"
+	"slices"
 
 	"github.com/fschuetz04/simgo"
 
@@ -99,7 +100,7 @@ func (e *engine) retarget(hi int, recovered bool) (int, int) {
 // else port ID mod team size (reference 1.2).
 func (e *engine) portChoice(hs *hostState) int {
 	if hs.h.Pin != "" {
-		if ni, ok := hs.byName[hs.h.Pin]; ok && e.nw.nics[ni].usable && containsInt(hs.team, ni) {
+		if ni, ok := hs.byName[hs.h.Pin]; ok && e.nw.nics[ni].usable && slices.Contains(hs.team, ni) {
 			return ni
 		}
 	}
@@ -109,29 +110,16 @@ func (e *engine) portChoice(hs *hostState) int {
 	return hs.team[model.PortIDIndex(hs.h.PortID, len(hs.team))]
 }
 
-func containsInt(s []int, v int) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}
-
 // portLocation is where the switches learn the host's MAC: its LAG, or the
 // vmnic its FT port sends on.
 func (e *engine) portLocation(hi int) int {
 	hs := &e.nw.hosts[hi]
-	p := hs.port
-	if hs.h.Teaming.LoadBalancing == model.IPHash || hs.h.Teaming.LoadBalancing == model.LACP ||
-		hs.h.Teaming.LoadBalancing == model.MACHash {
+	p := hs.port // port-based policies and MAC hash: the uplink retarget chose
+	if lb := hs.h.Teaming.LoadBalancing; lb == model.IPHash || lb == model.LACP {
 		if len(hs.team) == 0 {
 			return -1
 		}
-		p = hs.team[0]
-		if hs.h.Teaming.LoadBalancing == model.MACHash {
-			p = hs.team[model.MACIndex(hs.h.FTMAC, hs.h.Teaming.MACHash, len(hs.team))]
-		}
+		p = hs.team[0] // any member: the switch learns the MAC on the LAG
 	}
 	if p >= 0 && e.nw.nics[p].lag >= 0 {
 		return -2 - e.nw.nics[p].lag
@@ -157,7 +145,7 @@ func (e *engine) teamChanged(hi int, recovered bool) {
 		var seen []move
 		for i := range before {
 			mv := move{before[i], after[i]}
-			if mv.from == mv.to || mv.to < 0 || slicesContains(seen, mv) {
+			if mv.from == mv.to || mv.to < 0 || slices.Contains(seen, mv) {
 				continue
 			}
 			seen = append(seen, mv)
@@ -188,15 +176,6 @@ func (e *engine) teamChanged(hi int, recovered bool) {
 
 func isHashPolicy(p model.Policy) bool {
 	return p == model.MACHash || p == model.IPHash || p == model.LACP
-}
-
-func slicesContains[T comparable](l []T, v T) bool {
-	for _, x := range l {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // flowUplinks returns the uplink of every FT flow the host sends, in VM

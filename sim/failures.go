@@ -43,10 +43,9 @@ func (e *engine) fail(f model.Failure) {
 				e.planDetection(nw.nics[ni].host, ni, true)
 			}
 		}
-		for _, is := range nw.isls {
-			if is.a == si || is.b == si {
-				e.setDead(is.ab, true)
-				e.setDead(is.ba, true)
+		for i := range nw.isls {
+			if is := &nw.isls[i]; is.a == si || is.b == si {
+				e.setISLDead(is, true)
 			}
 		}
 	case model.FailISL:
@@ -54,8 +53,7 @@ func (e *engine) fail(f model.Failure) {
 			is := &nw.isls[i]
 			if e.islMatches(is, f.ISL) {
 				is.down = true
-				e.setDead(is.ab, true)
-				e.setDead(is.ba, true)
+				e.setISLDead(is, true)
 			}
 		}
 	case model.FailHost:
@@ -84,6 +82,12 @@ func failDetail(f model.Failure) string {
 		return f.Mode
 	}
 	return ""
+}
+
+// setISLDead kills or revives both directions of an inter-switch link.
+func (e *engine) setISLDead(is *islState, dead bool) {
+	e.setDead(is.ab, dead)
+	e.setDead(is.ba, dead)
 }
 
 func (e *engine) islMatches(is *islState, p [2]string) bool {
@@ -162,8 +166,7 @@ func (e *engine) recover(f model.Failure) {
 		for i := range nw.isls {
 			is := &nw.isls[i]
 			if (is.a == si || is.b == si) && !is.down {
-				e.setDead(is.ab, false)
-				e.setDead(is.ba, false)
+				e.setISLDead(is, false)
 			}
 		}
 	case model.FailISL:
@@ -172,8 +175,7 @@ func (e *engine) recover(f model.Failure) {
 			if e.islMatches(is, f.ISL) {
 				is.down = false
 				if !nw.sws[is.a].down && !nw.sws[is.b].down {
-					e.setDead(is.ab, false)
-					e.setDead(is.ba, false)
+					e.setISLDead(is, false)
 				}
 			}
 		}

@@ -293,9 +293,7 @@ func (e *engine) deliver(m int32) {
 			v.expect++
 		}
 		// Acknowledge everything read, in one ack (reference 3 §3.2).
-		ack := ms.seq
-		ack = v.expect - 1
-		e.sendCtl(m, v, kAck, int32(v.sec), int32(v.pri), ack)
+		e.sendCtl(m, v, kAck, int32(v.sec), int32(v.pri), v.expect-1)
 	case kAck:
 		v.heardAtPri = e.now
 		e.acked(v, ms.seq)

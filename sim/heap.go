@@ -50,19 +50,9 @@ func (h *evHeap) push(t float64, kind uint8, ref int32, ver uint32) {
 	h.far.push(x)
 }
 
-func (h *evHeap) len() int { return len(h.near.a) + len(h.far.a) }
-
 // before reports whether an event is due before time t.
 func (h *evHeap) before(t float64) bool {
 	return (len(h.near.a) > 0 && h.near.a[0].t < t) || (len(h.far.a) > 0 && h.far.a[0].t < t)
-}
-
-// top returns the earliest time; the heap must not be empty.
-func (h *evHeap) top() float64 {
-	if len(h.far.a) == 0 || (len(h.near.a) > 0 && h.near.a[0].t <= h.far.a[0].t) {
-		return h.near.a[0].t
-	}
-	return h.far.a[0].t
 }
 
 // take returns the earliest item and leaves its slot to be refilled by the

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -8,20 +9,19 @@ import (
 
 // flagsFirst moves a command's flags in front of its arguments, so
 // `ftsim run SCENARIO.yaml --out DIR` works as DESIGN.md writes it
-// (urfave/cli v2 stops reading flags at the first argument). Commands that
-// read their own trailing flags (import, plot) are left alone; "--" ends
-// the flags.
+// (urfave/cli v2 stops reading flags at the first argument). import, whose
+// subcommands read their own flags, is left alone; "--" ends the flags.
 func flagsFirst(app *cli.App, args []string) []string {
 	if len(args) < 3 {
 		return args
 	}
 	var cmd *cli.Command
 	for _, c := range app.Commands {
-		if c.Name == args[1] || contains(c.Aliases, args[1]) {
+		if c.Name == args[1] || slices.Contains(c.Aliases, args[1]) {
 			cmd = c
 		}
 	}
-	if cmd == nil || cmd.Name == "import" || cmd.Name == "plot" {
+	if cmd == nil || cmd.Name == "import" {
 		return args
 	}
 	takesValue := map[string]bool{}

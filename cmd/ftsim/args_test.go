@@ -14,6 +14,7 @@ func TestFlagsFirst(t *testing.T) {
 		{[]string{"ftsim", "validate", "a.yaml", "b.yaml"}, []string{"ftsim", "validate", "--", "a.yaml", "b.yaml"}},
 		{[]string{"ftsim", "batch", "s.yaml", "--help"}, []string{"ftsim", "batch", "--help"}},
 		{[]string{"ftsim", "import", "esxtop", "a.csv", "--out", "x"}, []string{"ftsim", "import", "esxtop", "a.csv", "--out", "x"}},
+		{[]string{"ftsim", "plot", "r.json", "--plot-format", "svg"}, []string{"ftsim", "plot", "--plot-format", "svg", "--", "r.json"}},
 		{[]string{"ftsim", "policies"}, []string{"ftsim", "policies"}},
 	} {
 		if got := flagsFirst(app, tc.in); !slices.Equal(got, tc.want) {

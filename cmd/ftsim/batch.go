@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -72,51 +71,9 @@ func batchCommand() *cli.Command {
 				<-ctx.Done()
 				stop()
 			}()
-			paths, err := f.parseAfter(c.Args().Slice())
-			if errors.Is(err, flag.ErrHelp) {
-				return cli.ShowCommandHelp(c, "batch")
-			}
-			if err != nil {
-				return badInput(fmt.Errorf("ftsim batch: %w", err))
-			}
-			return batch(ctx, c.App.Writer, errWriter(c), paths, f)
+			return batch(ctx, c.App.Writer, errWriter(c), c.Args().Slice(), f)
 		},
 	}
-}
-
-// parseAfter reads the flags written after the paths (urfave/cli stops at
-// the first argument) and returns the paths.
-func (f *batchFlags) parseAfter(args []string) ([]string, error) {
-	set := flag.NewFlagSet("batch", flag.ContinueOnError)
-	set.StringVar(&f.out, "out", f.out, "")
-	set.IntVar(&f.parallel, "parallel", f.parallel, "")
-	set.StringVar(&f.shard, "shard", f.shard, "")
-	set.BoolVar(&f.resume, "resume", f.resume, "")
-	return parseInterspersed(set, args)
-}
-
-// parseInterspersed parses the flags of set wherever they stand among args
-// and returns the other arguments in order; everything after "--" is an
-// argument.
-func parseInterspersed(set *flag.FlagSet, args []string) ([]string, error) {
-	set.SetOutput(io.Discard)
-	var tail []string
-	for i, a := range args {
-		if a == "--" {
-			args, tail = args[:i], args[i+1:]
-			break
-		}
-	}
-	var rest []string
-	for len(args) > 0 {
-		if err := set.Parse(args); err != nil {
-			return nil, err
-		}
-		if args = set.Args(); len(args) > 0 {
-			rest, args = append(rest, args[0]), args[1:]
-		}
-	}
-	return append(rest, tail...), nil
 }
 
 func errWriter(c *cli.Context) io.Writer {

@@ -162,7 +162,7 @@ func ftsim(t *testing.T, ctx context.Context, args ...string) (stdout, stderr st
 	app := newApp()
 	var out, errw bytes.Buffer
 	app.Writer, app.ErrWriter = &out, &errw
-	err := app.RunContext(ctx, append([]string{"ftsim"}, args...))
+	err := execute(ctx, app, append([]string{"ftsim"}, args...))
 	if err != nil {
 		code = exitCode(err)
 		errw.WriteString(errorText(err) + "\n")
@@ -489,7 +489,7 @@ func TestBatchHelperProcess(t *testing.T) {
 			break
 		}
 	}
-	os.Exit(report(os.Stderr, newApp().Run(append([]string{"ftsim"}, args...))))
+	os.Exit(report(os.Stderr, execute(context.Background(), newApp(), append([]string{"ftsim"}, args...))))
 }
 
 func countResults(root string) int {
@@ -693,7 +693,7 @@ func BenchmarkBatchSweep100(b *testing.B) {
 				app := newApp()
 				var stdout, stderr bytes.Buffer
 				app.Writer, app.ErrWriter = &stdout, &stderr
-				if err := app.Run([]string{"ftsim", "batch", scen, "--out", out, "--parallel", fmt.Sprint(par)}); err != nil {
+				if err := execute(context.Background(), app, []string{"ftsim", "batch", scen, "--out", out, "--parallel", fmt.Sprint(par)}); err != nil {
 					b.Fatalf("%v\n%s", err, stderr.String())
 				}
 			}

@@ -2,6 +2,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 
@@ -34,9 +35,13 @@ func newApp() *cli.App {
 }
 
 func main() {
-	app := newApp()
-	err := app.Run(flagsFirst(app, os.Args))
-	os.Exit(report(os.Stderr, err))
+	os.Exit(report(os.Stderr, execute(context.Background(), newApp(), os.Args)))
+}
+
+// execute runs the command line args on app, flags allowed after the
+// arguments (see flagsFirst). main and the tests both go through it.
+func execute(ctx context.Context, app *cli.App, args []string) error {
+	return app.RunContext(ctx, flagsFirst(app, args))
 }
 
 // report prints err (if any) and returns the exit status it maps to.

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -33,15 +32,7 @@ func mergeCommand() *cli.Command {
 			&cli.StringFlag{Name: "out", Usage: "merged batch `DIR` (required)", Destination: &out},
 		},
 		Action: func(c *cli.Context) error {
-			set := flag.NewFlagSet("merge", flag.ContinueOnError)
-			set.StringVar(&out, "out", out, "")
-			dirs, err := parseInterspersed(set, c.Args().Slice())
-			if errors.Is(err, flag.ErrHelp) {
-				return cli.ShowCommandHelp(c, "merge")
-			}
-			if err != nil {
-				return badInput(fmt.Errorf("ftsim merge: %w", err))
-			}
+			dirs := c.Args().Slice()
 			if out == "" {
 				return badInput(errors.New("ftsim merge: --out DIR is required"))
 			}

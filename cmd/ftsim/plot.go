@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -37,35 +36,13 @@ func plotCommand() *cli.Command {
 				Destination: &f.format},
 		},
 		Action: func(c *cli.Context) error {
-			args, err := f.parseAfter(c.Args().Slice())
-			if err != nil {
-				return badInput(fmt.Errorf("ftsim plot: %w", err))
-			}
+			args := c.Args().Slice()
 			if len(args) != 1 {
 				return badInput(errors.New("ftsim plot: give one RESULTS.json (ftsim plot RESULTS.json [--out DIR])"))
 			}
 			return plotResults(c.App.Writer, args[0], f)
 		},
 	}
-}
-
-// parseAfter reads the flags written after RESULTS.json (urfave/cli stops
-// at the first argument) and returns the arguments that are not flags.
-func (f *plotFlags) parseAfter(args []string) ([]string, error) {
-	set := flag.NewFlagSet("plot", flag.ContinueOnError)
-	set.SetOutput(io.Discard)
-	set.StringVar(&f.out, "out", f.out, "")
-	set.StringVar(&f.format, "plot-format", f.format, "")
-	var rest []string
-	for len(args) > 0 {
-		if err := set.Parse(args); err != nil {
-			return nil, err
-		}
-		if args = set.Args(); len(args) > 0 {
-			rest, args = append(rest, args[0]), args[1:]
-		}
-	}
-	return rest, nil
 }
 
 // plotResults redraws the charts and report of a saved run and lists the

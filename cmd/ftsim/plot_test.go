@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -38,7 +39,7 @@ func runPlot(t *testing.T, args ...string) (string, error) {
 	app := newApp()
 	var out bytes.Buffer
 	app.Writer, app.ErrWriter = &out, &out
-	err := app.Run(append([]string{"ftsim"}, args...))
+	err := execute(context.Background(), app, append([]string{"ftsim"}, args...))
 	return out.String(), err
 }
 

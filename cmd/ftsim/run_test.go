@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -32,7 +33,7 @@ func runCLI(t *testing.T, args ...string) (int, string, string) {
 	app := newApp()
 	var out, errw bytes.Buffer
 	app.Writer, app.ErrWriter = &out, &errw
-	err := app.Run(flagsFirst(app, append([]string{"ftsim"}, args...)))
+	err := execute(context.Background(), app, append([]string{"ftsim"}, args...))
 	code := exitOK
 	if err != nil {
 		code = exitCode(err)

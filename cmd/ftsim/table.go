@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -100,7 +101,7 @@ func printMatrix(w io.Writer, r sim.Result, colour bool) {
 	pols := policiesOf(r)
 	var cases []string
 	for _, s := range r.Summary {
-		if !contains(cases, s.FailureCase) {
+		if !slices.Contains(cases, s.FailureCase) {
 			cases = append(cases, s.FailureCase)
 		}
 	}
@@ -161,20 +162,11 @@ func cell(r sim.Result, p, c string, colour bool) string {
 func policiesOf(r sim.Result) []string {
 	var ps []string
 	for _, s := range r.Summary {
-		if !contains(ps, s.Policy) {
+		if !slices.Contains(ps, s.Policy) {
 			ps = append(ps, s.Policy)
 		}
 	}
 	return ps
-}
-
-func contains(l []string, s string) bool {
-	for _, x := range l {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func metric(s sim.Summary, name string) float64 {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -18,7 +19,7 @@ func runApp(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	var out, errb bytes.Buffer
 	app := newApp()
 	app.Writer, app.ErrWriter = &out, &errb
-	err := app.Run(append([]string{"ftsim"}, args...))
+	err := execute(context.Background(), app, append([]string{"ftsim"}, args...))
 	if err != nil {
 		code = exitCode(err)
 	}
