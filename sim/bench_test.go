@@ -3,6 +3,8 @@ package sim
 import (
 	"context"
 	"testing"
+
+	"github.com/ftsim/ftsim/model"
 )
 
 // BenchmarkFTPair is the engine's speed target: one FT pair on one 1 GbE
@@ -21,4 +23,27 @@ func BenchmarkFTPair(b *testing.B) {
 		logged += r.Runs[0].VMs[0].LoggedBytes
 	}
 	b.ReportMetric(logged/1448/b.Elapsed().Seconds(), "msgs/s")
+}
+
+// BenchmarkScale128 is one policy (port_id) of the scale target's scenario,
+// scenarios/bench/bench-128-hosts.yaml, for 60 simulated seconds: the
+// per-run cost behind the full ten-minute, every-policy run.
+func BenchmarkScale128(b *testing.B) {
+	sc, err := model.Load("../scenarios/bench/bench-128-hosts.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	sc.Duration = model.Duration(60)
+	sc.Compare.Policies = []model.Policy{model.PortID}
+	var logged float64
+	for i := 0; i < b.N; i++ {
+		r, err := Run(context.Background(), sc, Options{NoSeries: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, v := range r.Runs[0].VMs {
+			logged += v.LoggedBytes
+		}
+	}
+	b.ReportMetric(logged/65536/b.Elapsed().Seconds(), "msgs/s")
 }
