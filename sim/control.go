@@ -27,25 +27,21 @@ func (e *engine) atControl(t float64, fn func()) {
 // uplink returns the vmnic the host's FT port sends a flow on now, or -1.
 func (e *engine) uplink(hi int, f *model.Flow) int {
 	hs := &e.nw.hosts[hi]
+	if !hs.hashed {
+		return hs.port
+	}
+	if len(hs.team) == 0 {
+		return -1
+	}
 	t := &hs.h.Teaming
 	switch t.LoadBalancing {
 	case model.MACHash:
-		if len(hs.team) == 0 {
-			return -1
-		}
 		return hs.team[model.MACIndex(f.SrcMAC, t.MACHash, len(hs.team))]
 	case model.IPHash:
-		if len(hs.team) == 0 {
-			return -1
-		}
 		return hs.team[model.IPHashIndex(f.SrcIP, f.DstIP, t.IPHash, len(hs.team))]
-	case model.LACP:
-		if len(hs.team) == 0 {
-			return -1
-		}
+	default: // model.LACP
 		return hs.team[model.LAGIndex(t.LACPHash, *f, len(hs.team))]
 	}
-	return hs.port
 }
 
 // usable is the host's view of its vmnic.

@@ -179,7 +179,7 @@ func (e *engine) enqueueAt(m int32, l int, t float64) {
 		// The next queue has this link as its only feeder: enter it now,
 		// at the arrival time this departure gives.
 		e.nw.links[lk.fused].sampleAhead(end + lk.lat)
-		e.enqueueAt(m, lk.fused, end+lk.lat)
+		e.enqueueAt(m, int(lk.fused), end+lk.lat)
 		return
 	}
 	if ms.kind == kAck && lk.toHost {
@@ -213,7 +213,7 @@ func (e *engine) hopDone(m int32) {
 	}
 	switch {
 	case lk.nic < 0: // crossed an ISL
-		e.forward(m, lk.sw)
+		e.forward(m, int(lk.sw))
 	case !lk.toHost:
 		if ms.to < 0 { // background: absorbed by the switch
 			e.release(m)
@@ -223,9 +223,9 @@ func (e *engine) hopDone(m int32) {
 		if n.lag >= 0 {
 			e.nw.learned[ms.from] = -2 - n.lag
 		} else {
-			e.nw.learned[ms.from] = lk.nic
+			e.nw.learned[ms.from] = int(lk.nic)
 		}
-		e.forward(m, lk.sw)
+		e.forward(m, int(lk.sw))
 	default:
 		e.deliver(m)
 	}

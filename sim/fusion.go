@@ -71,7 +71,7 @@ func (e *engine) fuse() {
 	}
 	for tx, rx := range dest {
 		if rx >= 0 && feeders[rx] == tx {
-			nw.links[tx].fused = rx
+			nw.links[tx].fused = int32(rx)
 			nw.links[rx].ahead = true
 		}
 	}

@@ -121,13 +121,30 @@ func (q *quad) siftDown(x item) {
 	i := 0
 	for {
 		c := 4*i + 1
+		if c+4 <= n { // all four children: one bounds check, no loop
+			ch := a[c : c+4 : c+4]
+			m, mt := 0, ch[0].t
+			if t := ch[1].t; t < mt {
+				m, mt = 1, t
+			}
+			if t := ch[2].t; t < mt {
+				m, mt = 2, t
+			}
+			if t := ch[3].t; t < mt {
+				m, mt = 3, t
+			}
+			if x.t <= mt {
+				break
+			}
+			a[i] = ch[m]
+			i = c + m
+			continue
+		}
 		if c >= n {
 			break
 		}
-		m := c
-		mt := a[c].t
-		e := min(c+4, n)
-		for k := c + 1; k < e; k++ {
+		m, mt := c, a[c].t
+		for k := c + 1; k < n; k++ {
 			if a[k].t < mt {
 				m, mt = k, a[k].t
 			}

@@ -12,27 +12,32 @@ import (
 // described by the time its wire is next free, departures follow from
 // arrivals (Lindley) and cost no event of their own.
 type link struct {
-	host, vmnic, dir string
-	speed            float64 // bits/s
-	bps              float64 // bytes/s
-	inv              float64 // seconds per byte
-	lat              float64 // from the end of transmission to the next queue (switch latency; for an ISL its own latency plus the far switch's; 0 into a host)
-	buffer           float64 // wire bytes; +Inf: never drops
-	free             float64 // time the wire is next free
-	dead             bool    // nothing gets through (link down, upstream dead, switch or host down)
-	epoch            uint32  // bumped each time the link dies: frames queued then are lost
-	diedAt           float64
-	sw               int // switch at the far end (tx, ISL) or the near end (rx)
-	nic              int // index into vmnics for host links, -1 for ISLs
-	st               linkStats
+	// The fields a frame's passage reads and writes come first: they fill
+	// the first cache line and the statistics the next, because a run
+	// touches hundreds of links in turn (see TestLinkLayout).
+	free   float64 // time the wire is next free
+	inv    float64 // seconds per byte
+	bps    float64 // bytes/s
+	buffer float64 // wire bytes; +Inf: never drops
+	lat    float64 // from the end of transmission to the next queue (switch latency; for an ISL its own latency plus the far switch's; 0 into a host)
+	epoch  uint32  // bumped each time the link dies: frames queued then are lost
 	// fused is the next queue when it has this link as its only feeder
 	// (-1 otherwise). A queue entered ahead of time (ahead) samples its own
 	// backlog at each whole second as arrivals pass it (sampleAhead).
-	fused   int
-	ahead   bool
-	sampled int // whole seconds sampled so far
+	fused int32
+	nic   int32 // index into vmnics for host links, -1 for ISLs
+	sw    int32 // switch at the far end (tx, ISL) or the near end (rx)
+	dead  bool  // nothing gets through (link down, upstream dead, switch or host down)
 	// toHost is true for a switch port toward a host vmnic (dir rx).
 	toHost bool
+	ahead  bool
+	st     linkStats
+
+	sampled          int // whole seconds sampled so far
+	host, vmnic, dir string
+	speed            float64 // bits/s
+	diedAt           float64
+	_                [3]uint64 // to a whole number of cache lines
 }
 
 // sampleAhead records the backlog at every whole second before an
@@ -101,6 +106,9 @@ type hostState struct {
 	lbtMoved bool
 	shotgun  int   // ambiguous beacon failures in force: send on every uplink
 	team     []int // the team now, vmnic indices (see model.Team)
+	// hashed: the policy picks an uplink per frame by a hash (MAC hash, IP
+	// hash, LACP); the others use the port's one uplink (port).
+	hashed bool
 }
 
 // network is the topology of one run.
@@ -113,6 +121,12 @@ type network struct {
 	hosts  []hostState
 	swIdx  map[string]int
 	hostIx map[string]int
+	// Lookup tables (index): the ISL link from switch a to b at
+	// islTo[a*len(sws)+b] (-1: none), each link's ISL (-1: not an ISL),
+	// each switch's stack (-1: none).
+	islTo   []int32
+	islOf   []int32
+	stackOf []int
 	// learned is each host MAC's location in the switches' tables: a vmnic
 	// index, or -2-lag for a LAG.
 	learned []int
@@ -133,13 +147,15 @@ func buildNetwork(sc *model.Scenario, nsec int) *network {
 	for hi := range sc.Hosts {
 		h := &sc.Hosts[hi]
 		nw.hostIx[h.Name] = hi
-		hs := hostState{h: h, byName: map[string]int{}, port: -1}
+		lb := h.Teaming.LoadBalancing
+		hs := hostState{h: h, byName: map[string]int{}, port: -1,
+			hashed: lb == model.MACHash || lb == model.IPHash || lb == model.LACP}
 		for _, v := range h.Vmnics {
 			sw := nw.swIdx[v.Switch]
 			buf := float64(sc.SwitchByName(v.Switch).PortBuffer)
 			ni := len(nw.nics)
-			tx := addLink(link{host: h.Name, vmnic: v.Name, dir: "tx", speed: float64(v.Speed), buffer: math.Inf(1), sw: sw, nic: ni})
-			rx := addLink(link{host: h.Name, vmnic: v.Name, dir: "rx", speed: float64(v.Speed), buffer: buf, sw: sw, nic: ni})
+			tx := addLink(link{host: h.Name, vmnic: v.Name, dir: "tx", speed: float64(v.Speed), buffer: math.Inf(1), sw: int32(sw), nic: int32(ni)})
+			rx := addLink(link{host: h.Name, vmnic: v.Name, dir: "rx", speed: float64(v.Speed), buffer: buf, sw: int32(sw), nic: int32(ni)})
 			nw.nics = append(nw.nics, vmnic{host: hi, name: v.Name, sw: sw, tx: tx, rx: rx,
 				linkUp: true, pathOK: true, usable: true, lag: -1})
 			hs.nics = append(hs.nics, ni)
@@ -150,8 +166,8 @@ func buildNetwork(sc *model.Scenario, nsec int) *network {
 	for _, l := range sc.ISLs {
 		a, b := nw.swIdx[l.A], nw.swIdx[l.B]
 		is := islState{a: a, b: b, lat: float64(l.Latency)}
-		is.ab = addLink(link{vmnic: "isl:" + l.A + "~" + l.B, dir: "tx", speed: float64(l.Speed), buffer: float64(l.Buffer), sw: b, nic: -1})
-		is.ba = addLink(link{vmnic: "isl:" + l.A + "~" + l.B, dir: "rx", speed: float64(l.Speed), buffer: float64(l.Buffer), sw: a, nic: -1})
+		is.ab = addLink(link{vmnic: "isl:" + l.A + "~" + l.B, dir: "tx", speed: float64(l.Speed), buffer: float64(l.Buffer), sw: int32(b), nic: -1})
+		is.ba = addLink(link{vmnic: "isl:" + l.A + "~" + l.B, dir: "rx", speed: float64(l.Speed), buffer: float64(l.Buffer), sw: int32(a), nic: -1})
 		nw.isls = append(nw.isls, is)
 	}
 	for _, g := range sc.LAGs {
@@ -184,32 +200,54 @@ func buildNetwork(sc *model.Scenario, nsec int) *network {
 		}
 	}
 	nw.learned = make([]int, len(nw.hosts))
+	nw.index()
 	return nw
 }
 
 // isl returns the link from switch a to switch b, or -1.
-func (nw *network) isl(a, b int) int {
-	for _, is := range nw.isls {
-		if is.a == a && is.b == b {
-			return is.ab
-		}
-		if is.a == b && is.b == a {
-			return is.ba
-		}
-	}
-	return -1
-}
+func (nw *network) isl(a, b int) int { return int(nw.islTo[a*len(nw.sws)+b]) }
 
+// islDown reports whether ISL link l's inter-switch link is down.
 func (nw *network) islDown(l int) bool {
-	for _, is := range nw.isls {
-		if is.ab == l || is.ba == l {
-			return is.down
-		}
-	}
-	return false
+	i := nw.islOf[l]
+	return i >= 0 && nw.isls[i].down
 }
 
 // sameStack reports whether two switches act as one (same switch or stack).
 func (nw *network) sameStack(a, b int) bool {
-	return a == b || (nw.sws[a].stack != "" && nw.sws[a].stack == nw.sws[b].stack)
+	return a == b || (nw.stackOf[a] >= 0 && nw.stackOf[a] == nw.stackOf[b])
+}
+
+// index fills the lookup tables forward uses on every frame: the ISL
+// between each pair of switches, each link's ISL and each switch's stack.
+func (nw *network) index() {
+	n := len(nw.sws)
+	nw.islTo = make([]int32, n*n)
+	for i := range nw.islTo {
+		nw.islTo[i] = -1
+	}
+	nw.islOf = make([]int32, len(nw.links))
+	for i := range nw.islOf {
+		nw.islOf[i] = -1
+	}
+	for i, is := range nw.isls {
+		if nw.islTo[is.a*n+is.b] < 0 { // the first ISL listed between a pair carries the traffic
+			nw.islTo[is.a*n+is.b] = int32(is.ab)
+		}
+		if nw.islTo[is.b*n+is.a] < 0 {
+			nw.islTo[is.b*n+is.a] = int32(is.ba)
+		}
+		nw.islOf[is.ab], nw.islOf[is.ba] = int32(i), int32(i)
+	}
+	stacks := map[string]int{}
+	nw.stackOf = make([]int, n)
+	for i, sw := range nw.sws {
+		nw.stackOf[i] = -1
+		if sw.stack != "" {
+			if _, ok := stacks[sw.stack]; !ok {
+				stacks[sw.stack] = len(stacks)
+			}
+			nw.stackOf[i] = stacks[sw.stack]
+		}
+	}
 }

@@ -37,12 +37,12 @@ func quantile(h *hdr.Histogram, q float64) float64 {
 // linkStats are the figures of one queue over the measured window.
 type linkStats struct {
 	bytes   float64 // payload carried
-	dropped float64 // payload dropped at this queue
 	qsum    float64
 	qn      int64
 	qzero   int64 // queue delays of exactly zero, not yet in qhist
 	qhist   *hdr.Histogram
 	busy    []float64 // wire-busy seconds per 1 s window aligned to t = 0 (whole run)
+	dropped float64   // payload dropped at this queue
 	qlen    []float64 // backlog in bytes sampled at each whole second
 }
 

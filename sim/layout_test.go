@@ -1,0 +1,22 @@
+package sim
+
+import (
+	"testing"
+	"unsafe"
+)
+
+// TestLinkLayout: a frame's passage through a queue reads the link's first
+// cache line and updates its statistics in the second (enqueueAt); links
+// are whole cache lines, so in a slice each starts on a boundary.
+func TestLinkLayout(t *testing.T) {
+	var lk link
+	if off := unsafe.Offsetof(lk.st); off != 64 {
+		t.Errorf("link.st at offset %d, want 64 (the hot fields fill the first line)", off)
+	}
+	if end := unsafe.Offsetof(lk.st) + unsafe.Offsetof(lk.st.busy) + unsafe.Sizeof(lk.st.busy); end > 128 {
+		t.Errorf("the hot statistics end at %d, past the second line", end)
+	}
+	if size := unsafe.Sizeof(lk); size%64 != 0 {
+		t.Errorf("link is %d bytes, not a whole number of 64-byte lines", size)
+	}
+}
