@@ -53,20 +53,23 @@ type msg struct {
 
 // engine is one run: one policy, one failure case, one replication.
 type engine struct {
-	sc   *model.Scenario
-	k    *simgo.Simulation
-	nw   *network
-	h    evHeap
-	now  float64 // data-plane clock
-	end  float64
-	warm float64
-	nsec int
-	msgs []msg
-	free int32
-	vms  []*vmState
-	bgs  []*bgSource
-	evs  []Event
-	seed uint64
+	sc *model.Scenario
+	k  *simgo.Simulation
+	nw *network
+	// links is nw.links, which never grows once built: one indirection
+	// fewer on every frame.
+	links []link
+	h     evHeap
+	now   float64 // data-plane clock
+	end   float64
+	warm  float64
+	nsec  int
+	msgs  []msg
+	free  int32
+	vms   []*vmState
+	bgs   []*bgSource
+	evs   []Event
+	seed  uint64
 	// pending holds every control event not yet fired: simgo aborts an
 	// unreferenced pending event from a finalizer, so we keep them reachable.
 	pending map[*simgo.Event]struct{}
@@ -141,54 +144,58 @@ func (e *engine) enqueue(m int32, l int) { e.enqueueAt(m, l, e.now) }
 // enqueueAt is enqueue for an arrival at time t >= now: only a fused
 // downstream queue (see fusion.go) is entered ahead of its arrival time.
 func (e *engine) enqueueAt(m int32, l int, t float64) {
-	lk := &e.nw.links[l]
 	ms := &e.msgs[m]
-	if lk.dead {
-		e.dropAt(m, lk, t)
-		return
-	}
-	backlog := 0.0
-	if lk.free > t {
-		backlog = (lk.free - t) * lk.bps
-	}
-	if backlog+ms.wire > lk.buffer {
-		e.dropAt(m, lk, t)
-		return
-	}
-	start := lk.free
-	if t > start {
-		start = t
-	}
-	end := start + ms.wire*lk.inv
-	lk.free = end
-	if t >= e.warm && t < e.end {
-		lk.st.qn++
-		if start > t {
-			lk.st.qsum += start - t
-			record(lk.st.qhist, start-t)
-		} else {
-			lk.st.qzero++ // added to the histogram at the end
-		}
-	}
-	if start >= e.warm && start < e.end {
-		lk.st.bytes += ms.payload
-	}
-	lk.st.addBusy(start, end, 1)
-	ms.link, ms.epoch, ms.start, ms.end = int32(l), lk.epoch, start, end
-	if lk.fused >= 0 && ms.kind != kBG {
-		// The next queue has this link as its only feeder: enter it now,
-		// at the arrival time this departure gives.
-		e.nw.links[lk.fused].sampleAhead(end + lk.lat)
-		e.enqueueAt(m, int(lk.fused), end+lk.lat)
-		return
-	}
-	if ms.kind == kAck && lk.toHost {
-		if v := e.vms[ms.vm]; !v.resyncing && ms.sess == v.sess && e.nw.nics[lk.nic].host == int(ms.to) {
-			e.pendAck(v, m, end+lk.lat)
+	for {
+		lk := &e.links[l]
+		if lk.dead {
+			e.dropAt(m, lk, t)
 			return
 		}
+		start := lk.free
+		if start > t {
+			if (start-t)*lk.bps+ms.wire > lk.buffer { // the backlog fills the buffer
+				e.dropAt(m, lk, t)
+				return
+			}
+		} else {
+			if ms.wire > lk.buffer {
+				e.dropAt(m, lk, t)
+				return
+			}
+			start = t
+		}
+		end := start + ms.wire*lk.inv
+		lk.free = end
+		if t >= e.warm && t < e.end {
+			lk.st.qn++
+			if start > t {
+				lk.st.qsum += start - t
+				record(lk.st.qhist, start-t)
+			} else {
+				lk.st.qzero++ // added to the histogram at the end
+			}
+		}
+		if start >= e.warm && start < e.end {
+			lk.st.bytes += ms.payload
+		}
+		lk.st.addBusy(start, end, 1)
+		if lk.fused >= 0 && ms.kind != kBG {
+			// The next queue has this link as its only feeder: enter it
+			// now, at the arrival time this departure gives.
+			l, t = int(lk.fused), end+lk.lat
+			e.links[l].sampleAhead(t)
+			continue
+		}
+		ms.link, ms.epoch, ms.start, ms.end = int32(l), lk.epoch, start, end
+		if ms.kind == kAck && lk.toHost {
+			if v := e.vms[ms.vm]; !v.resyncing && ms.sess == v.sess && e.nw.nics[lk.nic].host == int(ms.to) {
+				e.pendAck(v, m, end+lk.lat)
+				return
+			}
+		}
+		e.h.push(end+lk.lat, evHop, m, 0)
+		return
 	}
-	e.h.push(end+lk.lat, evHop, m, 0)
 }
 
 func (e *engine) dropAt(m int32, lk *link, t float64) {

@@ -45,6 +45,12 @@ type link struct {
 // arrivals the queue only drains, so the state after the previous arrival
 // gives the backlog exactly.
 func (lk *link) sampleAhead(a float64) {
+	if a > float64(lk.sampled+1) {
+		lk.sampleSeconds(a)
+	}
+}
+
+func (lk *link) sampleSeconds(a float64) {
 	for k := lk.sampled + 1; k < len(lk.st.qlen) && float64(k) < a; k++ {
 		lk.st.qlen[k] = max(0, lk.free-float64(k)) * lk.bps
 		lk.sampled = k

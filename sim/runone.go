@@ -34,6 +34,7 @@ func runOne(ctx context.Context, rs runSpec) (RunResult, []Series, error) {
 		e.warm = 0
 	}
 	e.nw = buildNetwork(sc, nsec)
+	e.links = e.nw.links
 	e.h.horizon = heapHorizon(sc, e.nw)
 	for hi := range e.nw.hosts {
 		e.retarget(hi, false)

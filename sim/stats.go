@@ -53,11 +53,15 @@ func newLinkStats(nsec int) linkStats {
 // addBusy adds the wire-busy interval [a, b) to the per-second windows;
 // weight -1 takes it back (a frame lost mid-queue on a dying link).
 func (s *linkStats) addBusy(a, b, weight float64) {
-	n := len(s.busy)
-	if i := int(a); i < n && b <= float64(i+1) {
-		s.busy[i] += (b - a) * weight
+	if i := int(a); uint(i) < uint(len(s.busy)) && b <= float64(i+1) {
+		s.busy[i] += (b - a) * weight // within one window: the common case
 		return
 	}
+	s.addBusySpan(a, b, weight)
+}
+
+func (s *linkStats) addBusySpan(a, b, weight float64) {
+	n := len(s.busy)
 	for a < b {
 		i := int(a)
 		if i >= n {
