@@ -300,7 +300,10 @@ func (e *engine) send(m int32) {
 		e.lose(m)
 		return
 	}
-	u := e.uplink(int(ms.from), e.flowOf(ms))
+	u := hs.port // port-based policies: the port's one uplink
+	if hs.hashed {
+		u = e.uplink(int(ms.from), e.flowOf(ms))
+	}
 	if u < 0 {
 		e.lose(m)
 		return

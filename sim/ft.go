@@ -29,6 +29,8 @@ type vmState struct {
 	rto      float64
 	msgBytes float64
 	mtuWire  float64 // wire bytes of one log message from the primary
+	ctlWire  float64 // wire bytes of an ack or heartbeat from host ctlFrom
+	ctlFrom  int32
 
 	// session
 	sess      uint32
@@ -127,7 +129,7 @@ func (e *engine) applyAcks(v *vmState, t float64) {
 		if e.nw.hosts[v.pri].down {
 			continue
 		}
-		v.heardAtPri = math.Max(v.heardAtPri, a.t) // a heartbeat may have come later
+		v.heardAtPri = max(v.heardAtPri, a.t) // a heartbeat may have come later
 		e.ackedAt(v, a.seq, a.t)
 	}
 }
@@ -168,6 +170,11 @@ func (e *engine) setFlows(v *vmState) {
 		v.rev = v.fwd.Reverse(s.PortID)
 	}
 	v.mtuWire = wireBytes(v.msgBytes, p.MTU)
+	v.ctlFrom = -1
+	if v.sec >= 0 { // acks come from the secondary
+		v.ctlFrom = int32(v.sec)
+		v.ctlWire = ctlWire(float64(v.ft.AckSize), e.nw.hosts[v.sec].h.MTU)
+	}
 }
 
 // start begins the VM's first session at t = 0: protected from the start.
@@ -310,8 +317,12 @@ func (e *engine) deliver(m int32) {
 
 // sendCtl reuses slab entry m for a one-frame control message.
 func (e *engine) sendCtl(m int32, v *vmState, kind uint8, from, to int32, seq int64) {
+	wire := v.ctlWire
+	if from != v.ctlFrom {
+		wire = ctlWire(float64(v.ft.AckSize), e.nw.hosts[from].h.MTU)
+	}
 	e.msgs[m] = msg{kind: kind, vm: int32(v.idx), from: from, to: to, sess: v.sess, seq: seq,
-		payload: float64(v.ft.AckSize), wire: ctlWire(float64(v.ft.AckSize), e.nw.hosts[from].h.MTU), created: e.now, next: -1}
+		payload: float64(v.ft.AckSize), wire: wire, created: e.now, next: -1}
 	e.send(m)
 }
 
