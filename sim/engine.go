@@ -97,8 +97,11 @@ func (e *engine) inWindow(t float64) bool { return t >= e.warm && t < e.end }
 // processed. Control handlers call it first, so the data plane is always
 // caught up when the network's state changes.
 func (e *engine) sync(t float64) {
-	for e.h.before(t) {
-		it := e.h.take()
+	for {
+		it, ok := e.h.next(t)
+		if !ok {
+			break
+		}
 		e.now = it.t
 		e.dispatch(it)
 		e.h.settle()

@@ -50,22 +50,24 @@ func (h *evHeap) push(t float64, kind uint8, ref int32, ver uint32) {
 	h.far.push(x)
 }
 
-// before reports whether an event is due before time t.
-func (h *evHeap) before(t float64) bool {
-	return (len(h.near.a) > 0 && h.near.a[0].t < t) || (len(h.far.a) > 0 && h.far.a[0].t < t)
-}
-
-// take returns the earliest item and leaves its slot to be refilled by the
-// next push; settle removes it if no push came.
-func (h *evHeap) take() item {
-	if len(h.far.a) == 0 || (len(h.near.a) > 0 && h.near.a[0].t <= h.far.a[0].t) {
+// next takes the earliest item if it is due before t: its slot is left to
+// be refilled by the next push, and settle removes it if no push came.
+func (h *evHeap) next(t float64) (item, bool) {
+	near, far := h.near.a, h.far.a
+	if len(near) > 0 && (len(far) == 0 || near[0].t <= far[0].t) {
+		if near[0].t >= t {
+			return item{}, false
+		}
 		h.holeNear = true
-		h.now = h.near.a[0].t
-		return h.near.a[0]
+		h.now = near[0].t
+		return near[0], true
+	}
+	if len(far) == 0 || far[0].t >= t {
+		return item{}, false
 	}
 	h.holeFar = true
-	h.now = h.far.a[0].t
-	return h.far.a[0]
+	h.now = far[0].t
+	return far[0], true
 }
 
 func (h *evHeap) settle() {
