@@ -21,65 +21,72 @@ type unacked struct {
 // vmState is one FT VM: its primary's log source and log buffer, its
 // secondary's in-order replay, and its protection state.
 type vmState struct {
-	vm       *model.FTVM
-	idx      int
-	pri, sec int // host indices; sec = -1 while there is no secondary
-	fwd, rev model.Flow
-	ft       model.FTParams
-	rto      float64
-	msgBytes float64
-	mtuWire  float64 // wire bytes of one log message from the primary
-	ctlWire  float64 // wire bytes of an ack or heartbeat from host ctlFrom
-	ctlFrom  int32
-
-	// session
-	sess      uint32
-	protected bool // a secondary is in sync and replaying
-	resyncing bool
-	syncLeft  float64 // resync bytes not yet sent
-	syncUnack float64 // resync bytes sent and not acknowledged
+	// The fields of the per-message path come first, in the order it
+	// touches them, so producing a message and applying its ack read few
+	// cache lines, and delivering it at the secondary a few more.
 
 	// primary
-	src       *source
+	pri, sec  int // host indices; sec = -1 while there is no secondary
+	idx       int
+	sess      uint32
 	genVer    uint32
+	protected bool // a secondary is in sync and replaying
+	stalled   bool
+	slowed    bool
+	resyncing bool
+	msgBytes  float64
+	logBuffer float64 // ft.log_buffer in bytes
+	unacked   float64 // log bytes sent and not acknowledged
+	offered   float64
+	inflight  float64
+	logged    float64
+	nextSeq   int64
+	mtuWire   float64 // wire bytes of one log message from the primary
 	vnext     float64 // virtual time of the next message
 	tnext     float64 // real time it is scheduled for
 	speed     float64 // production speed: 1, or < 1 while slowed
-	stalled   bool
-	slowed    bool
-	accT      float64 // throttle accounted up to here
-	throttled float64
-	nextSeq   int64
+	src       *source
 	ring      []unacked
 	ringHead  int
-	unacked   float64 // log bytes sent and not acknowledged
-
-	acks    []pendingAck // acks on their last hop, by arrival time, from ackHead
-	ackHead int
-
-	// secondary
-	expect  int64
-	held    map[int64]heldMsg
-	rxRate  float64 // log bytes delivered in the last whole second
-	rxT     float64 // the second rxBytes counts
-	rxBytes float64
-	lastLag float64
+	acks      []pendingAck // acks on their last hop, by arrival time, from ackHead
+	ackHead   int
+	odH       *hdr.Histogram
 
 	// liveness: last time anything from the peer reached each side
 	heardAtSec, heardAtPri float64
-	timer                  *simgo.Event
 
-	// balance (whole run)
-	offered, delivered, dropped, abandoned, inflight, heldBytes float64
+	// secondary
+	expect    int64
+	held      map[int64]heldMsg
+	heldBytes float64
+	delivered float64
+	lastLag   float64
+	rxRate    float64 // log bytes delivered in the last whole second
+	rxT       float64 // the second rxBytes counts
+	rxBytes   float64
+	lagSum    float64
+	lagN      int64
+	lagMax    float64
+	lagH      *hdr.Histogram
+	lagSec    []float64 // max lag per second (whole run)
+	ctlWire   float64   // wire bytes of an ack or heartbeat from host ctlFrom
+	ctlFrom   int32
 
-	// figures (measured window)
-	logged      float64
-	lagSum      float64
-	lagN        int64
-	lagMax      float64
-	lagH, odH   *hdr.Histogram
-	lagSec      []float64 // max lag per second (whole run)
-	unprotSince float64   // -1 while protected
+	vm        *model.FTVM
+	fwd, rev  model.Flow
+	ft        model.FTParams
+	rto       float64
+	syncLeft  float64 // resync bytes not yet sent
+	syncUnack float64 // resync bytes sent and not acknowledged
+	accT      float64 // throttle accounted up to here
+	throttled float64
+	timer     *simgo.Event
+
+	// balance (whole run): offered, delivered, inflight and heldBytes above
+	dropped, abandoned float64
+
+	// figures (measured window): logged and the lag figures above
+	unprotSince float64 // -1 while protected
 	unprot      float64
 	ftEvents    []Event
 }
@@ -149,7 +156,8 @@ type heldMsg struct {
 
 func (e *engine) newVM(i int, vm *model.FTVM) *vmState {
 	v := &vmState{vm: vm, idx: i, ft: vm.FT, rto: float64(vm.FT.RTO), msgBytes: float64(vm.FT.MessageSize),
-		speed: 1, lagH: newHist(), odH: newHist(), lagSec: make([]float64, e.nsec), unprotSince: -1,
+		logBuffer: float64(vm.FT.LogBuffer),
+		speed:     1, lagH: newHist(), odH: newHist(), lagSec: make([]float64, e.nsec), unprotSince: -1,
 		held: map[int64]heldMsg{}}
 	v.pri = e.nw.hostIx[vm.Primary]
 	v.sec = e.nw.hostIx[vm.Secondary]
@@ -223,7 +231,7 @@ func (e *engine) produce(v *vmState) {
 	if v.ackHead < len(v.acks) {
 		e.applyAcks(v, e.now)
 	}
-	if v.unacked+v.msgBytes > float64(v.ft.LogBuffer) {
+	if v.unacked+v.msgBytes > v.logBuffer {
 		v.account(e, e.now)
 		v.stalled = true // the log buffer is full: the primary stops (reference 3 §3.2)
 		if v.ackHead < len(v.acks) {
@@ -421,7 +429,7 @@ func (e *engine) ackedAt(v *vmState, seq int64, t float64) {
 		e.resyncPump(v)
 		return
 	}
-	if v.stalled && v.unacked+v.msgBytes <= float64(v.ft.LogBuffer) {
+	if v.stalled && v.unacked+v.msgBytes <= v.logBuffer {
 		v.account(e, e.now)
 		v.stalled = false
 		e.produce(v) // the pending message goes now; the VM's clock resumes
