@@ -86,6 +86,17 @@ func (e *engine) alloc() int32 {
 	return int32(len(e.msgs) - 1)
 }
 
+// newMsg makes slab entry m a new message of VM v created now. It sets
+// every field a message's life reads before its first queue sets the rest
+// (link, epoch, start, end), field by field: cheaper than a composite
+// literal, which zeroes and copies the whole entry.
+func (e *engine) newMsg(m int32, kind uint8, v *vmState, from, to int32, seq int64, payload, wire float64) {
+	ms := &e.msgs[m]
+	ms.kind, ms.vm, ms.from, ms.to, ms.sess = kind, int32(v.idx), from, to, v.sess
+	ms.seq, ms.payload, ms.wire, ms.created = seq, payload, wire, e.now
+	ms.next, ms.twin, ms.ghost = -1, 0, false
+}
+
 func (e *engine) release(i int32) {
 	e.msgs[i].next = e.free
 	e.free = i

@@ -240,8 +240,7 @@ func (e *engine) produce(v *vmState) {
 		return
 	}
 	m := e.alloc()
-	e.msgs[m] = msg{kind: kLog, vm: int32(v.idx), from: int32(v.pri), to: int32(v.sec), sess: v.sess,
-		seq: v.nextSeq, payload: v.msgBytes, wire: v.mtuWire, created: e.now, next: -1}
+	e.newMsg(m, kLog, v, int32(v.pri), int32(v.sec), v.nextSeq, v.msgBytes, v.mtuWire)
 	v.nextSeq++
 	v.pushRing(unacked{seq: e.msgs[m].seq, created: e.now, payload: v.msgBytes, kind: kLog})
 	v.unacked += v.msgBytes
@@ -329,8 +328,7 @@ func (e *engine) sendCtl(m int32, v *vmState, kind uint8, from, to int32, seq in
 	if from != v.ctlFrom {
 		wire = ctlWire(float64(v.ft.AckSize), e.nw.hosts[from].h.MTU)
 	}
-	e.msgs[m] = msg{kind: kind, vm: int32(v.idx), from: from, to: to, sess: v.sess, seq: seq,
-		payload: float64(v.ft.AckSize), wire: wire, created: e.now, next: -1}
+	e.newMsg(m, kind, v, from, to, seq, float64(v.ft.AckSize), wire)
 	e.send(m)
 }
 
