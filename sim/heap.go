@@ -26,7 +26,7 @@ type evHeap struct {
 	now       float64 // the time of the event being processed
 	horizon   float64
 	// holeNear / holeFar: the top item of that heap has been taken (see
-	// take) and not yet removed: a push into the same heap fills the hole
+	// next) and not yet removed: a push into the same heap fills the hole
 	// with one sift-down instead of a pop and a push.
 	holeNear, holeFar bool
 }

@@ -145,12 +145,10 @@ func (e *engine) resyncPump(v *vmState) {
 	if !v.resyncing {
 		return
 	}
-	win := float64(v.ft.LogBuffer)
-	for v.syncLeft > 0 && v.syncUnack+v.msgBytes <= win {
+	for v.syncLeft > 0 && v.syncUnack+v.msgBytes <= v.logBuffer {
 		p := math.Min(v.msgBytes, v.syncLeft)
 		m := e.alloc()
-		e.msgs[m] = msg{kind: kResync, vm: int32(v.idx), from: int32(v.pri), to: int32(v.sec), sess: v.sess,
-			seq: v.nextSeq, payload: p, wire: wireBytes(p, e.nw.hosts[v.pri].h.MTU), created: e.now, next: -1}
+		e.newMsg(m, kResync, v, int32(v.pri), int32(v.sec), v.nextSeq, p, wireBytes(p, e.nw.hosts[v.pri].h.MTU))
 		v.pushRing(unacked{seq: v.nextSeq, created: e.now, payload: p, kind: kResync})
 		v.nextSeq++
 		v.syncLeft -= p
