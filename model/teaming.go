@@ -91,37 +91,65 @@ func IPHashIndex(src, dst netip.Addr, variant string, n int) int {
 // in snake_case; "dest" and "dst" are the same. Fields are combined by XOR;
 // IP fields use the last octet, as the host-side IP hash does (DESIGN.md).
 func LAGIndex(hash string, f Flow, n int) int {
+	return CompileLAGHash(hash).Index(&f, n)
+}
+
+// LAGHash is a LAG hash algorithm read once from its name: which fields of
+// a flow it combines. The engine chooses a member per frame without
+// reading the name again.
+type LAGHash struct {
+	portID, vlanOnly    bool // src_port_id; vlan alone
+	src, dst            bool // which ends of the flow
+	mac, ip, port, vlan bool // which fields
+}
+
+// CompileLAGHash reads a hash algorithm's name (see LAGIndex).
+func CompileLAGHash(hash string) LAGHash {
 	h := strings.ReplaceAll(hash, "dest", "dst")
 	if h == "src_port_id" {
+		return LAGHash{portID: true}
+	}
+	g := LAGHash{
+		src: strings.HasPrefix(h, "src_"),
+		dst: strings.HasPrefix(h, "dst_") || strings.HasPrefix(h, "src_dst_"),
+	}
+	if !g.src && !g.dst {
+		return LAGHash{vlanOnly: true}
+	}
+	g.mac = strings.Contains(h, "mac")
+	g.ip = strings.Contains(h, "ip")
+	g.port = strings.Contains(h, "port")
+	g.vlan = strings.Contains(h, "vlan")
+	return g
+}
+
+// Index is the member index the hash picks for flow f over n members.
+func (g LAGHash) Index(f *Flow, n int) int {
+	switch {
+	case g.portID:
 		return int(f.PortID % uint32(n))
-	}
-	src := strings.HasPrefix(h, "src_")
-	dst := strings.HasPrefix(h, "dst_") || strings.HasPrefix(h, "src_dst_")
-	if strings.HasPrefix(h, "src_dst_") {
-		src = true
-	}
-	if !src && !dst { // vlan only
+	case g.vlanOnly:
 		return int(uint32(f.VLAN) % uint32(n))
 	}
 	var v uint64
 	pick := func(s, d uint64) {
-		if src {
+		if g.src {
 			v ^= s
 		}
-		if dst {
+		if g.dst {
 			v ^= d
 		}
 	}
-	if strings.Contains(h, "mac") {
+	if g.mac {
 		pick(uint64(f.SrcMAC), uint64(f.DstMAC))
 	}
-	if strings.Contains(h, "ip") {
+	if g.ip {
 		pick(uint64(lastOctet(f.SrcIP)), uint64(lastOctet(f.DstIP)))
 	}
-	if strings.Contains(h, "port") {
+	if g.port {
 		pick(uint64(f.SrcPort), uint64(f.DstPort))
 	}
-	if strings.Contains(h, "vlan") {
+	if g.vlan {
 		v ^= uint64(f.VLAN)
 	}
 	return int(v % uint64(n))

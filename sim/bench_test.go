@@ -25,7 +25,7 @@ func BenchmarkFTPair(b *testing.B) {
 	b.ReportMetric(logged/1448/b.Elapsed().Seconds(), "msgs/s")
 }
 
-// BenchmarkScale128 is one policy (port_id) of the scale target's scenario,
+// BenchmarkScale128 is each policy of the scale target's scenario,
 // scenarios/bench/bench-128-hosts.yaml, for 60 simulated seconds: the
 // per-run cost behind the full ten-minute, every-policy run.
 func BenchmarkScale128(b *testing.B) {
@@ -34,16 +34,20 @@ func BenchmarkScale128(b *testing.B) {
 		b.Fatal(err)
 	}
 	sc.Duration = model.Duration(60)
-	sc.Compare.Policies = []model.Policy{model.PortID}
-	var logged float64
-	for i := 0; i < b.N; i++ {
-		r, err := Run(context.Background(), sc, Options{NoSeries: true})
-		if err != nil {
-			b.Fatal(err)
-		}
-		for _, v := range r.Runs[0].VMs {
-			logged += v.LoggedBytes
-		}
+	for _, p := range model.AllPolicies {
+		b.Run(string(p), func(b *testing.B) {
+			sc.Compare.Policies = []model.Policy{p}
+			var logged float64
+			for i := 0; i < b.N; i++ {
+				r, err := Run(context.Background(), sc, Options{NoSeries: true})
+				if err != nil {
+					b.Fatal(err)
+				}
+				for _, v := range r.Runs[0].VMs {
+					logged += v.LoggedBytes
+				}
+			}
+			b.ReportMetric(logged/65536/b.Elapsed().Seconds(), "msgs/s")
+		})
 	}
-	b.ReportMetric(logged/65536/b.Elapsed().Seconds(), "msgs/s")
 }

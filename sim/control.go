@@ -40,7 +40,7 @@ func (e *engine) uplink(hi int, f *model.Flow) int {
 	case model.IPHash:
 		return hs.team[model.IPHashIndex(f.SrcIP, f.DstIP, t.IPHash, len(hs.team))]
 	default: // model.LACP
-		return hs.team[model.LAGIndex(t.LACPHash, *f, len(hs.team))]
+		return hs.team[hs.lacp.Index(f, len(hs.team))]
 	}
 }
 

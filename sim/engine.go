@@ -303,7 +303,7 @@ func (e *engine) lagMember(g *lagState, f *model.Flow) int {
 	if len(live) == 0 {
 		return -1
 	}
-	return live[model.LAGIndex(g.hash, *f, len(live))]
+	return live[g.hash.Index(f, len(live))]
 }
 
 // send puts a new (or retransmitted) message on the sending host's uplink.

@@ -98,7 +98,7 @@ type lagState struct {
 	host    int
 	members []int // vmnic indices in LAG order
 	lacp    bool
-	hash    string
+	hash    model.LAGHash
 }
 
 // hostState is a host and the state of its FT vmkernel port's teaming.
@@ -115,6 +115,7 @@ type hostState struct {
 	// hashed: the policy picks an uplink per frame by a hash (MAC hash, IP
 	// hash, LACP); the others use the port's one uplink (port).
 	hashed bool
+	lacp   model.LAGHash // the LACP policy's hash (teaming.lacp.hash)
 }
 
 // network is the topology of one run.
@@ -156,6 +157,9 @@ func buildNetwork(sc *model.Scenario, nsec int) *network {
 		lb := h.Teaming.LoadBalancing
 		hs := hostState{h: h, byName: map[string]int{}, port: -1,
 			hashed: lb == model.MACHash || lb == model.IPHash || lb == model.LACP}
+		if lb == model.LACP {
+			hs.lacp = model.CompileLAGHash(h.Teaming.LACPHash)
+		}
 		for _, v := range h.Vmnics {
 			sw := nw.swIdx[v.Switch]
 			buf := float64(sc.SwitchByName(v.Switch).PortBuffer)
@@ -178,10 +182,11 @@ func buildNetwork(sc *model.Scenario, nsec int) *network {
 	}
 	for _, g := range sc.LAGs {
 		hi := nw.hostIx[g.Host]
-		ls := lagState{host: hi, lacp: g.Mode == "lacp", hash: g.Hash}
-		if ls.hash == "" {
-			ls.hash = "src_dst_ip"
+		hash := g.Hash
+		if hash == "" {
+			hash = model.DefaultLACPHash
 		}
+		ls := lagState{host: hi, lacp: g.Mode == "lacp", hash: model.CompileLAGHash(hash)}
 		for _, m := range g.Vmnics {
 			ni := nw.hosts[hi].byName[m]
 			ls.members = append(ls.members, ni)
