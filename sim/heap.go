@@ -1,5 +1,7 @@
 package sim
 
+import "math"
+
 // item is one pending data-plane event: a message reaching the end of a
 // hop, a source producing its next message, a heartbeat or a
 // retransmission. 16 bytes: the time, a reference and the kind packed with
@@ -117,25 +119,29 @@ func (q *quad) pop() item {
 }
 
 // siftDown places x at the root and restores the heap order.
+//
+// Times are never negative, so their IEEE bit patterns order like the
+// times themselves: comparing them as integers lets the compiler choose
+// the smallest of four children with conditional moves instead of
+// branches, which the processor cannot predict for random times.
 func (q *quad) siftDown(x item) {
 	a := q.a
 	n := len(a)
 	i := 0
+	xk := math.Float64bits(x.t)
 	for {
 		c := 4*i + 1
 		if c+4 <= n { // all four children: one bounds check, no loop
 			ch := a[c : c+4 : c+4]
-			m, mt := 0, ch[0].t
-			if t := ch[1].t; t < mt {
-				m, mt = 1, t
-			}
-			if t := ch[2].t; t < mt {
-				m, mt = 2, t
-			}
-			if t := ch[3].t; t < mt {
-				m, mt = 3, t
-			}
-			if x.t <= mt {
+			k0, k1 := math.Float64bits(ch[0].t), math.Float64bits(ch[1].t)
+			k2, k3 := math.Float64bits(ch[2].t), math.Float64bits(ch[3].t)
+			// A tournament without branches; ties go to the lower index,
+			// as in a scan.
+			m01, m23 := b2i(k1 < k0), 2+b2i(k3 < k2)
+			k01, k23 := min(k0, k1), min(k2, k3)
+			m := m01 ^ (m01^m23)&-b2i(k23 < k01)
+			mk := min(k01, k23)
+			if xk <= mk {
 				break
 			}
 			a[i] = ch[m]
@@ -158,4 +164,13 @@ func (q *quad) siftDown(x item) {
 		i = m
 	}
 	a[i] = x
+}
+
+// b2i is 1 for true and 0 for false, without a branch.
+func b2i(b bool) int {
+	var i int
+	if b {
+		i = 1
+	}
+	return i
 }
