@@ -19,7 +19,7 @@ func (e *engine) result(rs runSpec) RunResult {
 		l := Link{Host: lk.host, Vmnic: lk.vmnic, Direction: lk.dir, SpeedBps: lk.speed,
 			Bytes: lk.st.bytes, DroppedBytes: lk.st.dropped}
 		busy, peak := 0.0, 0.0
-		for s, b := range lk.st.busy {
+		for s, b := range lk.st.busySeconds() {
 			lo, hi := float64(s), float64(s+1)
 			if ov := overlap(lo, hi, e.warm, e.end); ov > 0 {
 				busy += b * ov / (hi - lo)
@@ -92,8 +92,9 @@ func (e *engine) series(rs runSpec) []Series {
 		}
 		u := make([]float64, n)
 		q := make([]float64, n)
+		busy := lk.st.busySeconds()
 		for s := 0; s < n; s++ {
-			u[s] = math.Min(1, lk.st.busy[s]/math.Min(1, e.end-float64(s)))
+			u[s] = math.Min(1, busy[s]/math.Min(1, e.end-float64(s)))
 			q[s] = lk.st.qlen[s]
 		}
 		out = append(out,
@@ -102,7 +103,7 @@ func (e *engine) series(rs runSpec) []Series {
 	}
 	for _, v := range e.vms {
 		out = append(out, Series{Policy: string(rs.policy), FailureCase: rs.failureCase.Name, Replication: rs.replication,
-			Object: v.vm.Name, Metric: "replay_lag_s", T: ts, V: append([]float64(nil), v.lagSec[:n]...)})
+			Object: v.vm.Name, Metric: "replay_lag_s", T: ts, V: append([]float64(nil), v.lagSeconds()[:n]...)})
 	}
 	return out
 }

@@ -261,7 +261,7 @@ func (e *engine) lbt(hi int) {
 
 // meanUtil is the link's wire-busy fraction over [a, b), whole seconds.
 func (e *engine) meanUtil(l int, a, b float64) float64 {
-	busy := e.nw.links[l].st.busy
+	busy := e.nw.links[l].st.busySeconds()
 	s := 0.0
 	for i := max(0, int(a)); i < int(b) && i < len(busy); i++ {
 		s += busy[i]

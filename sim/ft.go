@@ -68,9 +68,13 @@ type vmState struct {
 	lagN      int64
 	lagMax    float64
 	lagH      *hdr.Histogram
-	lagSec    []float64 // max lag per second (whole run)
-	ctlWire   float64   // wire bytes of an ack or heartbeat from host ctlFrom
-	ctlFrom   int32
+	// secMax is the max lag in second secAt, whose slot in lagSec is stale
+	// until flushed (lagSeconds).
+	secAt   int
+	secMax  float64
+	lagSec  []float64 // max lag per second (whole run)
+	ctlWire float64   // wire bytes of an ack or heartbeat from host ctlFrom
+	ctlFrom int32
 
 	vm        *model.FTVM
 	fwd, rev  model.Flow
@@ -358,8 +362,12 @@ func (e *engine) replay(v *vmState, payload, created float64, kind uint8) {
 		v.rxT, v.rxBytes = sec, 0
 	}
 	v.rxBytes += payload
-	if i := int(e.now); i < len(v.lagSec) && lag > v.lagSec[i] {
-		v.lagSec[i] = lag
+	if int(e.now) == v.secAt {
+		if lag > v.secMax {
+			v.secMax = lag
+		}
+	} else {
+		v.lagSecond(int(e.now), lag)
 	}
 	if created >= e.warm && e.now < e.end {
 		v.lagSum += lag
@@ -380,6 +388,26 @@ func (e *engine) replay(v *vmState, payload, created float64, kind uint8) {
 		v.slowed = false
 		e.setSpeed(v, 1)
 	}
+}
+
+// lagSecond makes second i the current one of the per-second max lag.
+func (v *vmState) lagSecond(i int, lag float64) {
+	v.lagSeconds()
+	v.secAt, v.secMax = i, 0
+	if i < len(v.lagSec) {
+		v.secMax = v.lagSec[i]
+	}
+	if lag > v.secMax {
+		v.secMax = lag
+	}
+}
+
+// lagSeconds returns the max lag of every second, up to date.
+func (v *vmState) lagSeconds() []float64 {
+	if v.secAt < len(v.lagSec) {
+		v.lagSec[v.secAt] = v.secMax
+	}
+	return v.lagSec
 }
 
 // allowed is the production speed that matches what the secondary

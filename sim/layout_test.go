@@ -13,7 +13,7 @@ func TestLinkLayout(t *testing.T) {
 	if off := unsafe.Offsetof(lk.st); off != 64 {
 		t.Errorf("link.st at offset %d, want 64 (the hot fields fill the first line)", off)
 	}
-	if end := unsafe.Offsetof(lk.st) + unsafe.Offsetof(lk.st.busy) + unsafe.Sizeof(lk.st.busy); end > 128 {
+	if end := unsafe.Offsetof(lk.st) + unsafe.Offsetof(lk.st.qhist) + unsafe.Sizeof(lk.st.qhist); end > 128 {
 		t.Errorf("the hot statistics end at %d, past the second line", end)
 	}
 	if size := unsafe.Sizeof(lk); size%64 != 0 {

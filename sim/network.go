@@ -37,7 +37,7 @@ type link struct {
 	host, vmnic, dir string
 	speed            float64 // bits/s
 	diedAt           float64
-	_                [3]uint64 // to a whole number of cache lines
+	_                [1]uint64 // to a whole number of cache lines
 }
 
 // sampleAhead records the backlog at every whole second before an

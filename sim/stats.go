@@ -36,12 +36,17 @@ func quantile(h *hdr.Histogram, q float64) float64 {
 
 // linkStats are the figures of one queue over the measured window.
 type linkStats struct {
-	bytes   float64 // payload carried
-	qsum    float64
-	qn      int64
-	qzero   int64 // queue delays of exactly zero, not yet in qhist
+	bytes float64 // payload carried
+	qsum  float64
+	qn    int64
+	qzero int64 // queue delays of exactly zero, not yet in qhist
+	// acc is the wire-busy time of window cur, whose slot in busy is stale
+	// until flushed (busySeconds): a frame within the current second adds
+	// to a field beside the others instead of to one more cache line.
+	acc     float64
+	cur     int
 	qhist   *hdr.Histogram
-	busy    []float64 // wire-busy seconds per 1 s window aligned to t = 0 (whole run)
+	busy    []float64 // wire-busy seconds per 1 s window aligned to t = 0 (whole run); see acc
 	dropped float64   // payload dropped at this queue
 	qlen    []float64 // backlog in bytes sampled at each whole second
 }
@@ -53,24 +58,41 @@ func newLinkStats(nsec int) linkStats {
 // addBusy adds the wire-busy interval [a, b) to the per-second windows;
 // weight -1 takes it back (a frame lost mid-queue on a dying link).
 func (s *linkStats) addBusy(a, b, weight float64) {
-	if i := int(a); uint(i) < uint(len(s.busy)) && b <= float64(i+1) {
-		s.busy[i] += (b - a) * weight // within one window: the common case
+	if int(a) == s.cur && b <= float64(s.cur+1) {
+		s.acc += (b - a) * weight // within the current window: the common case
 		return
 	}
 	s.addBusySpan(a, b, weight)
 }
 
+// addBusySpan is addBusy across windows or in another window than the
+// current one, which becomes the last window it touches. Each window
+// receives the same additions in the same order as without acc.
 func (s *linkStats) addBusySpan(a, b, weight float64) {
+	s.flush()
 	n := len(s.busy)
 	for a < b {
 		i := int(a)
 		if i >= n {
-			return
+			break
 		}
 		e := math.Min(b, float64(i+1))
 		s.busy[i] += (e - a) * weight
+		s.cur, s.acc = i, s.busy[i]
 		a = e
 	}
+}
+
+func (s *linkStats) flush() {
+	if s.cur < len(s.busy) {
+		s.busy[s.cur] = s.acc
+	}
+}
+
+// busySeconds returns the wire-busy seconds of every window, up to date.
+func (s *linkStats) busySeconds() []float64 {
+	s.flush()
+	return s.busy
 }
 
 // overlap returns the length of [a, b) inside [lo, hi).
