@@ -20,7 +20,9 @@ func (e *engine) atControl(t float64, fn func()) {
 	ev.AddHandler(func(ev *simgo.Event) {
 		delete(e.pending, ev)
 		e.sync(e.k.Now())
+		e.nw.changed()
 		fn()
+		e.nw.changed()
 	})
 }
 

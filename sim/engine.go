@@ -202,7 +202,7 @@ func (e *engine) enqueueAt(m int32, l int, t float64) {
 		}
 		ms.link, ms.epoch, ms.start, ms.end = int32(l), lk.epoch, start, end
 		if ms.kind == kAck && lk.toHost {
-			if v := e.vms[ms.vm]; !v.resyncing && ms.sess == v.sess && e.nw.nics[lk.nic].host == int(ms.to) {
+			if v := e.vms[ms.vm]; !v.resyncing && ms.sess == v.sess && e.nw.hostOf[lk.nic] == ms.to {
 				e.pendAck(v, m, end+lk.lat)
 				return
 			}
@@ -240,11 +240,9 @@ func (e *engine) hopDone(m int32) {
 			e.release(m)
 			return
 		}
-		n := &e.nw.nics[lk.nic]
-		if n.lag >= 0 {
-			e.nw.learned[ms.from] = -2 - n.lag
-		} else {
-			e.nw.learned[ms.from] = int(lk.nic)
+		if loc := int(lk.loc); e.nw.learned[ms.from] != loc {
+			e.nw.learned[ms.from] = loc
+			e.nw.changed()
 		}
 		e.forward(m, int(lk.sw))
 	default:
@@ -257,6 +255,11 @@ func (e *engine) hopDone(m int32) {
 func (e *engine) forward(m int32, sw int) {
 	ms := &e.msgs[m]
 	nw := e.nw
+	fi := sw*len(nw.hosts) + int(ms.to) // valid when ms.to >= 0
+	if ms.to >= 0 && nw.fib[fi].ver == nw.ver {
+		e.enqueue(m, int(nw.fib[fi].link))
+		return
+	}
 	if nw.sws[sw].down {
 		e.lose(m)
 		return
@@ -278,6 +281,9 @@ func (e *engine) forward(m int32, sw int) {
 	n := &nw.nics[nic]
 	if n.sw != sw {
 		if l := nw.isl(sw, n.sw); l >= 0 && !(nw.sameStack(sw, n.sw) && nw.islDown(l)) {
+			if loc >= 0 && ms.to >= 0 {
+				nw.fib[fi] = fibEntry{nw.ver, int32(l)}
+			}
 			e.enqueue(m, l)
 			return
 		}
@@ -285,6 +291,9 @@ func (e *engine) forward(m int32, sw int) {
 			e.lose(m) // no path between unstacked switches
 			return
 		}
+	}
+	if loc >= 0 && ms.to >= 0 {
+		nw.fib[fi] = fibEntry{nw.ver, int32(n.rx)}
 	}
 	e.enqueue(m, n.rx)
 }
@@ -326,7 +335,7 @@ func (e *engine) send(m int32) {
 		e.shotgun(m, hs, u)
 		return
 	}
-	e.enqueue(m, e.nw.nics[u].tx)
+	e.enqueue(m, int(e.nw.txOf[u]))
 }
 
 // shotgun sends m on its uplink and a copy on every other uplink of the

@@ -31,7 +31,10 @@ type link struct {
 	// toHost is true for a switch port toward a host vmnic (dir rx).
 	toHost bool
 	ahead  bool
-	st     linkStats
+	// loc is where a frame leaving this vmnic TX queue teaches the switch
+	// its sender's MAC: the vmnic, or -2-lag for a LAG member (learned).
+	loc int32
+	st  linkStats
 
 	sampled          int // whole seconds sampled so far
 	host, vmnic, dir string
@@ -103,25 +106,28 @@ type lagState struct {
 
 // hostState is a host and the state of its FT vmkernel port's teaming.
 type hostState struct {
+	// send reads the first four fields for every frame.
+	port    int // current uplink of the FT port (port_id, nic_load, explicit): vmnic index, -1 none
+	shotgun int // ambiguous beacon failures in force: send on every uplink
+	down    bool
+	// hashed: the policy picks an uplink per frame by a hash (MAC hash, IP
+	// hash, LACP); the others use the port's one uplink (port).
+	hashed   bool
+	lbtMoved bool
+	teamVer  uint32
 	h        *model.Host
 	nics     []int // vmnic indices in host order
 	byName   map[string]int
-	down     bool
-	teamVer  uint32
-	port     int // current uplink of the FT port (port_id, nic_load, explicit): vmnic index, -1 none
-	lbtMoved bool
-	shotgun  int   // ambiguous beacon failures in force: send on every uplink
-	team     []int // the team now, vmnic indices (see model.Team)
-	// hashed: the policy picks an uplink per frame by a hash (MAC hash, IP
-	// hash, LACP); the others use the port's one uplink (port).
-	hashed bool
-	lacp   model.LAGHash // the LACP policy's hash (teaming.lacp.hash)
+	team     []int         // the team now, vmnic indices (see model.Team)
+	lacp     model.LAGHash // the LACP policy's hash (teaming.lacp.hash)
 }
 
 // network is the topology of one run.
 type network struct {
 	links  []link
 	nics   []vmnic
+	txOf   []int32 // each vmnic's TX link: a dense copy of nics[i].tx for send
+	hostOf []int32 // each vmnic's host, a dense copy for enqueueAt
 	sws    []swState
 	isls   []islState
 	lags   []lagState
@@ -137,7 +143,21 @@ type network struct {
 	// learned is each host MAC's location in the switches' tables: a vmnic
 	// index, or -2-lag for a LAG.
 	learned []int
+	// fib caches forward's choice of next queue for a frame in switch sw
+	// toward host h at fib[sw*len(hosts)+h], valid while its ver is the
+	// network's: ver changes whenever what forward reads may have changed
+	// (every control event, a MAC moving to another port).
+	fib []fibEntry
+	ver uint32
 }
+
+type fibEntry struct {
+	ver  uint32
+	link int32
+}
+
+// changed invalidates forward's cache.
+func (nw *network) changed() { nw.ver++ }
 
 func buildNetwork(sc *model.Scenario, nsec int) *network {
 	nw := &network{swIdx: map[string]int{}, hostIx: map[string]int{}}
@@ -210,7 +230,22 @@ func buildNetwork(sc *model.Scenario, nsec int) *network {
 			l.lat = nw.sws[l.sw].latency
 		}
 	}
+	for i := range nw.links {
+		if l := &nw.links[i]; l.nic >= 0 && !l.toHost {
+			n := &nw.nics[l.nic]
+			l.loc = l.nic
+			if n.lag >= 0 {
+				l.loc = int32(-2 - n.lag)
+			}
+		}
+	}
+	for _, n := range nw.nics {
+		nw.txOf = append(nw.txOf, int32(n.tx))
+		nw.hostOf = append(nw.hostOf, int32(n.host))
+	}
 	nw.learned = make([]int, len(nw.hosts))
+	nw.fib = make([]fibEntry, len(nw.sws)*len(nw.hosts))
+	nw.ver = 1
 	nw.index()
 	return nw
 }

@@ -45,6 +45,8 @@ func (e *engine) armTimeout(v *vmState) {
 	v.timer = e.k.Timeout(math.Max(0, deadline-e.k.Now()))
 	v.timer.AddHandler(func(*simgo.Event) {
 		e.sync(e.k.Now())
+		e.nw.changed()
+		defer e.nw.changed()
 		if v.sess != sess || v.sec < 0 {
 			return
 		}
