@@ -57,6 +57,7 @@ type vmState struct {
 
 	// secondary
 	expect    int64
+	nheld     int // len(held), beside expect: the map is read only when it holds any
 	held      map[int64]heldMsg
 	heldBytes float64
 	delivered float64
@@ -75,6 +76,9 @@ type vmState struct {
 	lagSec  []float64 // max lag per second (whole run)
 	ctlWire float64   // wire bytes of an ack or heartbeat from host ctlFrom
 	ctlFrom int32
+	// ft.lag_target and ft.ack_size, beside the other fields replay and
+	// an ack read.
+	lagTarget, ackSize float64
 
 	vm        *model.FTVM
 	fwd, rev  model.Flow
@@ -160,8 +164,8 @@ type heldMsg struct {
 
 func (e *engine) newVM(i int, vm *model.FTVM) *vmState {
 	v := &vmState{vm: vm, idx: i, ft: vm.FT, rto: float64(vm.FT.RTO), msgBytes: float64(vm.FT.MessageSize),
-		logBuffer: float64(vm.FT.LogBuffer),
-		speed:     1, lagH: newHist(), odH: newHist(), lagSec: make([]float64, e.nsec), unprotSince: -1,
+		logBuffer: float64(vm.FT.LogBuffer), lagTarget: float64(vm.FT.LagTarget), ackSize: float64(vm.FT.AckSize),
+		speed: 1, lagH: newHist(), odH: newHist(), lagSec: make([]float64, e.nsec), unprotSince: -1,
 		held: map[int64]heldMsg{}}
 	v.pri = e.nw.hostIx[vm.Primary]
 	v.sec = e.nw.hostIx[vm.Secondary]
@@ -185,7 +189,7 @@ func (e *engine) setFlows(v *vmState) {
 	v.ctlFrom = -1
 	if v.sec >= 0 { // acks come from the secondary
 		v.ctlFrom = int32(v.sec)
-		v.ctlWire = ctlWire(float64(v.ft.AckSize), e.nw.hosts[v.sec].h.MTU)
+		v.ctlWire = ctlWire(v.ackSize, e.nw.hosts[v.sec].h.MTU)
 	}
 }
 
@@ -294,18 +298,20 @@ func (e *engine) deliver(m int32) {
 		v.inflight -= ms.payload
 		if ms.seq != v.expect {
 			v.held[ms.seq] = heldMsg{ms.payload, ms.created, ms.kind}
+			v.nheld = len(v.held)
 			v.heldBytes += ms.payload
 			e.release(m)
 			return
 		}
 		e.replay(v, ms.payload, ms.created, ms.kind)
 		v.expect++
-		for len(v.held) > 0 {
+		for v.nheld > 0 {
 			h, ok := v.held[v.expect]
 			if !ok {
 				break
 			}
 			delete(v.held, v.expect)
+			v.nheld = len(v.held)
 			v.heldBytes -= h.payload
 			e.replay(v, h.payload, h.created, h.kind)
 			v.expect++
@@ -330,9 +336,9 @@ func (e *engine) deliver(m int32) {
 func (e *engine) sendCtl(m int32, v *vmState, kind uint8, from, to int32, seq int64) {
 	wire := v.ctlWire
 	if from != v.ctlFrom {
-		wire = ctlWire(float64(v.ft.AckSize), e.nw.hosts[from].h.MTU)
+		wire = ctlWire(v.ackSize, e.nw.hosts[from].h.MTU)
 	}
-	e.newMsg(m, kind, v, from, to, seq, float64(v.ft.AckSize), wire)
+	e.newMsg(m, kind, v, from, to, seq, v.ackSize, wire)
 	e.send(m)
 }
 
@@ -378,7 +384,7 @@ func (e *engine) replay(v *vmState, payload, created float64, kind uint8) {
 		}
 	}
 	// The paper's feedback loop: slow the primary while lag > target.
-	target := float64(v.ft.LagTarget)
+	target := v.lagTarget
 	if lag > target && !v.slowed {
 		v.account(e, e.now)
 		v.slowed = true

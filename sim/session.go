@@ -102,6 +102,7 @@ func (e *engine) endSession(v *vmState) {
 	v.abandoned += v.inflight + v.dropped + v.heldBytes
 	v.inflight, v.dropped, v.heldBytes = 0, 0, 0
 	clear(v.held)
+	v.nheld = 0
 	v.ring, v.ringHead, v.unacked, v.syncUnack, v.syncLeft = v.ring[:0], 0, 0, 0, 0
 	v.acks, v.ackHead = v.acks[:0], 0
 	v.sess++
