@@ -26,7 +26,7 @@ func (e *engine) newBackground(i int, b model.Background, msgBytes float64) *bgS
 	}
 	bs := &bgSource{idx: i, link: l, host: hi, payload: msgBytes,
 		wire: wireBytes(msgBytes, e.nw.hosts[hi].h.MTU),
-		src:  newSource(b.Logging, msgBytes, streamRNG(e.seed, "bg/"+b.Host+"/"+b.Vmnic+"/"+string(rune('0'+i))))}
+		src:  newSource(b.Logging, msgBytes, e.seed, "bg/"+b.Host+"/"+b.Vmnic+"/"+string(rune('0'+i)))}
 	bs.vnext = bs.src.next(0)
 	if bs.vnext < e.end {
 		e.h.push(bs.vnext, evBG, int32(i), 0)

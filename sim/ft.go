@@ -169,7 +169,7 @@ func (e *engine) newVM(i int, vm *model.FTVM) *vmState {
 		held: map[int64]heldMsg{}}
 	v.pri = e.nw.hostIx[vm.Primary]
 	v.sec = e.nw.hostIx[vm.Secondary]
-	v.src = newSource(vm.Logging, v.msgBytes, streamRNG(e.seed, "vm/"+vm.Name))
+	v.src = newSource(vm.Logging, v.msgBytes, e.seed, "vm/"+vm.Name)
 	e.setFlows(v)
 	return v
 }

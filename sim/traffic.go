@@ -12,31 +12,35 @@ import (
 // log or a background stream) in the stream's own virtual time, so a
 // stalled or slowed primary pauses or stretches its clock without building
 // a backlog (DESIGN.md "Stall and slowdown").
+//
+// A message's draw reads the fields up to the generator, and the generator
+// and its state live in the source itself: one allocation, few cache lines.
 type source struct {
-	pattern model.Pattern
-	rate    float64 // mean bits/s
-	bits    float64 // bits per message
-	rng     *rand.Rand
+	rate float64 // mean bits/s
+	bits float64 // bits per message
 	// onoff
 	on            bool
 	phaseEnd      float64 // virtual time the current on/off period ends
 	meanOn, meanF float64 // mean on period, mean off period
+	pattern       model.Pattern
+	rng           rand.Rand // draws from pcg
+	pcg           rand.PCG
 	// trace
 	trace []model.TracePoint
 	row   int
 }
 
-// streamRNG returns the random stream called name under seed: one named
-// stream per source, so adding a source never moves another's draws.
-func streamRNG(seed uint64, name string) *rand.Rand {
+// newSource makes the source of a stream whose random draws are the
+// stream called name under seed: one named stream per source, so adding a
+// source never moves another's draws.
+func newSource(l model.Logging, msgBytes float64, seed uint64, name string) *source {
+	s := &source{pattern: l.Pattern, rate: float64(l.Rate), bits: msgBytes * 8,
+		meanOn: float64(l.On), meanF: float64(l.Off), trace: l.Trace}
 	h := fnv.New64a()
 	h.Write([]byte(name))
-	return rand.New(rand.NewPCG(seed, h.Sum64()))
-}
-
-func newSource(l model.Logging, msgBytes float64, rng *rand.Rand) *source {
-	s := &source{pattern: l.Pattern, rate: float64(l.Rate), bits: msgBytes * 8, rng: rng,
-		meanOn: float64(l.On), meanF: float64(l.Off), trace: l.Trace}
+	s.pcg.Seed(seed, h.Sum64())
+	s.rng = *rand.New(&s.pcg)
+	rng := &s.rng
 	if s.pattern == "" {
 		s.pattern = model.Poisson
 	}
