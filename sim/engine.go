@@ -281,7 +281,7 @@ func (e *engine) forward(m int32, sw int) {
 	n := &nw.nics[nic]
 	if n.sw != sw {
 		if l := nw.isl(sw, n.sw); l >= 0 && !(nw.sameStack(sw, n.sw) && nw.islDown(l)) {
-			if loc >= 0 && ms.to >= 0 {
+			if loc >= 0 && ms.to >= 0 && !nw.noFIB {
 				nw.fib[fi] = fibEntry{nw.ver, int32(l)}
 			}
 			e.enqueue(m, l)
@@ -292,7 +292,7 @@ func (e *engine) forward(m int32, sw int) {
 			return
 		}
 	}
-	if loc >= 0 && ms.to >= 0 {
+	if loc >= 0 && ms.to >= 0 && !nw.noFIB {
 		nw.fib[fi] = fibEntry{nw.ver, int32(n.rx)}
 	}
 	e.enqueue(m, n.rx)

@@ -147,9 +147,14 @@ type network struct {
 	// toward host h at fib[sw*len(hosts)+h], valid while its ver is the
 	// network's: ver changes whenever what forward reads may have changed
 	// (every control event, a MAC moving to another port).
-	fib []fibEntry
-	ver uint32
+	fib   []fibEntry
+	ver   uint32
+	noFIB bool // fill no entry (noFIB, for tests)
 }
+
+// noFIB turns forward's cache off in the networks built from now on, so
+// tests can check that it never changes a result.
+var noFIB bool
 
 type fibEntry struct {
 	ver  uint32
@@ -245,7 +250,7 @@ func buildNetwork(sc *model.Scenario, nsec int) *network {
 	}
 	nw.learned = make([]int, len(nw.hosts))
 	nw.fib = make([]fibEntry, len(nw.sws)*len(nw.hosts))
-	nw.ver = 1
+	nw.ver, nw.noFIB = 1, noFIB
 	nw.index()
 	return nw
 }
