@@ -35,6 +35,9 @@
 //     whose only feeder is one vmnic TX queue forms a tandem with it and is
 //     entered when the message enters the TX queue (fusion.go), one event
 //     fewer per message and hop.
+//   - A switch's choice of next queue toward a host is cached until the
+//     network changes: every control event and every MAC that moves
+//     invalidates the cache (network.fib).
 //
 // # What a run measures
 //
