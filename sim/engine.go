@@ -279,23 +279,19 @@ func (e *engine) forward(m int32, sw int) {
 		return
 	}
 	n := &nw.nics[nic]
+	next := n.rx
 	if n.sw != sw {
 		if l := nw.isl(sw, n.sw); l >= 0 && !(nw.sameStack(sw, n.sw) && nw.islDown(l)) {
-			if loc >= 0 && ms.to >= 0 && !nw.noFIB {
-				nw.fib[fi] = fibEntry{nw.ver, int32(l)}
-			}
-			e.enqueue(m, l)
-			return
-		}
-		if !nw.sameStack(sw, n.sw) {
+			next = l
+		} else if !nw.sameStack(sw, n.sw) {
 			e.lose(m) // no path between unstacked switches
 			return
 		}
 	}
-	if loc >= 0 && ms.to >= 0 && !nw.noFIB {
-		nw.fib[fi] = fibEntry{nw.ver, int32(n.rx)}
+	if loc >= 0 && ms.to >= 0 && !noFIB { // a LAG's member depends on the flow: not cached
+		nw.fib[fi] = fibEntry{nw.ver, int32(next)}
 	}
-	e.enqueue(m, n.rx)
+	e.enqueue(m, next)
 }
 
 // lagMember is the switch side's choice of LAG member for inbound traffic:

@@ -12,8 +12,8 @@ import (
 // TestForwardCacheInvisible: forward's cache of next queues (network.fib)
 // never changes a result. Vmnic, upstream and switch failures with their
 // recoveries, on either host, under port-based, MAC-hash and IP-hash
-// teaming and in shotgun mode, move MACs and paths; each run is repeated without the cache and
-// must give the same bytes.
+// teaming and in shotgun mode, move MACs and paths; each run is repeated
+// without the cache and must give the same bytes.
 func TestForwardCacheInvisible(t *testing.T) {
 	same := func(t *testing.T, name string, sc *model.Scenario) {
 		t.Helper()

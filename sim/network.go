@@ -147,13 +147,12 @@ type network struct {
 	// toward host h at fib[sw*len(hosts)+h], valid while its ver is the
 	// network's: ver changes whenever what forward reads may have changed
 	// (every control event, a MAC moving to another port).
-	fib   []fibEntry
-	ver   uint32
-	noFIB bool // fill no entry (noFIB, for tests)
+	fib []fibEntry
+	ver uint32
 }
 
-// noFIB turns forward's cache off in the networks built from now on, so
-// tests can check that it never changes a result.
+// noFIB turns forward's cache off (no entry is ever filled), so tests can
+// check that it never changes a result.
 var noFIB bool
 
 type fibEntry struct {
@@ -233,13 +232,8 @@ func buildNetwork(sc *model.Scenario, nsec int) *network {
 			}
 		case l.dir == "tx":
 			l.lat = nw.sws[l.sw].latency
-		}
-	}
-	for i := range nw.links {
-		if l := &nw.links[i]; l.nic >= 0 && !l.toHost {
-			n := &nw.nics[l.nic]
 			l.loc = l.nic
-			if n.lag >= 0 {
+			if n := &nw.nics[l.nic]; n.lag >= 0 {
 				l.loc = int32(-2 - n.lag)
 			}
 		}
@@ -250,7 +244,7 @@ func buildNetwork(sc *model.Scenario, nsec int) *network {
 	}
 	nw.learned = make([]int, len(nw.hosts))
 	nw.fib = make([]fibEntry, len(nw.sws)*len(nw.hosts))
-	nw.ver, nw.noFIB = 1, noFIB
+	nw.ver = 1
 	nw.index()
 	return nw
 }

@@ -40,7 +40,6 @@ func newSource(l model.Logging, msgBytes float64, seed uint64, name string) *sou
 	h.Write([]byte(name))
 	s.pcg.Seed(seed, h.Sum64())
 	s.rng = *rand.New(&s.pcg)
-	rng := &s.rng
 	if s.pattern == "" {
 		s.pattern = model.Poisson
 	}
@@ -51,11 +50,11 @@ func newSource(l model.Logging, msgBytes float64, seed uint64, name string) *sou
 		}
 	}
 	if s.pattern == model.OnOff {
-		s.on = rng.Float64() < s.meanOn/(s.meanOn+s.meanF)
+		s.on = s.rng.Float64() < s.meanOn/(s.meanOn+s.meanF)
 		if s.on {
-			s.phaseEnd = rng.ExpFloat64() * s.meanOn
+			s.phaseEnd = s.rng.ExpFloat64() * s.meanOn
 		} else {
-			s.phaseEnd = rng.ExpFloat64() * s.meanF
+			s.phaseEnd = s.rng.ExpFloat64() * s.meanF
 		}
 	}
 	return s
