@@ -19,6 +19,9 @@ func (e *engine) atControl(t float64, fn func()) {
 	e.pending[ev] = struct{}{}
 	ev.AddHandler(func(ev *simgo.Event) {
 		delete(e.pending, ev)
+		if e.err != nil {
+			return // stopped: nothing more to simulate
+		}
 		e.sync(e.k.Now())
 		e.nw.changed()
 		fn()

@@ -74,6 +74,9 @@ type engine struct {
 	// unreferenced pending event from a finalizer, so we keep them reachable.
 	pending map[*simgo.Event]struct{}
 	err     error
+	// fused: some queues are entered ahead of time (fusion.go), so a
+	// change of path must stop the run (unfuse).
+	fused bool
 }
 
 func (e *engine) alloc() int32 {
@@ -193,12 +196,20 @@ func (e *engine) enqueueAt(m int32, l int, t float64) {
 			lk.st.bytes += ms.payload
 		}
 		lk.st.addBusy(start, end, 1)
-		if lk.fused >= 0 && ms.kind != kBG {
+		if lk.fused != -1 && ms.kind != kBG {
 			// The next queue has this link as its only feeder: enter it
-			// now, at the arrival time this departure gives.
-			l, t = int(lk.fused), end+lk.lat
-			e.links[l].sampleAhead(t)
-			continue
+			// now, at the arrival time this departure gives (fusion.go).
+			next := int(lk.fused)
+			if next == fuseISL { // the port the far switch picks, if the ISL feeds it alone
+				if next = e.nextHop(m, int(lk.sw)); next >= 0 && !e.links[next].islOnly {
+					next = -1
+				}
+			}
+			if next >= 0 {
+				l, t = next, end+lk.lat
+				e.links[l].sampleAhead(t)
+				continue
+			}
 		}
 		ms.link, ms.epoch, ms.start, ms.end = int32(l), lk.epoch, start, end
 		if ms.kind == kAck && lk.toHost {
@@ -241,6 +252,9 @@ func (e *engine) hopDone(m int32) {
 			return
 		}
 		if loc := int(lk.loc); e.nw.learned[ms.from] != loc {
+			if e.unfuse() {
+				return
+			}
 			e.nw.learned[ms.from] = loc
 			e.nw.changed()
 		}
@@ -253,45 +267,38 @@ func (e *engine) hopDone(m int32) {
 // forward: message m is in switch sw; send it toward its destination's
 // port as the switch's MAC table (or LAG hash) says.
 func (e *engine) forward(m int32, sw int) {
+	if next := e.nextHop(m, sw); next >= 0 {
+		e.enqueue(m, next)
+		return
+	}
+	e.lose(m)
+}
+
+// nextHop is the queue switch sw puts message m in next, or -1 when the
+// switch drops it (down, no live port or LAG member, no path).
+func (e *engine) nextHop(m int32, sw int) int {
 	ms := &e.msgs[m]
 	nw := e.nw
 	fi := sw*len(nw.hosts) + int(ms.to) // valid when ms.to >= 0
 	if ms.to >= 0 && nw.fib[fi].ver == nw.ver {
-		e.enqueue(m, int(nw.fib[fi].link))
-		return
+		return int(nw.fib[fi].link)
 	}
 	if nw.sws[sw].down {
-		e.lose(m)
-		return
+		return -1
 	}
 	loc := nw.learned[ms.to]
 	nic := loc
 	if loc <= -2 {
-		g := &nw.lags[-2-loc]
-		nic = e.lagMember(g, e.flowOf(ms))
-		if nic < 0 {
-			e.lose(m)
-			return
-		}
+		nic = e.lagMemberOf(ms, loc)
 	}
 	if nic < 0 {
-		e.lose(m)
-		return
+		return -1
 	}
-	n := &nw.nics[nic]
-	next := n.rx
-	if n.sw != sw {
-		if l := nw.isl(sw, n.sw); l >= 0 && !(nw.sameStack(sw, n.sw) && nw.islDown(l)) {
-			next = l
-		} else if !nw.sameStack(sw, n.sw) {
-			e.lose(m) // no path between unstacked switches
-			return
-		}
-	}
+	next := nw.toward(sw, nic)
 	if loc >= 0 && ms.to >= 0 && !noFIB { // a LAG's member depends on the flow: not cached
 		nw.fib[fi] = fibEntry{nw.ver, int32(next)}
 	}
-	e.enqueue(m, next)
+	return next
 }
 
 // lagMember is the switch side's choice of LAG member for inbound traffic:
@@ -321,7 +328,7 @@ func (e *engine) send(m int32) {
 	}
 	u := hs.port // port-based policies: the port's one uplink
 	if hs.hashed {
-		u = e.uplink(int(ms.from), e.flowOf(ms))
+		u = e.uplinkOf(ms)
 	}
 	if u < 0 {
 		e.lose(m)
@@ -416,6 +423,53 @@ func (e *engine) retransmit(m int32) {
 	v.inflight += ms.payload
 	ms.from, ms.to = int32(v.pri), int32(v.sec)
 	e.send(m)
+}
+
+// choice is a hashed policy's pick for one direction of a VM's flow: an
+// uplink (host side) or a LAG member (switch side), valid while the
+// network's ver is ver (see network.fib).
+type choice struct {
+	ver uint32
+	val int32
+}
+
+// dirOf is 0 for a message of its VM's primary-to-secondary flow, 1 for
+// the reverse flow.
+func dirOf(v *vmState, ms *msg) int {
+	if int(ms.from) == v.pri {
+		return 0
+	}
+	return 1
+}
+
+// uplinkOf is uplink for a message's flow: a VM's flow hashes to the same
+// uplink until the network changes, so the choice is kept per direction.
+func (e *engine) uplinkOf(ms *msg) int {
+	if ms.vm < 0 || noFIB {
+		return e.uplink(int(ms.from), e.flowOf(ms))
+	}
+	v := e.vms[ms.vm]
+	c := &v.upc[dirOf(v, ms)]
+	if c.ver != e.nw.ver {
+		*c = choice{e.nw.ver, int32(e.uplink(int(ms.from), e.flowOf(ms)))}
+	}
+	return int(c.val)
+}
+
+// lagMemberOf is lagMember for a message toward the LAG at location loc,
+// kept per direction of its VM's flow like uplinkOf: the member depends
+// only on the flow and on which members are up.
+func (e *engine) lagMemberOf(ms *msg, loc int) int {
+	g := &e.nw.lags[-2-loc]
+	if ms.vm < 0 || noFIB {
+		return e.lagMember(g, e.flowOf(ms))
+	}
+	v := e.vms[ms.vm]
+	c := &v.lagc[dirOf(v, ms)]
+	if c.ver != e.nw.ver {
+		*c = choice{e.nw.ver, int32(e.lagMember(g, e.flowOf(ms)))}
+	}
+	return int(c.val)
 }
 
 // flowOf returns the flow a message belongs to (for hashing).

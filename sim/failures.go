@@ -245,6 +245,9 @@ func (e *engine) lbt(hi int) {
 				}
 			}
 			if best >= 0 {
+				if e.unfuse() {
+					return
+				}
 				old := hs.port
 				hs.port = best
 				e.event("lbt_move", hs.h.Name+"/"+e.nw.nics[best].name, hs.h.Name+"/"+e.nw.nics[old].name, "")

@@ -80,8 +80,11 @@ type vmState struct {
 	// an ack read.
 	lagTarget, ackSize float64
 
-	vm        *model.FTVM
-	fwd, rev  model.Flow
+	vm       *model.FTVM
+	fwd, rev model.Flow
+	// upc and lagc keep the hashed policies' choices for the two flows
+	// (uplinkOf, lagMemberOf).
+	upc, lagc [2]choice
 	ft        model.FTParams
 	rto       float64
 	syncLeft  float64 // resync bytes not yet sent

@@ -1,27 +1,53 @@
 package sim
 
-import "github.com/ftsim/ftsim/model"
+import (
+	"errors"
+	"sync/atomic"
+)
 
-// fuse joins tandem queues. A host's vmnic TX queue whose every frame goes
-// to one switch port, when that port has no other feeder, forms a tandem
-// with it: the port's arrivals are the TX queue's departures plus a fixed
-// latency, in the same order, so the port's Lindley recursion can be
-// applied when the frame enters the TX queue instead of at its own event.
-// That saves one event per message per fused hop and changes no result.
+// fuseISL in link.fused marks an ISL that is the only feeder of some of
+// the far switch's ports: which one a frame enters depends on where it
+// goes, so enqueueAt asks nextHop and enters the port if it is islOnly.
+const fuseISL = -2
+
+// errUnfuse stops a fused run whose paths changed (see fuse); runOne then
+// runs it again without fusion.
+var errUnfuse = errors.New("sim: paths changed in a fused run")
+
+// noFuse turns fusion off, so tests can check that it never changes a
+// result; fusedRuns counts the runs fuse fused, refused those of them
+// that had to be run again.
+var (
+	noFuse    bool
+	fusedRuns atomic.Int64
+	refused   atomic.Int64
+)
+
+// fuse joins tandem queues. A queue whose only feeder is one other queue
+// forms a tandem with it: its arrivals are the feeder's departures plus a
+// fixed latency, in the same order, so its Lindley recursion can be
+// applied when the frame enters the feeder instead of at an event of its
+// own. That saves one event per message per fused hop and changes no
+// result. Two kinds of feeder qualify: a vmnic TX queue whose every frame
+// goes to one queue (a switch port, or an ISL) that nothing else feeds,
+// and an ISL toward a switch port that takes frames from nothing else
+// (with port-based teaming over two switches, every FT pair may cross).
 //
-// It holds only while the network's paths cannot change, so fuse is
-// called only for runs without failures, without LBT, and it counts every
-// pair a re-protection could create (any host as a new secondary).
+// Feeders are counted for the paths of the run's FT pairs as they are at
+// the start, so fusion holds only while those paths and pairs stay put.
+// It is used only in runs without failures, and anything that would
+// change a path in such a run (an FT peer lost, an LBT move, a MAC that
+// moves) calls unfuse instead, which stops the run; runOne then runs it
+// again from the start without fusion. Those are rare in runs without
+// failures, and the result is the same either way.
 func (e *engine) fuse() {
-	nw := e.nw
-	for _, hs := range nw.hosts {
-		if hs.h.Teaming.LoadBalancing == model.NICLoad {
-			return
-		}
+	if noFuse {
+		return
 	}
-	const none, many = -1, -2
-	dest := make([]int, len(nw.links))    // tx link -> the one port it feeds
-	feeders := make([]int, len(nw.links)) // port -> the one tx link feeding it
+	nw := e.nw
+	const none, many = -1, -3
+	dest := make([]int, len(nw.links))    // tx link -> the one queue it feeds
+	feeders := make([]int, len(nw.links)) // queue -> the one queue feeding it
 	for i := range dest {
 		dest[i], feeders[i] = none, none
 	}
@@ -32,8 +58,14 @@ func (e *engine) fuse() {
 			a[i] = many
 		}
 	}
-	mark := func(from, to int, f *model.Flow) {
-		u := e.uplink(from, f)
+	hop := func(from, to int) {
+		join(feeders, to, from)
+		if nw.links[from].nic >= 0 {
+			join(dest, from, to)
+		}
+	}
+	mark := func(from, to int, ms *msg) {
+		u := hostUplink(e, from, ms)
 		if u < 0 {
 			return
 		}
@@ -41,46 +73,74 @@ func (e *engine) fuse() {
 		loc := nw.learned[to]
 		nic := loc
 		if loc <= -2 {
-			nic = e.lagMember(&nw.lags[-2-loc], f)
+			nic = e.lagMember(&nw.lags[-2-loc], e.flowOf(ms))
 		}
-		if nic < 0 || nw.nics[nic].sw != nw.nics[u].sw {
+		if nic < 0 {
 			dest[tx] = many
-			if nic >= 0 {
-				feeders[nw.nics[nic].rx] = many
-			}
 			return
 		}
-		rx := nw.nics[nic].rx
-		join(dest, tx, rx)
-		join(feeders, rx, tx)
+		next := nw.toward(nw.nics[u].sw, nic)
+		if next < 0 {
+			dest[tx] = many
+			return
+		}
+		hop(tx, next)
+		if next != nw.nics[nic].rx { // crossed an ISL: its far end is the port
+			hop(next, nw.nics[nic].rx)
+		}
 	}
 	for _, v := range e.vms {
-		for c := range nw.hosts {
-			if c == v.pri {
-				continue
-			}
-			fwd, rev := e.pairFlows(v, v.pri, c)
-			mark(v.pri, c, &fwd)
-			mark(c, v.pri, &rev)
+		if v.sec < 0 {
+			continue
 		}
+		fwd := msg{vm: int32(v.idx), from: int32(v.pri), to: int32(v.sec)}
+		rev := msg{vm: int32(v.idx), from: int32(v.sec), to: int32(v.pri)}
+		mark(v.pri, v.sec, &fwd)
+		mark(v.sec, v.pri, &rev)
 	}
 	for _, b := range e.bgs {
 		if nw.links[b.link].dir == "rx" {
 			feeders[b.link] = many
 		}
 	}
-	for tx, rx := range dest {
-		if rx >= 0 && feeders[rx] == tx {
-			nw.links[tx].fused = int32(rx)
-			nw.links[rx].ahead = true
+	for tx, next := range dest {
+		if next >= 0 && feeders[next] == tx {
+			nw.links[tx].fused = int32(next)
+			nw.links[next].ahead = true
+			e.fused = true
 		}
+	}
+	for port, f := range feeders {
+		if f >= 0 && nw.links[f].nic < 0 && nw.links[port].toHost {
+			nw.links[f].fused = fuseISL
+			nw.links[port].islOnly = true
+			nw.links[port].ahead = true
+			e.fused = true
+		}
+	}
+	if e.fused {
+		fusedRuns.Add(1)
 	}
 }
 
-// pairFlows returns the flows a VM would have between hosts pri and sec.
-func (e *engine) pairFlows(v *vmState, pri, sec int) (model.Flow, model.Flow) {
-	p, s := e.nw.hosts[pri].h, e.nw.hosts[sec].h
-	fwd := model.Flow{SrcIP: p.FTIP, DstIP: s.FTIP, SrcMAC: p.FTMAC, DstMAC: s.FTMAC, PortID: p.PortID,
-		SrcPort: uint16(model.FTSrcPortBase + v.idx), DstPort: model.FTDstPort}
-	return fwd, fwd.Reverse(s.PortID)
+// hostUplink is the uplink host hi sends message ms on.
+func hostUplink(e *engine, hi int, ms *msg) int {
+	if hs := &e.nw.hosts[hi]; !hs.hashed {
+		return hs.port
+	}
+	return e.uplink(hi, e.flowOf(ms))
+}
+
+// unfuse is called where a path or an FT pair is about to change. In a
+// fused run it stops the run (errUnfuse) and reports true: the caller
+// changes nothing. Elsewhere it reports false.
+func (e *engine) unfuse() bool {
+	if !e.fused {
+		return false
+	}
+	if e.err == nil {
+		e.err = errUnfuse
+	}
+	e.h.clear()
+	return true
 }

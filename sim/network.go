@@ -31,6 +31,8 @@ type link struct {
 	// toHost is true for a switch port toward a host vmnic (dir rx).
 	toHost bool
 	ahead  bool
+	// islOnly: this port's only feeder is an ISL (fused == fuseISL there).
+	islOnly bool
 	// loc is where a frame leaving this vmnic TX queue teaches the switch
 	// its sender's MAC: the vmnic, or -2-lag for a LAG member (learned).
 	loc int32
@@ -247,6 +249,23 @@ func buildNetwork(sc *model.Scenario, nsec int) *network {
 	nw.ver = 1
 	nw.index()
 	return nw
+}
+
+// toward is the queue a frame in switch sw takes toward vmnic nic: the
+// vmnic's port, or the ISL toward the vmnic's switch; -1 without a path
+// (unstacked switches without a live ISL).
+func (nw *network) toward(sw, nic int) int {
+	n := &nw.nics[nic]
+	if n.sw == sw {
+		return n.rx
+	}
+	if l := nw.isl(sw, n.sw); l >= 0 && !(nw.sameStack(sw, n.sw) && nw.islDown(l)) {
+		return l
+	}
+	if nw.sameStack(sw, n.sw) {
+		return n.rx
+	}
+	return -1
 }
 
 // isl returns the link from switch a to switch b, or -1.

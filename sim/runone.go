@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 
@@ -23,8 +24,33 @@ type runSpec struct {
 	tick        func(simSeconds float64) // progress, may be nil
 }
 
-// runOne simulates one run. It is a pure function of its spec.
+// runOne simulates one run. It is a pure function of its spec. A fused
+// run whose paths change is run again without fusion (see fuse); the
+// simulated seconds it reported are not reported twice.
 func runOne(ctx context.Context, rs runSpec) (RunResult, []Series, error) {
+	tick, n := rs.tick, 0
+	if tick != nil {
+		rs.tick = func(s float64) { n++; tick(s) }
+	}
+	rr, ser, err := simulate(ctx, rs, true)
+	if !errors.Is(err, errUnfuse) {
+		return rr, ser, err
+	}
+	refused.Add(1)
+	if tick != nil {
+		rs.tick = func(s float64) {
+			if n > 0 {
+				n--
+				return
+			}
+			tick(s)
+		}
+	}
+	return simulate(ctx, rs, false)
+}
+
+// simulate is one attempt at a run, with fusion if fuse is true.
+func simulate(ctx context.Context, rs runSpec, fuse bool) (RunResult, []Series, error) {
 	sc := rs.sc
 	nsec := int(math.Ceil(rs.duration)) + 1
 	e := &engine{sc: sc, k: simgo.NewSimulation(), end: rs.duration, warm: float64(sc.Warmup),
@@ -49,7 +75,7 @@ func runOne(ctx context.Context, rs runSpec) (RunResult, []Series, error) {
 	for _, v := range e.vms {
 		e.startVM(v)
 	}
-	if len(sc.Failures) == 0 && len(rs.failureCase.Failures) == 0 {
+	if fuse && len(sc.Failures) == 0 && len(rs.failureCase.Failures) == 0 {
 		e.fuse()
 	}
 	for _, f := range sc.Failures {

@@ -44,6 +44,9 @@ func (e *engine) armTimeout(v *vmState) {
 	sess := v.sess
 	v.timer = e.k.Timeout(math.Max(0, deadline-e.k.Now()))
 	v.timer.AddHandler(func(*simgo.Event) {
+		if e.err != nil {
+			return // stopped: nothing more to simulate
+		}
 		e.sync(e.k.Now())
 		e.nw.changed()
 		defer e.nw.changed()
@@ -67,6 +70,9 @@ func (e *engine) armTimeout(v *vmState) {
 // after the current lag (reference 3 §2.3, case 9); a new secondary is
 // started after ft.restart_delay (DESIGN.md "Peer lost", "Placement").
 func (e *engine) peerLost(v *vmState) {
+	if e.unfuse() {
+		return
+	}
 	name := v.vm.Name
 	e.ftEvent(v, "ft_lost", name, "")
 	e.endSession(v)
