@@ -31,10 +31,17 @@
 //     control event then changes the network's state at exactly its time.
 //     Liveness is a lazy timer: the check re-arms itself at the last
 //     arrival plus ft.timeout and acts only if nothing arrived meanwhile.
-//   - In runs whose paths cannot change (no failures, no LBT), a switch port
-//     whose only feeder is one vmnic TX queue forms a tandem with it and is
-//     entered when the message enters the TX queue (fusion.go), one event
-//     fewer per message and hop.
+//   - In runs without failures, a queue whose only feeder is one other
+//     queue (a switch port or ISL fed by one vmnic TX queue, a switch port
+//     fed by the ISL alone) forms a tandem with it and is entered when the
+//     message enters its feeder (fusion.go): one event fewer per message
+//     and fused hop. Feeders are counted on the run's own FT pairs, so a
+//     fused run in which a path would change (an FT peer lost, an LBT
+//     move, a MAC that moves) stops and is run again unfused. Messages
+//     that reach one queue at the very same instant may then be served in
+//     the other order, which the model leaves open.
+//   - The hashed policies keep each flow's uplink and LAG member until the
+//     network changes (uplinkOf, lagMemberOf).
 //   - A switch's choice of next queue toward a host is cached until the
 //     network changes: every control event and every MAC that moves
 //     invalidates the cache (network.fib).

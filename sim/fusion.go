@@ -27,11 +27,16 @@ var (
 // forms a tandem with it: its arrivals are the feeder's departures plus a
 // fixed latency, in the same order, so its Lindley recursion can be
 // applied when the frame enters the feeder instead of at an event of its
-// own. That saves one event per message per fused hop and changes no
-// result. Two kinds of feeder qualify: a vmnic TX queue whose every frame
-// goes to one queue (a switch port, or an ISL) that nothing else feeds,
-// and an ISL toward a switch port that takes frames from nothing else
-// (with port-based teaming over two switches, every FT pair may cross).
+// own. That saves one event per message per fused hop. The results are
+// the same, except where two messages reach one queue at the very same
+// instant: the model leaves their order open, the calendar's order of
+// equal times decides it, and with fewer events in the calendar that
+// order may be the other one (TestFusionInvisible).
+//
+// Two kinds of feeder qualify: a vmnic TX queue whose every frame goes to
+// one queue (a switch port, or an ISL) that nothing else feeds, and an ISL
+// toward a switch port that takes frames from nothing else (with
+// port-based teaming over two switches, every FT pair may cross).
 //
 // Feeders are counted for the paths of the run's FT pairs as they are at
 // the start, so fusion holds only while those paths and pairs stay put.
