@@ -152,6 +152,9 @@ func TestFusionInvisible(t *testing.T) {
 			if !v.Applicable {
 				t.Fatalf("%s: not applicable: %s", p, v.Reason)
 			}
+			if testing.Short() { // -race: the same checks over fewer bursts
+				v.Scenario.Duration = model.Duration(3)
+			}
 			d, fused, again := fuseRun(t, v.Scenario, b.tol)
 			if d != "" {
 				t.Errorf("%s, %s: results differ with fusion on and off at %s", p, bn, d)
