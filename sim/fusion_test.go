@@ -204,5 +204,20 @@ func TestFusionRunAgain(t *testing.T) {
 		if fused == 0 || again == 0 {
 			t.Errorf("%s: %d fused runs, %d run again; want the fused run stopped and run again", c.name, fused, again)
 		}
+		// The progress of a run that is run again counts each simulated
+		// second once, as the unfused run's does.
+		progress := func(off bool) (last, most float64) {
+			noFuse = off
+			defer func() { noFuse = false }()
+			opts := Options{Progress: func(done, _ float64) { last, most = done, max(most, done) }}
+			if _, err := Run(context.Background(), sc, opts); err != nil {
+				t.Fatal(err)
+			}
+			return last, most
+		}
+		last, most := progress(false)
+		if want, _ := progress(true); last != want || most != want {
+			t.Errorf("%s: progress ended at %g (at most %g), want %g as without fusion", c.name, last, most, want)
+		}
 	}
 }
