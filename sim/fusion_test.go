@@ -180,8 +180,9 @@ func TestFusionRunAgain(t *testing.T) {
 		bg     string
 	}{
 		// esx01's FT uplink (port ID 50331649: vmnic1) loaded past 75%:
-		// Route based on physical NIC load moves the port at 30 s.
-		{"LBT move", model.NICLoad, 40, "  - {host: esx01, vmnic: vmnic1, rate: 9Gbps, pattern: constant}"},
+		// Route based on physical NIC load moves the port at its first
+		// evaluation (every 5 s here).
+		{"LBT move", model.NICLoad, 8, "  - {host: esx01, vmnic: vmnic1, rate: 9Gbps, pattern: constant}"},
 		// Four times line rate into esx01's FT uplink: its TX queue, which
 		// never drops, stretches everything esx01 sends fourfold, so with
 		// heartbeats every 10 ms and ft.timeout 25 ms, a pair in its off
@@ -192,6 +193,9 @@ func TestFusionRunAgain(t *testing.T) {
 		v := model.WithPolicy(tmParse(t, fuseYAML, "%RATE%", "200Mbps", "%BG%", c.bg), c.policy)
 		sc := v.Scenario
 		sc.Duration = model.Duration(c.dur)
+		for i := range sc.Hosts {
+			sc.Hosts[i].Teaming.LBTInterval = 5
+		}
 		if c.name == "peer lost" {
 			for i := range sc.VMs {
 				sc.VMs[i].FT.Heartbeat, sc.VMs[i].FT.Timeout = 0.01, 0.025
