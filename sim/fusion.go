@@ -3,6 +3,8 @@ package sim
 import (
 	"errors"
 	"sync/atomic"
+
+	"github.com/ftsim/ftsim/model"
 )
 
 // fuseISL in link.fused marks an ISL that is the only feeder of some of
@@ -69,8 +71,8 @@ func (e *engine) fuse() {
 			join(dest, from, to)
 		}
 	}
-	mark := func(from, to int, ms *msg) {
-		u := hostUplink(e, from, ms)
+	mark := func(from, to int, f *model.Flow) {
+		u := e.uplink(from, f)
 		if u < 0 {
 			return
 		}
@@ -78,7 +80,7 @@ func (e *engine) fuse() {
 		loc := nw.learned[to]
 		nic := loc
 		if loc <= -2 {
-			nic = e.lagMember(&nw.lags[-2-loc], e.flowOf(ms))
+			nic = e.lagMember(&nw.lags[-2-loc], f)
 		}
 		if nic < 0 {
 			dest[tx] = many
@@ -98,10 +100,8 @@ func (e *engine) fuse() {
 		if v.sec < 0 {
 			continue
 		}
-		fwd := msg{vm: int32(v.idx), from: int32(v.pri), to: int32(v.sec)}
-		rev := msg{vm: int32(v.idx), from: int32(v.sec), to: int32(v.pri)}
-		mark(v.pri, v.sec, &fwd)
-		mark(v.sec, v.pri, &rev)
+		mark(v.pri, v.sec, &v.fwd)
+		mark(v.sec, v.pri, &v.rev)
 	}
 	for _, b := range e.bgs {
 		if nw.links[b.link].dir == "rx" {
@@ -126,14 +126,6 @@ func (e *engine) fuse() {
 	if e.fused {
 		fusedRuns.Add(1)
 	}
-}
-
-// hostUplink is the uplink host hi sends message ms on.
-func hostUplink(e *engine, hi int, ms *msg) int {
-	if hs := &e.nw.hosts[hi]; !hs.hashed {
-		return hs.port
-	}
-	return e.uplink(hi, e.flowOf(ms))
 }
 
 // unfuse is called where a path or an FT pair is about to change. In a
