@@ -48,15 +48,18 @@ func (e *engine) armTimeout(v *vmState) {
 			return // stopped: nothing more to simulate
 		}
 		e.sync(e.k.Now())
-		e.nw.changed()
-		defer e.nw.changed()
 		if v.sess != sess || v.sec < 0 {
 			return
 		}
 		e.applyAcks(v, e.now)
 		d := math.Min(v.heardAtSec, v.heardAtPri) + float64(v.ft.Timeout)
 		if e.now >= d {
+			// Losing the peer changes the pair and its paths: the network's
+			// cached choices are renewed around it, as for other control
+			// events (atControl). A live peer changes nothing.
+			e.nw.changed()
 			e.peerLost(v)
+			e.nw.changed()
 			return
 		}
 		if e.now < e.end {
