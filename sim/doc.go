@@ -66,4 +66,11 @@
 // policies, so policies are compared on the same random draws. Runs go to a
 // pool of Options.Parallel workers and land by index, so the Result does
 // not depend on the pool's size.
+//
+// Runs of one failure case and replication whose every FT flow starts on
+// the same paths under two policies, in a case without failures, are one
+// simulation until a path changes (share.go): Run simulates it once and
+// reports it under each policy, and simulates a policy on its own when the
+// shared run sees its paths change or, for NIC load, an LBT check that
+// would move a port.
 package sim

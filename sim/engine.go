@@ -77,6 +77,9 @@ type engine struct {
 	// fused: some queues are entered ahead of time (fusion.go), so a
 	// change of path must stop the run (unfuse).
 	fused bool
+	// moved: a path or an FT pair changed; lbtMoved: a watched LBT check
+	// would have moved a port (share.go).
+	moved, lbtMoved bool
 }
 
 func (e *engine) alloc() int32 {

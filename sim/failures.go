@@ -225,10 +225,12 @@ func (e *engine) recoverNic(ni int) {
 // lbt is "Route based on physical NIC load": every interval, a port whose
 // uplink's mean send or receive utilisation exceeded the threshold moves to
 // the least loaded other uplink; at most one move per interval (reference
-// 1.5).
-func (e *engine) lbt(hi int) {
+// 1.5). t is the host's teaming under NIC load: the host's own, or, in a
+// run that watches NIC load's checks for another (share.go), that run's,
+// and then the check only notes a move and makes no more checks.
+func (e *engine) lbt(hi int, t *model.Teaming) {
 	hs := &e.nw.hosts[hi]
-	t := &hs.h.Teaming
+	watch := hs.h.Teaming.LoadBalancing != model.NICLoad
 	iv := float64(t.LBTInterval)
 	if hs.port >= 0 && !hs.down {
 		load := func(ni int) float64 {
@@ -244,6 +246,10 @@ func (e *engine) lbt(hi int) {
 					}
 				}
 			}
+			if best >= 0 && watch {
+				e.lbtMoved = true
+				return
+			}
 			if best >= 0 {
 				if e.unfuse() {
 					return
@@ -258,7 +264,7 @@ func (e *engine) lbt(hi int) {
 		}
 	}
 	if e.now+iv < e.end {
-		e.atControl(e.now+iv, func() { e.lbt(hi) })
+		e.atControl(e.now+iv, func() { e.lbt(hi, t) })
 	}
 }
 

@@ -128,10 +128,12 @@ func (e *engine) fuse() {
 	}
 }
 
-// unfuse is called where a path or an FT pair is about to change. In a
-// fused run it stops the run (errUnfuse) and reports true: the caller
-// changes nothing. Elsewhere it reports false.
+// unfuse is called where a path or an FT pair is about to change, which it
+// notes (engine.moved, see share.go). In a fused run it stops the run
+// (errUnfuse) and reports true: the caller changes nothing. Elsewhere it
+// reports false.
 func (e *engine) unfuse() bool {
+	e.moved = true
 	if !e.fused {
 		return false
 	}

@@ -91,17 +91,17 @@ func Run(ctx context.Context, sc *model.Scenario, opts Options) (Result, error) 
 				owners = append(owners, g)
 			}
 		}
-		r.total += float64(len(specs)) * dur
-		out, series, err := r.runAll(specs)
+		out, err := r.runShared(specs)
 		if err != nil {
 			return Result{}, err
 		}
-		for i, rr := range out {
+		for i, o := range out {
 			g := owners[i]
+			rr := o.rr
 			rr.Notes = g.v.Notes
 			rr.Verdict = verdictOf(sc.SLA, rr)
 			g.runs = append(g.runs, rr)
-			res.Series = append(res.Series, series[i]...)
+			res.Series = append(res.Series, o.ser...)
 		}
 		if !auto || reps >= sc.Replications.Max {
 			break
@@ -155,37 +155,81 @@ func (r *runner) tick(s float64) {
 	r.mu.Unlock()
 }
 
-func (r *runner) runAll(specs []runSpec) ([]RunResult, [][]Series, error) {
-	out := make([]RunResult, len(specs))
-	ser := make([][]Series, len(specs))
-	errs := make([]error, len(specs))
+// runShared runs specs, simulating once each group of runs that one
+// simulation stands for (share.go). A run whose representative saw what
+// would have made it differ is then simulated on its own.
+func (r *runner) runShared(specs []runSpec) ([]runOut, error) {
+	rep, lbt := sharePlan(specs)
+	var reps []int
+	for i := range specs {
+		if rep[i] == i {
+			reps = append(reps, i)
+		}
+	}
+	out := make([]runOut, len(specs))
+	if err := r.runAll(specs, reps, out); err != nil {
+		return nil, err
+	}
+	var again []int
+	for i := range specs {
+		if j := rep[i]; j != i {
+			if out[j].moved || lbt[i] && out[j].lbtMoved {
+				again = append(again, i)
+				continue
+			}
+			out[i].rr, out[i].ser = shared(out[j].rr, out[j].ser, specs[i])
+		}
+	}
+	if err := r.runAll(specs, again, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// runAll simulates specs[i] for each i of which into out[i]. Up to
+// r.parallel run at once; a batch of no more than twice that many is
+// started at once, so that the cores share its last runs rather than one
+// core finishing them alone (three runs on two cores take one and a half
+// runs' time, not two).
+func (r *runner) runAll(specs []runSpec, which []int, out []runOut) error {
+	r.mu.Lock()
+	for _, i := range which {
+		r.total += specs[i].duration
+	}
+	r.mu.Unlock()
+	errs := make([]error, len(which))
+	workers := r.parallel
+	if workers > 1 && len(which) <= 2*workers {
+		workers = len(which)
+	}
 	next := 0
 	var wg sync.WaitGroup
-	for w := 0; w < r.parallel; w++ {
+	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for {
 				r.mu.Lock()
-				i := next
+				k := next
 				next++
 				r.mu.Unlock()
-				if i >= len(specs) || r.ctx.Err() != nil {
+				if k >= len(which) || r.ctx.Err() != nil {
 					return
 				}
+				i := which[k]
 				specs[i].tick = r.tick
-				out[i], ser[i], errs[i] = runOne(r.ctx, specs[i])
+				out[i], errs[k] = runOne(r.ctx, specs[i])
 			}
 		}()
 	}
 	wg.Wait()
 	if err := r.ctx.Err(); err != nil {
-		return nil, nil, err
+		return err
 	}
 	for _, err := range errs {
 		if err != nil {
-			return nil, nil, err
+			return err
 		}
 	}
-	return out, ser, nil
+	return nil
 }

@@ -22,19 +22,32 @@ type runSpec struct {
 	duration    float64
 	series      bool
 	tick        func(simSeconds float64) // progress, may be nil
+	// lbtShadow, when set, is NIC load's variant of this run, whose LBT
+	// checks the run makes alongside without moving anything (share.go).
+	lbtShadow *model.Scenario
+}
+
+// runOut is one run's result, its time series, and what it saw that the
+// runs it stands for (share.go) would not have shared.
+type runOut struct {
+	rr  RunResult
+	ser []Series
+	// moved: a path changed (an FT peer lost, a MAC that moved).
+	// lbtMoved: one of lbtShadow's LBT checks would have moved a port.
+	moved, lbtMoved bool
 }
 
 // runOne simulates one run. It is a pure function of its spec. A fused
 // run whose paths change is run again without fusion (see fuse); the
 // simulated seconds it reported are not reported twice.
-func runOne(ctx context.Context, rs runSpec) (RunResult, []Series, error) {
+func runOne(ctx context.Context, rs runSpec) (runOut, error) {
 	tick, n := rs.tick, 0
 	if tick != nil {
 		rs.tick = func(s float64) { n++; tick(s) }
 	}
-	rr, ser, err := simulate(ctx, rs, true)
+	out, err := simulate(ctx, rs, true)
 	if !errors.Is(err, errUnfuse) {
-		return rr, ser, err
+		return out, err
 	}
 	refused.Add(1)
 	if tick != nil {
@@ -50,7 +63,7 @@ func runOne(ctx context.Context, rs runSpec) (RunResult, []Series, error) {
 }
 
 // simulate is one attempt at a run, with fusion if fuse is true.
-func simulate(ctx context.Context, rs runSpec, fuse bool) (RunResult, []Series, error) {
+func simulate(ctx context.Context, rs runSpec, fuse bool) (runOut, error) {
 	sc := rs.sc
 	nsec := int(math.Ceil(rs.duration)) + 1
 	e := &engine{sc: sc, k: simgo.NewSimulation(), end: rs.duration, warm: float64(sc.Warmup),
@@ -84,10 +97,13 @@ func simulate(ctx context.Context, rs runSpec, fuse bool) (RunResult, []Series, 
 	for _, f := range rs.failureCase.Failures {
 		e.scheduleFailure(f)
 	}
-	for hi, hs := range e.nw.hosts {
-		if hs.h.Teaming.LoadBalancing == model.NICLoad {
-			hi := hi
-			e.atControl(float64(hs.h.Teaming.LBTInterval), func() { e.lbt(hi) })
+	lbtOf := sc // whose hosts run LBT: this run's, or those it watches
+	if rs.lbtShadow != nil {
+		lbtOf = rs.lbtShadow
+	}
+	for hi := range e.nw.hosts {
+		if t := &lbtOf.Hosts[hi].Teaming; t.LoadBalancing == model.NICLoad {
+			e.atControl(float64(t.LBTInterval), func() { e.lbt(hi, t) })
 		}
 	}
 	// Sampling: queue backlog each whole second, and the slowed primaries'
@@ -124,7 +140,7 @@ func simulate(ctx context.Context, rs runSpec, fuse bool) (RunResult, []Series, 
 	e.k.RunUntil(e.end)
 	e.sync(e.end)
 	if e.err != nil {
-		return RunResult{}, nil, e.err
+		return runOut{}, e.err
 	}
 	for i := range e.nw.links {
 		if lk := &e.nw.links[i]; lk.ahead {
@@ -138,15 +154,14 @@ func simulate(ctx context.Context, rs runSpec, fuse bool) (RunResult, []Series, 
 			v.unprot += overlap(v.unprotSince, e.end, e.warm, e.end)
 		}
 	}
-	rr := e.result(rs)
+	out := runOut{rr: e.result(rs), moved: e.moved, lbtMoved: e.lbtMoved}
 	if err := e.checkBalance(); err != nil {
-		return rr, nil, err
+		return out, err
 	}
-	var ser []Series
 	if rs.series {
-		ser = e.series(rs)
+		out.ser = e.series(rs)
 	}
-	return rr, ser, nil
+	return out, nil
 }
 
 // heapHorizon splits near from far events (see evHeap): twice the longest
