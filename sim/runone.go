@@ -22,6 +22,7 @@ type runSpec struct {
 	duration    float64
 	series      bool
 	tick        func(simSeconds float64) // progress, may be nil
+	yield       func()                   // called each simulated second, may be nil
 	// lbtShadow, when set, is NIC load's variant of this run, whose LBT
 	// checks the run makes alongside without moving anything (share.go).
 	lbtShadow *model.Scenario
@@ -125,6 +126,9 @@ func simulate(ctx context.Context, rs runSpec, fuse bool) (runOut, error) {
 		}
 		if rs.tick != nil {
 			rs.tick(1)
+		}
+		if rs.yield != nil {
+			rs.yield()
 		}
 		if ctx.Err() != nil {
 			e.err = ctx.Err()

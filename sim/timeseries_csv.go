@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -26,30 +28,45 @@ func (e *CSVError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.
 // point, series in the order given and each series in time order. Numbers
 // are written in the shortest form that reads back to the same float64, so
 // the same series always give the same bytes.
+//
+// A series' five text fields are the same on every row, so encoding/csv
+// quotes them once per series; the two numbers, which never need quotes,
+// are appended around them. The bytes are those of encoding/csv writing
+// every row (TestSeriesCSVMatchesEncodingCSV).
 func WriteSeriesCSV(w io.Writer, s []Series) error {
-	cw := csv.NewWriter(w)
+	bw := bufio.NewWriterSize(w, 1<<16)
+	var mid bytes.Buffer
+	cw := csv.NewWriter(&mid)
 	if err := cw.Write(SeriesCSVHeader); err != nil {
 		return err
 	}
-	row := make([]string, len(SeriesCSVHeader))
+	cw.Flush()
+	bw.Write(mid.Bytes())
+	var row []byte
 	for _, se := range s {
 		if len(se.T) != len(se.V) {
 			return fmt.Errorf("sim: series %s %s of %s/%s has %d times and %d values",
 				se.Object, se.Metric, se.Policy, se.FailureCase, len(se.T), len(se.V))
 		}
-		row[1], row[2] = se.Policy, se.FailureCase
-		row[3] = strconv.Itoa(se.Replication)
-		row[4], row[5] = se.Object, se.Metric
+		mid.Reset()
+		if err := cw.Write([]string{se.Policy, se.FailureCase, strconv.Itoa(se.Replication), se.Object, se.Metric}); err != nil {
+			return err
+		}
+		cw.Flush()
+		fields := bytes.TrimSuffix(mid.Bytes(), []byte("\n"))
 		for i := range se.T {
-			row[0] = formatFloat(se.T[i])
-			row[6] = formatFloat(se.V[i])
-			if err := cw.Write(row); err != nil {
+			row = strconv.AppendFloat(row[:0], se.T[i], 'g', -1, 64)
+			row = append(row, ',')
+			row = append(row, fields...)
+			row = append(row, ',')
+			row = strconv.AppendFloat(row, se.V[i], 'g', -1, 64)
+			row = append(row, '\n')
+			if _, err := bw.Write(row); err != nil {
 				return err
 			}
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return bw.Flush()
 }
 
 func formatFloat(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }

@@ -2,9 +2,11 @@ package sim
 
 import (
 	"bytes"
+	"encoding/csv"
 	"errors"
 	"math"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -105,5 +107,34 @@ func TestWriteSeriesCSVRejectsRaggedSeries(t *testing.T) {
 	err := WriteSeriesCSV(new(bytes.Buffer), []Series{{T: []float64{0, 1}, V: []float64{1}}})
 	if err == nil {
 		t.Fatal("want an error for 2 times and 1 value")
+	}
+}
+
+// TestSeriesCSVMatchesEncodingCSV: WriteSeriesCSV gives the bytes of
+// encoding/csv writing every row, for text fields that need quotes and
+// numbers of every form.
+func TestSeriesCSVMatchesEncodingCSV(t *testing.T) {
+	vals := []float64{0, 1, 600, 1e6, 1e21, -2.5, 1.0 / 3, 5e-324, math.Inf(1), math.Inf(-1), math.NaN()}
+	ser := []Series{
+		{Policy: "port_id", FailureCase: "baseline", Object: "esx01/vmnic0 tx", Metric: "utilisation", T: vals, V: vals},
+		{Policy: "p,q", FailureCase: `say "hi"`, Replication: 12, Object: " lead", Metric: "two\nlines", T: vals[:3], V: vals[8:]},
+		{Policy: "", FailureCase: "", Object: "\tx", Metric: "m\r", T: nil, V: nil},
+	}
+	var want bytes.Buffer
+	cw := csv.NewWriter(&want)
+	cw.Write(SeriesCSVHeader)
+	for _, s := range ser {
+		for i := range s.T {
+			cw.Write([]string{strconv.FormatFloat(s.T[i], 'g', -1, 64), s.Policy, s.FailureCase,
+				strconv.Itoa(s.Replication), s.Object, s.Metric, strconv.FormatFloat(s.V[i], 'g', -1, 64)})
+		}
+	}
+	cw.Flush()
+	var got bytes.Buffer
+	if err := WriteSeriesCSV(&got, ser); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Bytes(), want.Bytes()) {
+		t.Errorf("WriteSeriesCSV wrote\n%q\nencoding/csv writes\n%q", got.String(), want.String())
 	}
 }
