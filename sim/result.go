@@ -16,6 +16,19 @@ type Result struct {
 	Worst       []WorstCase  `json:"worst,omitempty"` // per policy, with n_minus_1
 	Series      []Series     `json:"-"`               // per-second time series (timeseries.csv)
 	Sweep       []SweepValue `json:"sweep,omitempty"` // the case's swept parameters, in a batch
+	// SamePaths lists the policies whose runs were one simulation, every
+	// FT flow on the same paths (see the package doc). It is not in
+	// results.json, whose every byte is as if each policy had run alone.
+	SamePaths []SamePaths `json:"-"`
+}
+
+// SamePaths is a group of policies whose runs of one failure case and
+// replication took the same paths throughout: one simulation, reported
+// under each. The first policy is the one simulated.
+type SamePaths struct {
+	FailureCase string
+	Replication int
+	Policies    []string
 }
 
 // SLALimits is the scenario's SLA; nil fields are unset.

@@ -91,10 +91,11 @@ func Run(ctx context.Context, sc *model.Scenario, opts Options) (Result, error) 
 				owners = append(owners, g)
 			}
 		}
-		out, err := r.runShared(specs)
+		out, same, err := r.runShared(specs)
 		if err != nil {
 			return Result{}, err
 		}
+		res.SamePaths = append(res.SamePaths, same...)
 		for i, o := range out {
 			g := owners[i]
 			rr := o.rr
@@ -157,8 +158,9 @@ func (r *runner) tick(s float64) {
 
 // runShared runs specs, simulating once each group of runs that one
 // simulation stands for (share.go). A run whose representative saw what
-// would have made it differ is then simulated on its own.
-func (r *runner) runShared(specs []runSpec) ([]runOut, error) {
+// would have made it differ is then simulated on its own. It returns the
+// groups that were shared.
+func (r *runner) runShared(specs []runSpec) ([]runOut, []SamePaths, error) {
 	rep, lbt := sharePlan(specs)
 	var reps []int
 	for i := range specs {
@@ -168,22 +170,34 @@ func (r *runner) runShared(specs []runSpec) ([]runOut, error) {
 	}
 	out := make([]runOut, len(specs))
 	if err := r.runAll(specs, reps, out); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var again []int
+	groups := map[int]int{} // representative -> index in same
+	var same []SamePaths
 	for i := range specs {
-		if j := rep[i]; j != i {
-			if out[j].moved || lbt[i] && out[j].lbtMoved {
-				again = append(again, i)
-				continue
-			}
-			out[i].rr, out[i].ser = shared(out[j].rr, out[j].ser, specs[i])
+		j := rep[i]
+		if j == i {
+			continue
 		}
+		if out[j].moved || lbt[i] && out[j].lbtMoved {
+			again = append(again, i)
+			continue
+		}
+		out[i].rr, out[i].ser = shared(out[j].rr, out[j].ser, specs[i])
+		g, ok := groups[j]
+		if !ok {
+			g = len(same)
+			groups[j] = g
+			same = append(same, SamePaths{FailureCase: specs[j].failureCase.Name, Replication: specs[j].replication,
+				Policies: []string{string(specs[j].policy)}})
+		}
+		same[g].Policies = append(same[g].Policies, string(specs[i].policy))
 	}
 	if err := r.runAll(specs, again, out); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return out, nil
+	return out, same, nil
 }
 
 // runAll simulates specs[i] for each i of which into out[i], r.parallel

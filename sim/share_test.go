@@ -99,6 +99,25 @@ func TestSharingInvisible(t *testing.T) {
 		}
 	})
 
+	t.Run("different paths", func(t *testing.T) {
+		// MACs one past the port IDs: MAC hash puts every host's FT port
+		// on the other uplink than port ID does. Nothing is shared, and
+		// the two policies' figures differ.
+		sc := testScenario(4, []model.BitRate{10e9, 10e9}, 9000, model.PortID, []model.BitRate{3e9, 3e9, 3e9, 3e9}, 6)
+		for i := range sc.Hosts {
+			sc.Hosts[i].FTMAC++
+		}
+		sc.Compare = &model.Compare{Policies: []model.Policy{model.PortID, model.MACHash}}
+		sameShared(t, sc, 0)
+		r, err := Run(context.Background(), sc, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if reflect.DeepEqual(r.Runs[0].Links, r.Runs[1].Links) {
+			t.Errorf("port ID and MAC hash load the same links: the test does not test different paths")
+		}
+	})
+
 	t.Run("peer lost", func(t *testing.T) {
 		// A timeout shorter than the gaps between messages and heartbeats:
 		// FT loses the peer and places a new secondary, whose flows the

@@ -129,3 +129,28 @@ func TestOutputFits100Columns(t *testing.T) {
 		}
 	}
 }
+
+// TestRunNamesPoliciesOnTheSamePaths: with one vmnic per host every policy
+// sends every FT flow the same way, so run says which policies were one
+// simulation, and their rows are the same.
+func TestRunNamesPoliciesOnTheSamePaths(t *testing.T) {
+	sc := writeScenario(t, "100ms")
+	code, out, errs := runCLI(t, "run", sc, "--out", t.TempDir(), "--no-plots",
+		"--policy", "port_id", "--policy", "mac_hash", "--policy", "explicit_failover")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	want := "same paths for every FT flow, one simulation, the same figures:\n  baseline: port_id = mac_hash = explicit_failover\n"
+	if !strings.Contains(out, want) {
+		t.Errorf("output lacks %q:\n%s", want, out)
+	}
+	var rows []string
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(l), "baseline ") {
+			rows = append(rows, l)
+		}
+	}
+	if len(rows) != 3 || rows[0] != rows[1] || rows[1] != rows[2] {
+		t.Errorf("baseline rows of the three policies differ: %q", rows)
+	}
+}

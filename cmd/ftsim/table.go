@@ -67,6 +67,35 @@ func printTables(w io.Writer, r sim.Result, colour bool) {
 		fmt.Fprintln(w)
 	}
 	printMatrix(w, r, colour)
+	printSamePaths(w, r)
+}
+
+// printSamePaths names the policies that sent every FT flow the same way
+// in a failure case, in every replication: one simulation gave their
+// figures, so for this design the choice between them makes no difference.
+func printSamePaths(w io.Writer, r sim.Result) {
+	reps := 0
+	for _, rr := range r.Runs {
+		reps = max(reps, rr.Replication+1)
+	}
+	var lines []string
+	for _, g := range r.SamePaths {
+		if g.Replication != 0 {
+			continue
+		}
+		n := 0 // replications with this very group
+		for _, h := range r.SamePaths {
+			if h.FailureCase == g.FailureCase && slices.Equal(h.Policies, g.Policies) {
+				n++
+			}
+		}
+		if n == reps {
+			lines = append(lines, fmt.Sprintf("  %s: %s", g.FailureCase, strings.Join(g.Policies, " = ")))
+		}
+	}
+	if len(lines) > 0 {
+		fmt.Fprintf(w, "\nsame paths for every FT flow, one simulation, the same figures:\n%s\n", strings.Join(lines, "\n"))
+	}
 }
 
 // notApplicable reports whether the topology cannot carry policy p, and why.
