@@ -50,16 +50,7 @@ background:
 func fuseRun(t *testing.T, sc *model.Scenario, tol float64) (diff string, fused, again int64) {
 	t.Helper()
 	run := func(off bool) []byte {
-		noFuse = off
-		defer func() { noFuse = false }()
-		r, err := Run(context.Background(), sc, Options{Parallel: 2})
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := json.Marshal(r)
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, b := runWith(t, sc, &noFuse, off)
 		return b
 	}
 	fusedRuns.Store(0)

@@ -1,8 +1,11 @@
 package sim
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"net/netip"
+	"testing"
 
 	"github.com/ftsim/ftsim/model"
 )
@@ -49,3 +52,39 @@ func testScenario(nHosts int, speeds []model.BitRate, mtu int, p model.Policy, r
 }
 
 func durationOf(s float64) model.Duration { return model.Duration(s) }
+
+// runWith runs sc at Parallel 2 with the test switch *flag (noFuse,
+// noShare) set to on, and returns the result and results.json's bytes.
+func runWith(t *testing.T, sc *model.Scenario, flag *bool, on bool) (Result, []byte) {
+	t.Helper()
+	*flag = on
+	defer func() { *flag = false }()
+	r, err := Run(context.Background(), sc, Options{Parallel: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, b
+}
+
+// eventsByPolicy runs sc and counts the events of the given kind per
+// policy.
+func eventsByPolicy(t *testing.T, sc *model.Scenario, kind string) map[string]int {
+	t.Helper()
+	r, err := Run(context.Background(), sc, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := map[string]int{}
+	for _, rr := range r.Runs {
+		for _, ev := range rr.Events {
+			if ev.Kind == kind {
+				n[rr.Policy]++
+			}
+		}
+	}
+	return n
+}

@@ -3,7 +3,6 @@ package sim
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -16,17 +15,8 @@ import (
 // policy's run.
 func sharingRun(t *testing.T, sc *model.Scenario, off bool) ([]byte, []Series, int64) {
 	t.Helper()
-	noShare = off
-	defer func() { noShare = false }()
 	before := sharedRuns.Load()
-	r, err := Run(context.Background(), sc, Options{Parallel: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := json.Marshal(r)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r, b := runWith(t, sc, &noShare, off)
 	return b, r.Series, sharedRuns.Load() - before
 }
 
@@ -79,23 +69,9 @@ func TestSharingInvisible(t *testing.T) {
 		}
 		sc.Compare = &model.Compare{Policies: []model.Policy{model.PortID, model.MACHash, model.NICLoad}}
 		sameShared(t, sc, 1)
-		r, err := Run(context.Background(), sc, Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		moves := 0
-		for _, rr := range r.Runs {
-			for _, ev := range rr.Events {
-				if ev.Kind == "lbt_move" {
-					moves++
-					if rr.Policy != string(model.NICLoad) {
-						t.Errorf("lbt_move under %s", rr.Policy)
-					}
-				}
-			}
-		}
-		if moves == 0 {
-			t.Errorf("NIC load moved no port: the test does not test the watch")
+		moves := eventsByPolicy(t, sc, "lbt_move")
+		if moves[string(model.NICLoad)] == 0 || len(moves) != 1 {
+			t.Errorf("lbt_move events by policy: %v, want NIC load's only: the test does not test the watch", moves)
 		}
 	})
 
@@ -129,16 +105,8 @@ func TestSharingInvisible(t *testing.T) {
 		}
 		sc.Compare = &model.Compare{Policies: []model.Policy{model.PortID, model.MACHash, model.NICLoad}}
 		sameShared(t, sc, 0)
-		r, err := Run(context.Background(), sc, Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		lost := false
-		for _, ev := range r.Runs[0].Events {
-			lost = lost || ev.Kind == "ft_lost"
-		}
-		if !lost {
-			t.Errorf("no ft_lost event: the test does not test a changed path")
+		if lost := eventsByPolicy(t, sc, "ft_lost"); lost[string(model.PortID)] == 0 {
+			t.Errorf("no ft_lost event under port ID: the test does not test a changed path")
 		}
 	})
 
