@@ -3,8 +3,12 @@ package sim
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"math/rand/v2"
 	"path/filepath"
 	"reflect"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/ftsim/ftsim/model"
@@ -130,4 +134,106 @@ func TestSharingInvisible(t *testing.T) {
 			sameShared(t, sc, -1)
 		})
 	}
+}
+
+// TestSharingInvisibleRandom: sharing changes no byte of results.json or
+// the series on scenarios drawn at random (fixed seed): one switch, a stack
+// or two switches joined by an ISL; two or three vmnics; Active, Standby
+// and Unused lists; derived or written MACs and port IDs; pins; both MAC
+// hash and IP hash variants; any LACP hash; light or LBT-moving load. Every
+// policy is compared, and the draws must include runs that were shared and
+// NIC load runs that LBT made run on their own.
+func TestSharingInvisibleRandom(t *testing.T) {
+	n := 24
+	if testing.Short() {
+		n = 6
+	}
+	rng := rand.New(rand.NewPCG(11, 23))
+	pick := func(s ...string) string { return s[rng.IntN(len(s))] }
+	var shared, lbtAlone int64
+	for i := 0; i < n; i++ {
+		src := randomShareScenario(rng, pick)
+		sc, err := model.Parse(fmt.Sprintf("random-%d.yaml", i), []byte(src))
+		if err != nil {
+			t.Fatalf("scenario %d: %v\n%s", i, err, src)
+		}
+		with, wser, k := sharingRun(t, sc, false)
+		without, woser, _ := sharingRun(t, sc, true)
+		if !bytes.Equal(with, without) || !reflect.DeepEqual(wser, woser) {
+			t.Errorf("scenario %d: results differ with sharing on and off\n%s", i, src)
+		}
+		shared += k
+		if eventsByPolicy(t, sc, "lbt_move")[string(model.NICLoad)] > 0 {
+			lbtAlone++
+		}
+	}
+	if shared == 0 || (!testing.Short() && lbtAlone == 0) {
+		t.Errorf("%d results shared, %d scenarios where LBT moved: the draws do not test sharing", shared, lbtAlone)
+	}
+}
+
+// randomShareScenario draws one scenario for TestSharingInvisibleRandom.
+func randomShareScenario(rng *rand.Rand, pick func(...string) string) string {
+	var b strings.Builder
+	b.WriteString("name: random\nduration: 4s\nwarmup: 1s\nseed: " + strconv.Itoa(rng.IntN(1000)) + "\n")
+	switches := []string{"sw-a"}
+	switch rng.IntN(3) {
+	case 0:
+		b.WriteString("switches:\n  - {name: sw-a}\n")
+	case 1:
+		switches = append(switches, "sw-b")
+		b.WriteString("switches:\n  - {name: sw-a, stack: s}\n  - {name: sw-b, stack: s}\n")
+	default:
+		switches = append(switches, "sw-b")
+		b.WriteString("switches:\n  - {name: sw-a}\n  - {name: sw-b}\ninter_switch_links:\n  - {between: [sw-a, sw-b], speed: 10Gbps}\n")
+	}
+	speed := pick("1Gbps", "10Gbps")
+	nics := 2 + rng.IntN(2)
+	b.WriteString("defaults:\n  mtu: " + pick("1500", "9000") + "\n  vmnics:\n")
+	var names []string
+	for k := 0; k < nics; k++ {
+		names = append(names, fmt.Sprintf("vmnic%d", k))
+		fmt.Fprintf(&b, "    - {name: vmnic%d, speed: %s, switch: %s}\n", k, speed, switches[rng.IntN(len(switches))])
+	}
+	rng.Shuffle(len(names), func(i, j int) { names[i], names[j] = names[j], names[i] })
+	active := 1 + rng.IntN(nics)
+	standby := rng.IntN(nics - active + 1)
+	fmt.Fprintf(&b, "  teaming:\n    load_balancing: %s\n    active: [%s]\n", pick("port_id", "mac_hash", "explicit_failover"),
+		strings.Join(names[:active], ", "))
+	if standby > 0 {
+		fmt.Fprintf(&b, "    standby: [%s]\n", strings.Join(names[active:active+standby], ", "))
+	}
+	if active+standby < nics {
+		fmt.Fprintf(&b, "    unused: [%s]\n", strings.Join(names[active+standby:], ", "))
+	}
+	fmt.Fprintf(&b, "    mac_hash: %s\n    ip_hash: %s\n    lbt: {interval: 1s}\n    lacp: {hash: %s}\n",
+		pick("whole_mac", "last_byte"), pick("last_octet", "full_address"), pick(model.LACPHashes...))
+	hosts := 3 + rng.IntN(3)
+	b.WriteString("hosts:\n")
+	for h := 1; h <= hosts; h++ {
+		// Written addresses never collide with another host's, written or
+		// derived (00:50:56:6a:00:NN, 50331648 + N).
+		fmt.Fprintf(&b, "  - {name: esx%02d, ft_ip: 10.0.%d.%d", h, rng.IntN(4), 10*h+rng.IntN(10))
+		if rng.IntN(3) == 0 {
+			fmt.Fprintf(&b, ", ft_mac: \"00:50:56:6a:%02x:%02x\", ft_port_id: %d",
+				1+rng.IntN(255), h, 50332648+10*h+rng.IntN(10))
+		}
+		if rng.IntN(4) == 0 {
+			fmt.Fprintf(&b, ", pin: %s", names[rng.IntN(active)])
+		}
+		b.WriteString("}\n")
+	}
+	b.WriteString("ft_vms:\n")
+	for v := 1; v <= 2+rng.IntN(4); v++ {
+		p := 1 + rng.IntN(hosts)
+		s := 1 + (p+rng.IntN(hosts-1))%hosts
+		rate := pick("100Mbps", "500Mbps", "2Gbps")
+		if speed == "10Gbps" {
+			rate = pick("1Gbps", "4Gbps", "9Gbps")
+		}
+		fmt.Fprintf(&b, "  - {name: vm%d, primary: esx%02d, secondary: esx%02d, memory: 1GiB, logging: {rate: %s, pattern: %s}}\n",
+			v, p, s, rate, pick("poisson", "constant"))
+	}
+	b.WriteString("compare:\n  policies: all\n")
+	return b.String()
 }
