@@ -205,9 +205,9 @@ func (r *runner) runShared(specs []runSpec) ([]runOut, []SamePaths, error) {
 // once and the runs take turns on the r.parallel cores, a simulated second
 // at a time, so that the cores share its last runs rather than one core
 // finishing them alone: three runs on two cores take one and a half runs'
-// time, not two. Turns are handed out in order; the Go scheduler is not
-// asked to share the cores, since its 10 ms slices would keep evicting the
-// runs' data from the caches.
+// time, not two. The turns, handed out in order, keep r.parallel runs
+// simulating at any moment, whatever the number of cores the Go runtime
+// has: --parallel 2 on a larger machine still simulates two runs at once.
 func (r *runner) runAll(specs []runSpec, which []int, out []runOut) error {
 	r.mu.Lock()
 	for _, i := range which {
