@@ -97,6 +97,15 @@ func (e *engine) retarget(hi int, recovered bool) (int, int) {
 	return old, hs.port
 }
 
+// placePorts places every host's FT port at t = 0 and tells the switches
+// where its MAC is.
+func (e *engine) placePorts() {
+	for hi := range e.nw.hosts {
+		e.retarget(hi, false)
+		e.nw.learned[hi] = e.portLocation(hi)
+	}
+}
+
 // portChoice is originating port ID's choice: the pinned vmnic if usable,
 // else port ID mod team size (reference 1.2).
 func (e *engine) portChoice(hs *hostState) int {

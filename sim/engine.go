@@ -304,6 +304,16 @@ func (e *engine) nextHop(m int32, sw int) int {
 	return next
 }
 
+// farVmnic is the vmnic through which the switches deliver flow f to host
+// hi: where they learned its MAC, or the member their LAG hash picks.
+func (e *engine) farVmnic(hi int, f *model.Flow) int {
+	loc := e.nw.learned[hi]
+	if loc <= -2 {
+		return e.lagMember(&e.nw.lags[-2-loc], f)
+	}
+	return loc
+}
+
 // lagMember is the switch side's choice of LAG member for inbound traffic:
 // the LAG's hash over the members the switch sees up (reference 1.4, 1.7).
 func (e *engine) lagMember(g *lagState, f *model.Flow) int {

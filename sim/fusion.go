@@ -77,11 +77,7 @@ func (e *engine) fuse() {
 			return
 		}
 		tx := nw.nics[u].tx
-		loc := nw.learned[to]
-		nic := loc
-		if loc <= -2 {
-			nic = e.lagMember(&nw.lags[-2-loc], f)
-		}
+		nic := e.farVmnic(to, f)
 		if nic < 0 {
 			dest[tx] = many
 			return

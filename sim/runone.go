@@ -76,10 +76,7 @@ func simulate(ctx context.Context, rs runSpec, fuse bool) (runOut, error) {
 	e.nw = buildNetwork(sc, nsec)
 	e.links = e.nw.links
 	e.h.horizon = heapHorizon(sc, e.nw)
-	for hi := range e.nw.hosts {
-		e.retarget(hi, false)
-		e.nw.learned[hi] = e.portLocation(hi)
-	}
+	e.placePorts()
 	for i := range sc.VMs {
 		e.vms = append(e.vms, e.newVM(i, &sc.VMs[i]))
 	}

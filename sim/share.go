@@ -54,12 +54,9 @@ func shareKey(rs runSpec) (key string, lbt, ok bool) {
 	}
 	e := &engine{sc: sc, nsec: 1, free: -1}
 	e.nw = buildNetwork(sc, 1)
-	for hi := range e.nw.hosts {
-		e.retarget(hi, false)
-		e.nw.learned[hi] = e.portLocation(hi)
-		if sc.Hosts[hi].Teaming.LoadBalancing == model.NICLoad {
-			lbt = true
-		}
+	e.placePorts()
+	for i := range sc.Hosts {
+		lbt = lbt || sc.Hosts[i].Teaming.LoadBalancing == model.NICLoad
 	}
 	b := []byte(rs.failureCase.Name)
 	b = binary.AppendUvarint(b, uint64(rs.replication))
@@ -79,16 +76,6 @@ func shareKey(rs runSpec) (key string, lbt, ok bool) {
 		}
 	}
 	return string(b), lbt, true
-}
-
-// farVmnic is the vmnic through which the switches deliver flow f to host
-// hi: where they learned its MAC, or the member their LAG hash picks.
-func (e *engine) farVmnic(hi int, f *model.Flow) int {
-	loc := e.nw.learned[hi]
-	if loc <= -2 {
-		return e.lagMember(&e.nw.lags[-2-loc], f)
-	}
-	return loc
 }
 
 // sharePlan groups specs that one simulation can stand for. rep[i] is the

@@ -20,11 +20,7 @@ func printTables(w io.Writer, r sim.Result, colour bool) {
 	if r.Description != "" {
 		fmt.Fprintf(w, ": %s", r.Description)
 	}
-	reps := 0
-	for _, rr := range r.Runs {
-		reps = max(reps, rr.Replication+1)
-	}
-	fmt.Fprintf(w, "\n%g s simulated (warm-up %g s), seed %d, %d replication(s)\n", r.Duration, r.Warmup, r.Seed, reps)
+	fmt.Fprintf(w, "\n%g s simulated (warm-up %g s), seed %d, %d replication(s)\n", r.Duration, r.Warmup, r.Seed, replications(r))
 	for _, p := range policiesOf(r) {
 		fmt.Fprintf(w, "\n%s (%s)\n", model.Policy(p).VSphereName(), p)
 		if reason, na := notApplicable(r, p); na {
@@ -74,10 +70,7 @@ func printTables(w io.Writer, r sim.Result, colour bool) {
 // in a failure case, in every replication: one simulation gave their
 // figures, so for this design the choice between them makes no difference.
 func printSamePaths(w io.Writer, r sim.Result) {
-	reps := 0
-	for _, rr := range r.Runs {
-		reps = max(reps, rr.Replication+1)
-	}
+	reps := replications(r)
 	var lines []string
 	for _, g := range r.SamePaths {
 		if g.Replication != 0 {
@@ -96,6 +89,15 @@ func printSamePaths(w io.Writer, r sim.Result) {
 	if len(lines) > 0 {
 		fmt.Fprintf(w, "\nsame paths for every FT flow, one simulation, the same figures:\n%s\n", strings.Join(lines, "\n"))
 	}
+}
+
+// replications is the number of replications the runs of r make.
+func replications(r sim.Result) int {
+	n := 0
+	for _, rr := range r.Runs {
+		n = max(n, rr.Replication+1)
+	}
+	return n
 }
 
 // notApplicable reports whether the topology cannot carry policy p, and why.
