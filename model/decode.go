@@ -221,6 +221,11 @@ func (s ftSpec) apply(base FTParams) FTParams {
 	return base
 }
 
+// MaxBufferedMessages bounds log_buffer / message_size: the messages one
+// VM may have sent and not yet had acknowledged, each of which the engine
+// holds in memory until its ack.
+const MaxBufferedMessages = 1 << 16
+
 // checkFT checks effective parameters p, reporting at the value of over
 // (a VM's own ft:) or of top where it was written. Only problems that
 // involve a value of over are reported when over is a VM's block.
@@ -232,6 +237,15 @@ func (l *loader) checkFT(top, over ftSpec, p FTParams) {
 			at.pos = lb.pos
 		}
 		l.errorf(firstPos(at.pos, over.pos, top.pos), "message_size %s is larger than log_buffer %s: the primary could never send a message", p.MessageSize, p.LogBuffer)
+	}
+	if ms, lb := over.messageSize.over(top.messageSize), over.logBuffer.over(top.logBuffer); p.MessageSize > 0 && p.MessageSize <= p.LogBuffer &&
+		int64(p.LogBuffer/p.MessageSize) > MaxBufferedMessages && (!vm || over.messageSize.set || over.logBuffer.set) {
+		at := ms
+		if !ms.set || (lb.set && lb.pos.Line > ms.pos.Line) {
+			at.pos = lb.pos
+		}
+		l.errorf(firstPos(at.pos, over.pos, top.pos), "log_buffer %s holds %d messages of message_size %s: at most %d (a message_size of at least %s) keep the simulation's memory bounded",
+			p.LogBuffer, int64(p.LogBuffer/p.MessageSize), p.MessageSize, MaxBufferedMessages, Size((int64(p.LogBuffer)+MaxBufferedMessages-1)/MaxBufferedMessages))
 	}
 	if to, hb := over.timeout.over(top.timeout), over.heartbeat.over(top.heartbeat); p.Timeout <= p.Heartbeat && (!vm || over.timeout.set || over.heartbeat.set) {
 		at := to.pos

@@ -3,14 +3,16 @@ package model
 import "fmt"
 
 type switchMeta struct {
-	name  opt[string]
-	stack opt[string]
-	pos   Pos
+	name   opt[string]
+	stack  opt[string]
+	pos    Pos
+	buffer Pos // port_buffer, where written
 }
 
 type islMeta struct {
 	a, b    opt[string]
 	between Pos
+	buffer  Pos // buffer, where written
 	ok      bool
 }
 
@@ -61,7 +63,8 @@ func (l *loader) switches(root *mapping) {
 		sw := defaultSwitch(name.v)
 		stack := m.name("stack", "stack")
 		sw.Stack = stack.v
-		sw.PortBuffer = m.size("port_buffer").or(sw.PortBuffer)
+		pb := m.size("port_buffer")
+		sw.PortBuffer = pb.or(sw.PortBuffer)
 		sw.Latency = m.duration("latency", positive).or(sw.Latency)
 		sw.Portfast = m.boolean("portfast").or(true)
 		if !name.set {
@@ -73,7 +76,7 @@ func (l *loader) switches(root *mapping) {
 		}
 		seen[name.v] = name.pos
 		sc.Switches = append(sc.Switches, sw)
-		l.switchMeta = append(l.switchMeta, switchMeta{name: name, stack: stack, pos: posOf(m.node)})
+		l.switchMeta = append(l.switchMeta, switchMeta{name: name, stack: stack, pos: posOf(m.node), buffer: pb.pos})
 	}
 	if len(items) == 0 && len(sc.Switches) == 0 {
 		l.errorf(posOf(n), "switches must list at least one switch (or leave switches out for the default switch %q)", defaultSwitchName)
@@ -144,7 +147,9 @@ func (l *loader) isls(root *mapping) {
 		sp := m.bitRate("speed", positive)
 		isl.Speed = sp.v
 		isl.Latency = m.duration("latency", positive).or(isl.Latency)
-		isl.Buffer = m.size("buffer").or(isl.Buffer)
+		buf := m.size("buffer")
+		isl.Buffer = buf.or(isl.Buffer)
+		meta.buffer = buf.pos
 		if !ok {
 			continue
 		}

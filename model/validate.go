@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"math"
 	"strings"
 )
 
@@ -30,6 +31,8 @@ func (l *loader) validate() {
 	l.checkVMs()
 	l.checkBackground()
 	l.checkTimeline()
+	l.checkBuffers()
+	l.checkMemory()
 }
 
 // resolveLAGs checks each `lags:` entry against its host and fills
@@ -502,4 +505,116 @@ func (l *loader) checkUpstreamSeen(f Failure, m failMeta) {
 		until = "until the path recovers"
 	}
 	l.warnf(m.target, "\"Link status only\" does not see an upstream failure: FT traffic host %s sends on %s is lost %s (Beacon probing would detect it)", f.Host, f.Vmnic, until)
+}
+
+// WireBytes is the bytes one message of payload bytes takes on the wire
+// from a host with the given MTU: frames of MTU-52 B payload, each with
+// 90 B of headers, preamble and gap (docs/model.md "Framing"). Switches
+// store and forward whole messages, so a port must buffer this much.
+func WireBytes(payload int64, mtu int) int64 {
+	mss := int64(mtu - 52)
+	frames := max(1, (payload+mss-1)/mss)
+	return payload + frames*90
+}
+
+// checkBuffers refuses a switch port or an inter-switch link whose buffer
+// cannot hold one FT log message: every message would be dropped and the
+// secondary would receive nothing.
+func (l *loader) checkBuffers() {
+	if len(l.sc.Hosts) == 0 || len(l.sc.VMs) == 0 {
+		return
+	}
+	mtu := 0
+	for _, h := range l.sc.Hosts {
+		if h.MTU > 52 && (mtu == 0 || h.MTU < mtu) {
+			mtu = h.MTU
+		}
+	}
+	if mtu == 0 {
+		return
+	}
+	var vm *FTVM
+	vmAt := Pos{1, 1}
+	for i := range l.sc.VMs {
+		v := &l.sc.VMs[i]
+		if v.FT.MessageSize > v.FT.LogBuffer { // reported already
+			continue
+		}
+		if vm == nil || v.FT.MessageSize > vm.FT.MessageSize {
+			vm = v
+			if i < len(l.vmMeta) {
+				vmAt = firstPos(l.vmMeta[i].name, l.vmMeta[i].pos)
+			}
+		}
+	}
+	if vm == nil {
+		return
+	}
+	wire := WireBytes(int64(vm.FT.MessageSize), mtu)
+	what := fmt.Sprintf("one FT log message of VM %q (message_size %s, %d B on the wire at MTU %d)", vm.Name, vm.FT.MessageSize, wire, mtu)
+	for i, sw := range l.sc.Switches {
+		if int64(sw.PortBuffer) >= wire {
+			continue
+		}
+		at := vmAt // the default switch: at the VM whose message it cannot hold
+		if i < len(l.switchMeta) {
+			at = firstPos(l.switchMeta[i].buffer, l.switchMeta[i].pos)
+		}
+		l.errorf(at, "port_buffer %s of switch %q cannot hold %s: the switch would drop every message", sw.PortBuffer, sw.Name, what)
+	}
+	for i, isl := range l.sc.ISLs {
+		if int64(isl.Buffer) >= wire {
+			continue
+		}
+		at := Pos{1, 1}
+		if i < len(l.islMeta) {
+			at = firstPos(l.islMeta[i].buffer, l.islMeta[i].between)
+		}
+		l.errorf(at, "buffer %s of the inter-switch link %s~%s cannot hold %s: the link would drop every message", isl.Buffer, isl.A, isl.B, what)
+	}
+}
+
+// Memory bounds of one run, checked at validation so that no valid
+// scenario can exhaust memory: the log messages all VMs may hold
+// unacknowledged, and the per-second figures kept for every queue and VM.
+const (
+	MaxScenarioMessages = 1 << 24
+	MaxSecondCells      = 1 << 27
+)
+
+// checkMemory refuses a scenario whose run could hold more messages or
+// per-second figures than the bounds above, and background traffic that
+// offers a vmnic more than it can send (its TX queue never drops).
+func (l *loader) checkMemory() {
+	var msgs int64
+	for _, vm := range l.sc.VMs {
+		if vm.FT.MessageSize > 0 && int64(vm.FT.LogBuffer/vm.FT.MessageSize) <= MaxBufferedMessages {
+			msgs += int64(vm.FT.LogBuffer / vm.FT.MessageSize) // the VMs above it are reported already
+		}
+	}
+	if msgs > MaxScenarioMessages {
+		l.errorf(l.root.keyPos("ft_vms"), "the FT VMs' log buffers hold %d messages together (log_buffer / message_size, summed): at most %d keep the simulation's memory bounded; use a larger message_size or a smaller log_buffer", msgs, MaxScenarioMessages)
+	}
+	links := 0
+	for _, h := range l.sc.Hosts {
+		links += 2 * len(h.Vmnics)
+	}
+	links += 2 * len(l.sc.ISLs)
+	secs := int64(math.Ceil(float64(l.sc.Duration)))
+	if cells := (4*int64(links) + 2*int64(len(l.sc.VMs))) * secs; secs > 0 && cells > MaxSecondCells {
+		l.errorf(firstPos(l.duration.pos, l.root.keyPos("duration")), "duration %s with %d queues and %d FT VMs needs %d per-second figures per run: at most %d keep the simulation's memory bounded; shorten the run or split the design",
+			l.sc.Duration, links, len(l.sc.VMs), cells, MaxSecondCells)
+	}
+	for i, bg := range l.sc.Background {
+		h := l.sc.HostByName(bg.Host)
+		if h == nil || bg.Direction != "tx" {
+			continue
+		}
+		v := h.Vmnic(bg.Vmnic)
+		if v == nil || v.Speed <= 0 || bg.Logging.Rate <= v.Speed {
+			continue
+		}
+		l.errorf(l.bgMeta[i].pos, "background traffic of %s on vmnic %q of host %s is faster than the vmnic (%s): a host cannot send faster than its link, and the TX queue would grow without bound",
+			bg.Logging.Rate, bg.Vmnic, bg.Host, v.Speed)
+	}
 }

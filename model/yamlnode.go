@@ -510,8 +510,17 @@ func (m *mapping) bitRate(key string, z zeroOK) opt[BitRate] {
 		m.d.errorf(posOf(n), "%s must be more than 0", key)
 		return opt[BitRate]{}
 	}
+	if v > MaxBitRate {
+		m.d.errorf(posOf(n), "%s %s is faster than any Ethernet link: ftsim takes rates up to %s", key, s, BitRate(MaxBitRate))
+		return opt[BitRate]{}
+	}
 	return optOf(v, posOf(n))
 }
+
+// MaxBitRate bounds every rate and speed: 1 Tbit/s, above the fastest
+// Ethernet link (800 Gbit/s), so no figure overflows and no run is asked
+// for more messages per second than any network carries.
+const MaxBitRate = 1e12
 
 func (m *mapping) byteRate(key string) opt[ByteRate] {
 	n := m.get(key)
@@ -525,6 +534,10 @@ func (m *mapping) byteRate(key string) opt[ByteRate] {
 	v, err := ParseByteRate(s)
 	if err != nil {
 		m.d.errorf(posOf(n), "%s: %v", key, err)
+		return opt[ByteRate]{}
+	}
+	if v*8 > MaxBitRate {
+		m.d.errorf(posOf(n), "%s %s is faster than any Ethernet link: ftsim takes rates up to %s", key, s, ByteRate(MaxBitRate/8))
 		return opt[ByteRate]{}
 	}
 	return optOf(v, posOf(n))

@@ -43,7 +43,7 @@ func (e *engine) result(rs runSpec) RunResult {
 		rr.Links = append(rr.Links, l)
 	}
 	for _, v := range e.vms {
-		vm := VM{VM: v.vm.Name, LoggedBytes: v.logged, ReplayLagMax: v.lagMax,
+		vm := VM{VM: v.vm.Name, LoggedBytes: v.logged, DeliveredBytes: v.delivWin, ReplayLagMax: v.lagMax,
 			ReplayLagP50: quantile(v.lagH, 0.5), ReplayLagP99: quantile(v.lagH, 0.99),
 			OutputDelayP99: quantile(v.odH, 0.99), UnprotectedS: v.unprot, FTEvents: v.ftEvents}
 		if vm.FTEvents == nil {

@@ -60,15 +60,18 @@ type vmState struct {
 	nheld     int // len(held), beside expect: the map is read only when it holds any
 	held      map[int64]heldMsg
 	heldBytes float64
-	delivered float64
-	lastLag   float64
-	rxRate    float64 // log bytes delivered in the last whole second
-	rxT       float64 // the second rxBytes counts
-	rxBytes   float64
-	lagSum    float64
-	lagN      int64
-	lagMax    float64
-	lagH      *hdr.Histogram
+	delivered float64 // payload replayed, re-sync included (balance, whole run)
+	// delivWin is the log payload replayed in the measured window, re-sync
+	// excluded: results.json's delivered_bytes (see replay).
+	delivWin float64
+	lastLag  float64
+	rxRate   float64 // log bytes delivered in the last whole second
+	rxT      float64 // the second rxBytes counts
+	rxBytes  float64
+	lagSum   float64
+	lagN     int64
+	lagMax   float64
+	lagH     *hdr.Histogram
 	// secMax is the max lag in second secAt, whose slot in lagSec is stale
 	// until flushed (lagSeconds).
 	secAt   int
@@ -354,10 +357,15 @@ func ctlWire(payload float64, mtu int) float64 {
 }
 
 // replay: the secondary reads one message in order.
+// It is the one place where log payload reaches the secondary, so every
+// delivery path counts delivered_bytes here.
 func (e *engine) replay(v *vmState, payload, created float64, kind uint8) {
 	v.delivered += payload
 	if kind != kLog {
 		return
+	}
+	if e.inWindow(e.now) {
+		v.delivWin += payload
 	}
 	lag := e.now - created
 	v.lastLag = lag

@@ -77,8 +77,12 @@ type Link struct {
 
 // VM is the figures of one FT VM.
 type VM struct {
-	VM                string     `json:"vm"`
-	LoggedBytes       float64    `json:"logged_bytes"`
+	VM          string  `json:"vm"`
+	LoggedBytes float64 `json:"logged_bytes"`
+	// DeliveredBytes is the log payload replayed at the secondary in the
+	// measured window, re-sync excluded. A VM that delivered nothing, or
+	// under 1% of LoggedBytes, fails its verdict ("nothing delivered").
+	DeliveredBytes    float64    `json:"delivered_bytes"`
 	ReplayLagMean     float64    `json:"replay_lag_mean_s"`
 	ReplayLagP50      float64    `json:"replay_lag_p50_s"`
 	ReplayLagP99      float64    `json:"replay_lag_p99_s"`

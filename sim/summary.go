@@ -3,6 +3,7 @@ package sim
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
@@ -43,7 +44,25 @@ func modelNotes(sc *model.Scenario) []string {
 	return n
 }
 
-// verdictOf checks one run against the SLA.
+// DeliveredMin is the share of its logged bytes a VM must deliver to its
+// secondary in the measured window: below it (or with nothing delivered at
+// all) the verdict is FAIL, "nothing delivered", whatever the lag figures
+// say, since a stream that carries nothing has no lag to measure.
+const DeliveredMin = 0.01
+
+// MetricNothingDelivered names the violation of a VM whose secondary
+// received nothing, or under DeliveredMin of what the VM logged.
+const MetricNothingDelivered = "nothing_delivered"
+
+// NothingDelivered reports whether vm delivered nothing, or under
+// DeliveredMin of what it logged, in the measured window. A VM that logged
+// nothing (stalled or unprotected throughout) delivered nothing too.
+func NothingDelivered(vm VM) bool {
+	return vm.DeliveredBytes <= 0 || vm.DeliveredBytes < DeliveredMin*vm.LoggedBytes
+}
+
+// verdictOf checks one run against the SLA, and fails it for a VM that
+// delivered nothing (NothingDelivered) whatever the SLA.
 func verdictOf(s model.SLA, rr RunResult) Verdict {
 	v := Verdict{Pass: true, Violations: []Violation{}}
 	add := func(metric, obj string, val, lim float64) {
@@ -51,6 +70,9 @@ func verdictOf(s model.SLA, rr RunResult) Verdict {
 		v.Violations = append(v.Violations, Violation{Metric: metric, Object: obj, Value: val, Limit: lim})
 	}
 	for _, vm := range rr.VMs {
+		if NothingDelivered(vm) {
+			add(MetricNothingDelivered, vm.VM, vm.DeliveredBytes, DeliveredMin*vm.LoggedBytes)
+		}
 		if s.HasReplayLagP99 && vm.ReplayLagP99 > float64(s.ReplayLagP99) {
 			add("replay_lag_p99_s", vm.VM, vm.ReplayLagP99, float64(s.ReplayLagP99))
 		}
@@ -158,13 +180,16 @@ func meanRun(runs []RunResult) RunResult {
 	mr := RunResult{VMs: append([]VM(nil), runs[0].VMs...), Links: append([]Link(nil), runs[0].Links...)}
 	n := float64(len(runs))
 	for i := range mr.VMs {
-		var lag, od, unp float64
+		var lag, od, unp, logged, deliv float64
 		for _, r := range runs {
 			lag += r.VMs[i].ReplayLagP99
 			od += r.VMs[i].OutputDelayP99
 			unp += r.VMs[i].UnprotectedS
+			logged += r.VMs[i].LoggedBytes
+			deliv += r.VMs[i].DeliveredBytes
 		}
 		mr.VMs[i].ReplayLagP99, mr.VMs[i].OutputDelayP99, mr.VMs[i].UnprotectedS = lag/n, od/n, unp/n
+		mr.VMs[i].LoggedBytes, mr.VMs[i].DeliveredBytes = logged/n, deliv/n
 	}
 	for i := range mr.Links {
 		var pk float64
@@ -204,8 +229,9 @@ func ciConverged(runs []RunResult, target float64) bool {
 	return *hw <= target*math.Abs(mean)
 }
 
-// worstCases names each policy's worst failure case: the highest p99 lag,
-// then throttling, then unprotected time (DESIGN.md "compare").
+// worstCases names each policy's worst failure case: one where a VM
+// delivered nothing comes first, whatever its lag figures; then the
+// highest p99 lag, then throttling, then unprotected time.
 func worstCases(sum []Summary, nMinus1 bool) []WorstCase {
 	if !nMinus1 {
 		return nil
@@ -213,19 +239,24 @@ func worstCases(sum []Summary, nMinus1 bool) []WorstCase {
 	var out []WorstCase
 	best := map[string]int{}
 	var order []string
-	key := func(s Summary) [3]float64 {
-		var k [3]float64
+	key := func(s Summary) [4]float64 {
+		var k [4]float64
+		for _, v := range s.Verdict.Violations {
+			if v.Metric == MetricNothingDelivered {
+				k[0] = 1
+			}
+		}
 		for _, m := range s.Metrics {
 			if m.Object != "" {
 				continue
 			}
 			switch m.Name {
 			case MetricLagP99:
-				k[0] = m.Mean
-			case MetricThrottled:
 				k[1] = m.Mean
-			case MetricUnprotected:
+			case MetricThrottled:
 				k[2] = m.Mean
+			case MetricUnprotected:
+				k[3] = m.Mean
 			}
 		}
 		return k
@@ -240,8 +271,7 @@ func worstCases(sum []Summary, nMinus1 bool) []WorstCase {
 			order = append(order, s.Policy)
 			continue
 		}
-		a, b := key(s), key(sum[j])
-		if a[0] > b[0] || (a[0] == b[0] && (a[1] > b[1] || (a[1] == b[1] && a[2] > b[2]))) {
+		if a, b := key(s), key(sum[j]); slices.Compare(a[:], b[:]) > 0 {
 			best[s.Policy] = i
 		}
 	}

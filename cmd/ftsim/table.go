@@ -122,6 +122,11 @@ func printViolations(w io.Writer, s sim.Summary) {
 			fmt.Fprintf(w, "  ... and %d more violations in %s\n", len(s.Verdict.Violations)-show, s.FailureCase)
 			break
 		}
+		if v.Metric == sim.MetricNothingDelivered {
+			fmt.Fprintf(w, "  %s: %s nothing delivered: %.4g B reached the secondary, under 1%% of the %.4g B logged\n",
+				s.FailureCase, v.Object, v.Value, v.Limit/sim.DeliveredMin)
+			continue
+		}
 		fmt.Fprintf(w, "  %s: %s %s = %s > %s\n", s.FailureCase, v.Object, v.Metric, figure(v.Metric, v.Value), figure(v.Metric, v.Limit))
 	}
 }
