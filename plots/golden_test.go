@@ -268,6 +268,7 @@ func goldenRun(rng *rand.Rand, policy, fc string) (sim.RunResult, []sim.Series) 
 		v := sim.VM{VM: vm.name, LoggedBytes: math.Round(vm.rateBps / 8 * (goldenDuration - goldenWarmup)),
 			ReplayLagMean: mean, ReplayLagP50: vm.lagP50, ReplayLagP99: p99, ReplayLagMax: peak,
 			OutputDelayP99: p99 + 40e-6, UnprotectedS: unprot, LagQuantiles: lagQuantiles(vm.lagP50, p99, peak)}
+		v.DeliveredBytes = math.Round(v.LoggedBytes * 0.9999)
 		for _, e := range run.Events {
 			if e.Target == vm.name {
 				v.FTEvents = append(v.FTEvents, e)

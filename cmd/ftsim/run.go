@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/urfave/cli/v2"
 
@@ -99,7 +100,14 @@ func run(ctx context.Context, stdout, stderr io.Writer, path string, f runFlags,
 	if out == "" {
 		out = filepath.Join("ftsim-out", sc.Name)
 	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+	// The output folder is checked (and staged) before simulating, so a
+	// bad --out costs nothing; the run's files replace it whole at the end.
+	od, err := prepareOutDir(out)
+	if err != nil {
+		return badInput(fmt.Errorf("ftsim run: %w", err))
+	}
+	defer od.abort()
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	bar := newProgress(stderr, "simulating")
 	opts.Progress = bar.update
@@ -110,13 +118,19 @@ func run(ctx context.Context, stdout, stderr io.Writer, path string, f runFlags,
 			return internal(err)
 		}
 		if ctx.Err() != nil {
-			return internal(errors.New("ftsim run: interrupted; nothing was written"))
+			return &exitError{exitInterrupted, fmt.Errorf("ftsim run: interrupted; %s was left as it was", od.final)}
 		}
 		return internal(err)
 	}
-	written, err := writeRunOutputs(out, res, f, path, argv)
+	written, err := writeRunOutputs(od.stage, res, f, path, argv)
+	for i := range written {
+		written[i] = od.finalPath(written[i])
+	}
+	if err == nil {
+		err = od.commit()
+	}
 	if err != nil {
-		return internal(err)
+		return internal(fmt.Errorf("ftsim run: %w; %s was left as it was", err, od.final))
 	}
 	switch f.format {
 	case "json":
