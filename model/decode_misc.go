@@ -267,4 +267,13 @@ func (l *loader) sweep(root *mapping) {
 		}
 		l.sc.Sweep = append(l.sc.Sweep, sp)
 	}
+	// The same bound as ExpandSweep's, so validate, run and batch agree.
+	total := 1
+	for _, sp := range l.sc.Sweep {
+		total *= max(1, len(sp.Values))
+		if total > MaxSweepCases {
+			l.errorf(root.keyPos("sweep"), "the sweep expands to more than %d cases; split it over several scenario files", MaxSweepCases)
+			break
+		}
+	}
 }

@@ -59,3 +59,16 @@ func (l ErrorList) Err() error {
 	}
 	return l
 }
+
+// InternalError is a bug of ftsim's (or of a library it uses) met while
+// reading input: a panic that Parse recovered. It is not the input's
+// fault, so commands exit with their internal-error status on it, and
+// fuzz tests fail on it.
+type InternalError struct {
+	File  string
+	Panic any // the recovered value
+}
+
+func (e *InternalError) Error() string {
+	return fmt.Sprintf("%s: internal error while reading the scenario: %v (a bug in ftsim: please report it with this file)", e.File, e.Panic)
+}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -65,6 +66,7 @@ func Parse(file string, data []byte) (sc *Scenario, err error) {
 	if len(data) > MaxScenarioBytes {
 		return nil, tooBig(file, int64(len(data)))
 	}
+	data = normalizeNewlines(data)
 	nlines := bytes.Count(data, []byte{'\n'}) + 1
 	if e := checkText(file, data); e != nil {
 		return nil, ErrorList{e}
@@ -73,10 +75,10 @@ func Parse(file string, data []byte) (sc *Scenario, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			if _, ok := r.(refused); !ok {
-				// A bug of ours or of the YAML library: report it as a
-				// problem with the input rather than crash.
-				d.errs = append(d.errs, &Error{File: file, Line: 1, Col: 1,
-					Msg: fmt.Sprintf("cannot read this file as a scenario (internal error: %v)", r)})
+				// A bug of ours or of the YAML library: an internal
+				// error, not a problem of the input.
+				sc, err = nil, &InternalError{File: file, Panic: r}
+				return
 			}
 			sc, err = nil, d.result()
 		}
@@ -167,27 +169,66 @@ func (d *decoder) parseYAML(data []byte) (*yaml.Node, bool) {
 		d.errorf(Pos{1, 1}, "the file is empty: a scenario needs at least duration, hosts and ft_vms")
 		return nil, false
 	}
-	if depth := nodeDepth(&doc, 0); depth > maxDepth {
-		d.errorf(Pos{1, 1}, "the YAML is nested more than %d levels deep: refused", maxDepth)
+	if deep := tooDeep(&doc, 0); deep != nil {
+		d.errorf(posOf(deep), "the YAML is nested more than %d levels deep here: refused", maxDepth)
+		return nil, false
+	}
+	if !d.checkTags(doc.Content[0]) {
 		return nil, false
 	}
 	return doc.Content[0], true
 }
 
-// nodeDepth returns the nesting depth of n without following aliases,
-// stopping early past maxDepth.
-func nodeDepth(n *yaml.Node, depth int) int {
+// tooDeep returns the first node nested deeper than maxDepth, without
+// following aliases, or nil.
+func tooDeep(n *yaml.Node, depth int) *yaml.Node {
 	if depth > maxDepth {
-		return depth
+		return n
 	}
-	deepest := depth
 	for _, c := range n.Content {
-		deepest = max(deepest, nodeDepth(c, depth+1))
-		if deepest > maxDepth {
-			break
+		if deep := tooDeep(c, depth+1); deep != nil {
+			return deep
 		}
 	}
-	return deepest
+	return nil
+}
+
+// plainTags are the tags a scenario may write explicitly, by node kind:
+// those that say what the node already is (!!str "10" keeps a string).
+var plainTags = map[yaml.Kind][]string{
+	yaml.ScalarNode:   {"!!str", "!!int", "!!float", "!!bool", "!!null"},
+	yaml.MappingNode:  {"!!map"},
+	yaml.SequenceNode: {"!!seq"},
+}
+
+// checkTags refuses explicit YAML tags a scenario has no use for
+// (!!binary, !!set, custom !tags) or that contradict their node (!!str on
+// a mapping), instead of ignoring them.
+func (d *decoder) checkTags(n *yaml.Node) bool {
+	ok := true
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n.Kind != yaml.AliasNode && n.Style&yaml.TaggedStyle != 0 && !slices.Contains(plainTags[n.Kind], n.Tag) {
+			what := map[yaml.Kind]string{yaml.ScalarNode: "a value", yaml.MappingNode: "a mapping", yaml.SequenceNode: "a list"}[n.Kind]
+			d.errorf(posOf(n), "YAML tag %s on %s: a scenario uses no tags but %s there", n.Tag, what, strings.Join(plainTags[n.Kind], ", "))
+			ok = false
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(n)
+	return ok
+}
+
+// normalizeNewlines turns CRLF and lone CR line ends into LF, so lines are
+// counted the same whatever system wrote the file. Columns do not move.
+func normalizeNewlines(data []byte) []byte {
+	if bytes.IndexByte(data, '\r') < 0 {
+		return data
+	}
+	out := bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+	return bytes.ReplaceAll(out, []byte("\r"), []byte("\n"))
 }
 
 // yamlError turns a YAML syntax error into a positioned problem. The YAML

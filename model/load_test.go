@@ -280,6 +280,14 @@ func TestHostile(t *testing.T) {
 		{"alias bomb in merge", bomb + "ft: {<<: *b8}\n", "merge key", 0},
 		{"self alias", "hosts: &h [*h]\n", "must be a mapping", 1},
 		{"syntax", "duration: 5m\nhosts: [a, b\n", "YAML syntax", 0},
+		{"deep flow on line 4", "a: 1\nb: 2\nc: 3\nd: " + strings.Repeat("[", 150) + strings.Repeat("]", 150), "nested more than 100 levels", 4},
+		{"deep block", deepBlock(150), "nested more than 100 levels", 100},
+		{"CR line ends", "duration: 5m\rwarmup: 1m\rhosts: x\r", "hosts must be a list", 3},
+		{"CRLF line ends", "duration: 5m\r\nwarmup: 1m\r\nhosts: x\r\n", "hosts must be a list", 3},
+		{"str tag on a mapping", "duration: 5m\nhosts: !!str {a: 1}\n", "YAML tag !!str on a mapping", 2},
+		{"binary tag", "duration: 5m\nname: x\ndescription: !!binary aGVsbG8=\n", "YAML tag !!binary on a value", 3},
+		{"custom tag", "duration: 5m\nft_vms: !vms []\n", "YAML tag !vms on a list", 2},
+		{"set tag", "duration: 5m\nsla: !!set {a, b}\n", "YAML tag !!set on a mapping", 2},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -294,7 +302,8 @@ func TestHostile(t *testing.T) {
 			if !errors.As(err, &list) || len(list) == 0 {
 				t.Fatalf("error %v, want an ErrorList", err)
 			}
-			nlines := strings.Count(tc.data, "\n") + 1
+			lines := strings.ReplaceAll(strings.ReplaceAll(tc.data, "\r\n", "\n"), "\r", "\n") // CR ends a line too
+			nlines := strings.Count(lines, "\n") + 1
 			found := false
 			for _, e := range list {
 				if e.Line < 1 || e.Line > nlines || e.Col < 1 {
@@ -311,6 +320,30 @@ func TestHostile(t *testing.T) {
 				t.Errorf("%d problems, want at most %d", len(list), maxErrors+1)
 			}
 		})
+	}
+}
+
+// deepBlock nests block mappings n levels deep, one level per line: the
+// first node past the limit (101 levels below the document) is on line 100.
+func deepBlock(n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		b.WriteString(strings.Repeat(" ", i) + "k:\n")
+	}
+	b.WriteString(strings.Repeat(" ", n) + "v: 1\n")
+	return b.String()
+}
+
+// TestPlainTagsAccepted: tags that say what a node already is load.
+func TestPlainTagsAccepted(t *testing.T) {
+	src := "name: !!str tagged\nduration: 5m\nseed: !!int 7\ndefaults: !!map\n  vmnics: !!seq [{name: vmnic0, speed: 10Gbps}]\n" +
+		"hosts: [{name: esx01}, {name: esx02}]\nft_vms: [{name: vm1, primary: esx01, secondary: esx02, logging: {rate: 1Gbps}}]\n"
+	sc, err := Parse("tags.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sc.Name != "tagged" || sc.Seed != 7 {
+		t.Errorf("name %q seed %d", sc.Name, sc.Seed)
 	}
 }
 

@@ -24,10 +24,15 @@ type exitError struct {
 func (e *exitError) Error() string { return e.err.Error() }
 func (e *exitError) Unwrap() error { return e.err }
 
-// badInput marks err as the user's input being wrong (exit 2).
+// badInput marks err as the user's input being wrong (exit 2), unless
+// reading the input met a bug of ftsim's (model.InternalError, exit 3).
 func badInput(err error) error {
 	if err == nil {
 		return nil
+	}
+	var ie *model.InternalError
+	if errors.As(err, &ie) {
+		return &exitError{exitInternal, err}
 	}
 	return &exitError{exitBadInput, err}
 }
@@ -47,6 +52,10 @@ func exitCode(err error) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		return ee.code
+	}
+	var ie *model.InternalError
+	if errors.As(err, &ie) {
+		return exitInternal
 	}
 	var ml model.ErrorList
 	var me *model.Error

@@ -71,6 +71,11 @@ func run(ctx context.Context, stdout, stderr io.Writer, path string, f runFlags,
 		return badInput(fmt.Errorf("ftsim run: --plot-format %q: want png, svg or pdf", f.plotFormat))
 	}
 	sc, err := model.Load(path)
+	if err == nil {
+		// As validate does: each sweep value must give a valid scenario,
+		// even though run simulates the scenario as written.
+		err = model.CheckSweepValues(sc)
+	}
 	if err != nil {
 		return badInput(err)
 	}
