@@ -21,27 +21,50 @@ import (
 // are read relative to the scenario's folder. Problems in the scenario come
 // back as an ErrorList (sorted, warnings included as Warning entries);
 // warnings of a good scenario are in Scenario.Warnings.
+//
+// The path is judged with Stat (symlinks followed) before it is opened:
+// a folder, FIFO or device is refused, so reading never blocks.
 func Load(path string) (*Scenario, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, readError(path, err)
+	}
+	if err := RegularFile(path, st); err != nil {
+		return nil, err
+	}
+	if st.Size() > MaxScenarioBytes {
+		return nil, tooBig(path, st.Size())
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, readError(path, err)
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, readError(path, err)
-	}
-	if st.IsDir() {
-		return nil, fmt.Errorf("%s: is a folder, not a scenario file", path)
-	}
-	if st.Size() > MaxScenarioBytes {
-		return nil, tooBig(path, st.Size())
-	}
 	data, err := io.ReadAll(io.LimitReader(f, MaxScenarioBytes+1))
 	if err != nil {
 		return nil, readError(path, err)
 	}
 	return Parse(path, data)
+}
+
+// RegularFile returns an error naming what path is when st (from
+// os.Stat, symlinks followed) is not a regular file: a folder, a FIFO, a
+// device or a socket, which ftsim refuses before opening them.
+func RegularFile(path string, st fs.FileInfo) error {
+	m := st.Mode()
+	switch {
+	case m.IsRegular():
+		return nil
+	case m.IsDir():
+		return fmt.Errorf("%s: is a folder, not a file", path)
+	case m&fs.ModeNamedPipe != 0:
+		return fmt.Errorf("%s: is a FIFO (named pipe), not a regular file", path)
+	case m&fs.ModeDevice != 0:
+		return fmt.Errorf("%s: is a device, not a regular file", path)
+	case m&fs.ModeSocket != 0:
+		return fmt.Errorf("%s: is a socket, not a regular file", path)
+	}
+	return fmt.Errorf("%s: is not a regular file", path)
 }
 
 // readError reports a scenario file that cannot be read as

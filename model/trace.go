@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 )
 
 // Limits on trace files.
@@ -27,11 +26,16 @@ type traceResult struct {
 // readTrace reads a trace CSV (relative to the scenario's folder),
 // reporting any problem at p, the trace: value. Results are cached per
 // path for one load.
+//
+// A trace path must stay inside the scenario's folder: relative, without
+// "..", so a scenario (or a sweep value) cannot make ftsim read a file
+// elsewhere on the machine.
 func (l *loader) readTrace(name string, p Pos) traceResult {
-	path := name
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(l.sc.Dir, path)
+	if !filepath.IsLocal(filepath.FromSlash(name)) || strings.ContainsRune(name, '\\') {
+		l.errorf(p, "trace %q must be a relative path inside the scenario's folder, without \"..\": ftsim reads no trace elsewhere", name)
+		return traceResult{}
 	}
+	path := filepath.Join(l.sc.Dir, filepath.FromSlash(name))
 	tr, done := l.traces[path]
 	if !done {
 		pts, err := ReadTrace(path)
@@ -50,10 +54,12 @@ func (l *loader) readTrace(name string, p Pos) traceResult {
 // ReadTrace reads a trace file: a CSV with the header t_s,rate_bps and
 // rows of piecewise-constant rates (each holds until the next row's t_s,
 // the last to the end of the run). Times are seconds, not negative, and
-// increase strictly; rates are bits per second (0 allowed). When the first
-// row starts after 0, a row {0, 0} is put before it: nothing is sent
-// before the trace starts, and the returned trace always starts at 0.
-// Errors name the CSV line.
+// increase strictly; rates are bits per second (0 allowed, at most
+// MaxBitRate). When the first row starts after 0, a row {0, 0} is put
+// before it: nothing is sent before the trace starts, and the returned
+// trace always starts at 0. Errors name the CSV line and what was
+// expected, and never quote the file's content. Anything but a regular
+// file (a folder, FIFO or device) is refused before it is opened.
 func ReadTrace(path string) ([]TracePoint, error) {
 	st, err := os.Stat(path)
 	if err != nil {
@@ -63,7 +69,7 @@ func ReadTrace(path string) ([]TracePoint, error) {
 		return nil, fmt.Errorf("cannot read it: %v", err)
 	}
 	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("is not a regular file")
+		return nil, fmt.Errorf("is not a regular file (a folder, FIFO or device)")
 	}
 	if st.Size() > maxTraceBytes {
 		return nil, fmt.Errorf("the file is %d bytes; a trace may have at most 64 MiB", st.Size())
@@ -81,7 +87,7 @@ func ParseTrace(r io.Reader) ([]TracePoint, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	var pts []TracePoint
-	line := 0
+	line, prevLine := 0, 0
 	header := false
 	for sc.Scan() {
 		line++
@@ -98,7 +104,7 @@ func ParseTrace(r io.Reader) ([]TracePoint, error) {
 		}
 		if !header {
 			if len(fields) != 2 || fields[0] != "t_s" || fields[1] != "rate_bps" {
-				return nil, fmt.Errorf("line %d: the header must be t_s,rate_bps, not %q", line, clipText(text))
+				return nil, fmt.Errorf("line %d: the header must be t_s,rate_bps", line)
 			}
 			header = true
 			continue
@@ -108,20 +114,25 @@ func ParseTrace(r io.Reader) ([]TracePoint, error) {
 		}
 		t, err := strconv.ParseFloat(fields[0], 64)
 		if err != nil || math.IsNaN(t) || math.IsInf(t, 0) {
-			return nil, fmt.Errorf("line %d: t_s %q is not a number of seconds", line, clipText(fields[0]))
+			return nil, fmt.Errorf("line %d: t_s is not a number of seconds", line)
 		}
 		rate, err := strconv.ParseFloat(fields[1], 64)
 		if err != nil || math.IsNaN(rate) || math.IsInf(rate, 0) {
-			return nil, fmt.Errorf("line %d: rate_bps %q is not a number of bits per second", line, clipText(fields[1]))
+			return nil, fmt.Errorf("line %d: rate_bps is not a number of bits per second", line)
 		}
 		switch {
 		case rate < 0:
-			return nil, fmt.Errorf("line %d: rate_bps %s is negative", line, fields[1])
+			return nil, fmt.Errorf("line %d: rate_bps is negative", line)
+		case rate > MaxBitRate:
+			return nil, fmt.Errorf("line %d: rate_bps is above %s, faster than any Ethernet link", line, BitRate(MaxBitRate))
 		case t < 0:
-			return nil, fmt.Errorf("line %d: t_s %s is negative", line, fields[0])
+			return nil, fmt.Errorf("line %d: t_s is negative", line)
+		case t > maxDuration:
+			return nil, fmt.Errorf("line %d: t_s is beyond a week (604800 s), the longest run", line)
 		case len(pts) > 0 && t <= pts[len(pts)-1].T:
-			return nil, fmt.Errorf("line %d: t_s %s is not after the previous row's %s", line, fields[0], strconv.FormatFloat(pts[len(pts)-1].T, 'f', -1, 64))
+			return nil, fmt.Errorf("line %d: t_s is not after the previous row's (line %d)", line, prevLine)
 		}
+		prevLine = line
 		if len(pts) >= maxTraceRows {
 			return nil, fmt.Errorf("line %d: a trace may have at most %d rows", line, maxTraceRows)
 		}
@@ -146,15 +157,6 @@ func ParseTrace(r io.Reader) ([]TracePoint, error) {
 	return pts, nil
 }
 
-func clipText(s string) string {
-	if !utf8.ValidString(s) || strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 }) {
-		return "(binary data)"
-	}
-	if len(s) > 40 {
-		return s[:40] + "..."
-	}
-	return s
-}
 
 // TraceMean returns the time-weighted mean rate of pts over [0, d].
 func TraceMean(pts []TracePoint, d Duration) BitRate {

@@ -1,8 +1,12 @@
 package model
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 func TestParseTrace(t *testing.T) {
@@ -25,17 +29,88 @@ func TestParseTrace(t *testing.T) {
 		{"time,rate\n0,1\n", "line 1: the header must be t_s,rate_bps"},
 		{"t_s,rate_bps\n", "has a header but no rows"},
 		{"t_s,rate_bps\n0,1,2\n", "line 2: a row has two values"},
-		{"t_s,rate_bps\n0,x\n", `line 2: rate_bps "x" is not a number`},
-		{"t_s,rate_bps\nnow,1\n", `line 2: t_s "now" is not a number`},
-		{"t_s,rate_bps\n0,-1\n", "line 2: rate_bps -1 is negative"},
-		{"t_s,rate_bps\n-1,1\n", "line 2: t_s -1 is negative"},
-		{"t_s,rate_bps\n0,1\n0,2\n", "line 3: t_s 0 is not after the previous row's 0"},
+		{"t_s,rate_bps\n0,x\n", "line 2: rate_bps is not a number of bits per second"},
+		{"t_s,rate_bps\nnow,1\n", "line 2: t_s is not a number of seconds"},
+		{"t_s,rate_bps\n0,-1\n", "line 2: rate_bps is negative"},
+		{"t_s,rate_bps\n-1,1\n", "line 2: t_s is negative"},
+		{"t_s,rate_bps\n0,1\n\n0,2\n", "line 4: t_s is not after the previous row's (line 2)"},
 		{"t_s,rate_bps\n0,NaN\n", "is not a number"},
-		{"t_s,rate_bps\n0,\x00\x01\n", "(binary data)"},
+		{"t_s,rate_bps\n0,1e305\n", "line 2: rate_bps is above 1Tbps"},
+		{"t_s,rate_bps\n0,1e12\n1e9,1\n", "line 3: t_s is beyond a week"},
+		{"t_s,rate_bps\n0,\x00\x01\n", "line 2: rate_bps is not a number"},
+		{"t_s,rate_bps\r0,1\r", "line 1: the header must be t_s,rate_bps"},
 	} {
 		_, err := ParseTrace(strings.NewReader(tc.in))
 		if err == nil || !strings.Contains(err.Error(), tc.msg) {
 			t.Errorf("ParseTrace(%q) error %v, want %q", tc.in, err, tc.msg)
+		}
+	}
+}
+
+// TestTraceErrorsQuoteNothing: an error about a trace never repeats the
+// file's content, whatever the file holds (a scenario may name any file).
+func TestTraceErrorsQuoteNothing(t *testing.T) {
+	const secret = "s3cr3t"
+	for _, in := range []string{
+		"root:$6$" + secret + ":19000:0:99999:7:::\n",
+		"t_s,rate_bps\n" + secret + ",1\n",
+		"t_s,rate_bps\n0," + secret + "\n",
+		"t_s,rate_bps\n0,1," + secret + "\n",
+		"t_s,rate_bps\n0,1\n0,9" + strings.Repeat("9", 40) + "\n",
+		"t_s," + secret + "\n",
+	} {
+		_, err := ParseTrace(strings.NewReader(in))
+		if err == nil {
+			t.Fatalf("ParseTrace(%q) succeeded", in)
+		}
+		if strings.Contains(err.Error(), secret) || strings.Contains(err.Error(), "9999") || strings.Contains(err.Error(), "root") {
+			t.Errorf("ParseTrace(%q): the error quotes the file: %v", in, err)
+		}
+	}
+}
+
+// TestReadTraceRefusesNonRegular: folders, devices and FIFOs are refused
+// before they are opened (opening a FIFO would block).
+func TestReadTraceRefusesNonRegular(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo")
+	paths := []string{dir, os.DevNull}
+	if err := syscall.Mkfifo(fifo, 0o600); err == nil {
+		paths = append(paths, fifo)
+	}
+	for _, p := range paths {
+		done := make(chan error, 1)
+		go func() { _, err := ReadTrace(p); done <- err }()
+		select {
+		case err := <-done:
+			if err == nil || !strings.Contains(err.Error(), "not a regular file") {
+				t.Errorf("ReadTrace(%s): %v", p, err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("ReadTrace(%s) blocked", p)
+		}
+		done2 := make(chan error, 1)
+		go func() { _, err := Load(p); done2 <- err }()
+		select {
+		case err := <-done2:
+			if err == nil || !strings.Contains(err.Error(), "not a") {
+				t.Errorf("Load(%s): %v", p, err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("Load(%s) blocked", p)
+		}
+	}
+}
+
+// TestTracePathStaysInTheScenarioFolder: absolute paths and ".." are
+// refused at the trace: value, before any file is read.
+func TestTracePathStaysInTheScenarioFolder(t *testing.T) {
+	for _, p := range []string{"/etc/shadow", "../traces/steps.csv", "traces/../../x.csv", "..", `traces\\..\\..\\x.csv`, ""} {
+		src := "duration: 5m\ndefaults: {vmnics: [{name: vmnic0, speed: 10Gbps}]}\nhosts: [{name: a}, {name: b}]\n" +
+			"ft_vms:\n  - {name: vm1, primary: a, secondary: b, logging: {trace: '" + p + "'}}\n"
+		_, err := Parse("testdata/s.yaml", []byte(src))
+		if err == nil || !strings.Contains(err.Error(), "s.yaml:5:") {
+			t.Errorf("trace %q: %v, want an error on line 5", p, err)
 		}
 	}
 }
