@@ -157,7 +157,6 @@ func ParseTrace(r io.Reader) ([]TracePoint, error) {
 	return pts, nil
 }
 
-
 // TraceMean returns the time-weighted mean rate of pts over [0, d].
 func TraceMean(pts []TracePoint, d Duration) BitRate {
 	if d <= 0 || len(pts) == 0 {
