@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime/debug"
 
 	"github.com/urfave/cli/v2"
 )
@@ -35,7 +36,22 @@ func newApp() *cli.App {
 }
 
 func main() {
-	os.Exit(report(os.Stderr, execute(context.Background(), newApp(), os.Args)))
+	if code, ok := supervise(); ok {
+		os.Exit(code)
+	}
+	os.Exit(work())
+}
+
+// work runs the command line and returns its exit status; a panic on this
+// goroutine is an internal error (3), with its stack on stderr.
+func work() (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(os.Stderr, "ftsim: internal error: %v (a bug in ftsim, not in the input)\n%s", r, debug.Stack())
+			code = exitInternal
+		}
+	}()
+	return report(os.Stderr, execute(context.Background(), newApp(), os.Args))
 }
 
 // execute runs the command line args on app, flags allowed after the
