@@ -8,6 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
+
+	"github.com/ftsim/ftsim/model"
 )
 
 // Logging formula constants.
@@ -42,6 +45,11 @@ type Import struct {
 	HostRows    []*Row // per host, the summed estimate of its primaries
 	Vmks        []*Row // vmk transmit rates, by host then port
 	Warnings    []*Error
+
+	// names mapped to scenario names (modelName), by kind and name, and
+	// the scenario names taken
+	renamed map[string]string
+	taken   map[string]bool
 }
 
 // VM is one imported FT VM.
@@ -108,6 +116,9 @@ func Build(caps []*Capture, opts Options) (*Import, error) {
 		return nil, err
 	}
 	place(caps, picked, opts, imp)
+	for i, h := range imp.Hosts {
+		imp.Hosts[i] = imp.modelName(h, "host", "", 0)
+	}
 
 	// Time: t = 0 at the earliest sample start of the VMs written.
 	t0, t1 := math.Inf(1), math.Inf(-1)
@@ -122,11 +133,19 @@ func Build(caps []*Capture, opts Options) (*Import, error) {
 	for _, w := range wwarns {
 		imp.Warnings = append(imp.Warnings, warnf("", 0, "%s", w))
 	}
+	if to-from > maxSpan {
+		// A scenario covers at most a week: keep the first one.
+		imp.Warnings = append(imp.Warnings, warnf("", 0, "the captures span %s, more than a scenario's 168h: the first 168h are written (choose another week with --window)", fmtSeconds(to-from)))
+		to = from + maxSpan
+	}
 	imp.Start, imp.Duration = from, roundTo(to-from, 1e3)
 
 	names := map[string]bool{}
 	for _, p := range picked {
 		vm := &VM{Name: p.s.VM, Primary: p.primary, Secondary: p.secondary}
+		vm.Name = imp.modelName(vm.Name, "VM", p.s.File, p.s.Line)
+		vm.Primary = imp.modelName(vm.Primary, "host", p.s.File, p.s.Line)
+		vm.Secondary = imp.modelName(vm.Secondary, "host", p.s.File, p.s.Line)
 		var fill []string
 		vm.Trace, vm.Row, fill = cut(p.s.Times, p.rate, from, to, imp.Duration)
 		if vm.Row.Mean == 0 {
@@ -325,9 +344,23 @@ func loggingRate(s *Series, opts Options, imp *Import) ([]float64, error) {
 		} else {
 			r += opts.DirtyMemory
 		}
+		if math.IsNaN(r) || r > model.MaxBitRate {
+			// An absurd cell (1e305 Mbit/s) would write +Inf into a trace
+			// the scenario cannot read.
+			return nil, errorf(s.File, s.Times[i].Line, "VM %q logs %s here, faster than any Ethernet link (at most %s): a damaged or mis-scaled cell",
+				s.VM, rateText(r), model.BitRate(model.MaxBitRate))
+		}
 		rate[i] = r
 	}
 	return rate, nil
+}
+
+// rateText writes a rate in bits per second for a message, +Inf included.
+func rateText(r float64) string {
+	if math.IsInf(r, 0) || r > 1e18 {
+		return "more than 1e18 bit/s"
+	}
+	return model.BitRate(r).String()
 }
 
 // usedCounters are the counters the mode's formula reads.
@@ -629,13 +662,81 @@ func describe(caps []*Capture, opts Options, from, to float64) string {
 	return fmt.Sprintf("Imported from %s %s: %s per sample, %s to %s", what, strings.Join(files, ", "), formula, stamp(from), stamp(to))
 }
 
-// scenarioName keeps a name to letters, digits, dot, dash and underscore.
+// maxSpan is the longest scenario: a week of simulated time.
+const maxSpan = 7 * 24 * 3600
+
+// scenarioName keeps a name to letters, digits, dot, dash and underscore,
+// starting with a letter or digit (a scenario's name is a folder name), at
+// most 80 characters.
 func scenarioName(s string) string {
-	n := sanitize(s)
-	if n == "" || n == "." || n == ".." {
+	n := strings.TrimLeft(sanitize(s), "._-")
+	if len(n) > maxNameLen {
+		n = n[:maxNameLen]
+	}
+	if n == "" {
 		return "imported"
 	}
 	return n
+}
+
+// maxNameLen is the longest name a scenario takes (hosts, VMs, itself).
+const maxNameLen = 80
+
+// modelName returns name as the scenario can hold it: control characters
+// and / ~ , [ ] become _, spaces at either end go, "*" (a sweep wildcard)
+// becomes "_", and a name longer than 80 bytes is cut, keeping it unique
+// among the names mapped so far. A name that changes gets a warning, once.
+func (imp *Import) modelName(name, what, file string, line int) string {
+	if imp.renamed == nil {
+		imp.renamed = map[string]string{}
+		imp.taken = map[string]bool{}
+	}
+	key := what + "\x00" + name
+	if n, ok := imp.renamed[key]; ok {
+		return n
+	}
+	var b strings.Builder
+	for _, r := range strings.TrimSpace(name) {
+		if r < 0x20 || r == 0x7f || r == utf8.RuneError || strings.ContainsRune("/~,[]", r) {
+			b.WriteByte('_')
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	n := b.String()
+	if n == "" || n == "*" {
+		n = strings.ToLower(what)
+	}
+	base := n
+	for i := 2; ; i++ {
+		if len(n) > maxNameLen {
+			n = strings.ToValidUTF8(n[:maxNameLen], "")
+			n = strings.TrimSpace(n)
+		}
+		if !imp.taken[what+"\x00"+n] || n == name {
+			break
+		}
+		suffix := fmt.Sprintf("-%d", i)
+		n = base
+		if len(n)+len(suffix) > maxNameLen {
+			n = strings.TrimSpace(strings.ToValidUTF8(n[:maxNameLen-len(suffix)], ""))
+		}
+		n += suffix
+	}
+	imp.renamed[key] = n
+	imp.taken[what+"\x00"+n] = true
+	if n != name {
+		imp.Warnings = append(imp.Warnings, warnf(file, line, "%s name %q cannot be a scenario name (at most 80 characters, none of / ~ , [ ] or control characters); written as %q", what, clipName(name), n))
+	}
+	return n
+}
+
+// clipName shortens a name for a message.
+func clipName(s string) string {
+	if len(s) > 100 {
+		return strings.ToValidUTF8(s[:100], "") + "..."
+	}
+	return s
 }
 
 // traceFile is "traces/<name>.csv" with the name made safe for a file and

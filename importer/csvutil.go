@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"strconv"
@@ -14,8 +15,11 @@ import (
 
 // newBufReader wraps r in a large buffer and drops a UTF-8 byte-order mark,
 // which Windows tools (PowerShell, RVTools) often write.
+//
+// Lines are bounded (MaxLineBytes): a file without line ends (/dev/zero,
+// a binary file) fails at its first long line instead of filling memory.
 func newBufReader(r io.Reader) *bufio.Reader {
-	br := bufio.NewReaderSize(r, 1<<20)
+	br := bufio.NewReaderSize(&lineLimit{r: r, line: 1}, 1<<20)
 	if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
 		br.Discard(3)
 	}
@@ -57,8 +61,46 @@ func sniffComma(br *bufio.Reader) rune {
 	return rune(best)
 }
 
+// MaxLineBytes bounds one line of an input CSV: far above an esxtop
+// header of tens of thousands of columns, far below the memory at hand.
+const MaxLineBytes = 64 << 20
+
+// lineLimit passes r through, failing with a *lineTooLong error once a
+// line grows past MaxLineBytes.
+type lineLimit struct {
+	r    io.Reader
+	line int // the line being read, 1-based
+	n    int // bytes of it so far
+}
+
+type lineTooLong struct{ line int }
+
+func (e *lineTooLong) Error() string {
+	return fmt.Sprintf("line %d is longer than %d MiB", e.line, MaxLineBytes>>20)
+}
+
+func (l *lineLimit) Read(p []byte) (int, error) {
+	k, err := l.r.Read(p)
+	for i := 0; i < k; i++ {
+		if p[i] == '\n' {
+			l.line++
+			l.n = 0
+			continue
+		}
+		l.n++
+		if l.n > MaxLineBytes {
+			return i, &lineTooLong{l.line}
+		}
+	}
+	return k, err
+}
+
 // csvError turns an encoding/csv error into a FILE:LINE message.
 func csvError(file string, err error) *Error {
+	var tl *lineTooLong
+	if errors.As(err, &tl) {
+		return errorf(file, tl.line, "the line is longer than %d MiB: this is not a CSV export (a binary file or a device?)", MaxLineBytes>>20)
+	}
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
 		switch {

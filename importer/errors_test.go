@@ -163,7 +163,9 @@ func TestGetStatErrors(t *testing.T) {
 			row("1", "12/11/2012 7:15:00 PM", "net.received.average", "KBps", "vm1", "300", ""),
 			`gs.csv:5: VM "vm1": the sample at 12/11/2012 7:15:00 PM covers 300s, back past the previous sample at 12/11/2012 7:10:20 PM (mixed intervals: export one interval)`},
 		{"no vm rates", gsHeader + row("12", "12/11/2012 7:10:00 PM", "cpu.usage.average", "%", "vm1", "20", ""),
-			`gs.csv: no VM rates: no row has MetricId net.received.average, disk.read.average or disk.write.average`},
+			`gs.csv:2: no VM rates: no row has MetricId net.received.average, disk.read.average or disk.write.average`},
+		{"header only", gsHeader, `gs.csv:3: no VM rates: the export has a header and no rows`},
+		{"no line ends", strings.Repeat("x", MaxLineBytes+10), `gs.csv:1: the line is longer than 64 MiB: this is not a CSV export (a binary file or a device?)`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -96,6 +96,10 @@ type GetStat struct {
 	ents     []*gsEntity
 	entIdx   map[string]*gsEntity
 	warnings []*Error
+	// hlines is the header line of each file, rows the data rows read
+	// in all files.
+	hlines []int
+	rows   int
 }
 
 // NewGetStat returns an empty Get-Stat reader.
@@ -134,6 +138,7 @@ func (g *GetStat) Add(name string, r io.Reader) error {
 		}
 	}
 	g.files = append(g.files, name)
+	g.hlines = append(g.hlines, hline)
 	cell := func(rec []string, key string) string {
 		if i := col[key]; i >= 0 && i < len(rec) {
 			return strings.TrimSpace(rec[i])
@@ -150,6 +155,7 @@ func (g *GetStat) Add(name string, r io.Reader) error {
 			return csvError(name, err)
 		}
 		line, _ := cr.FieldPos(0)
+		g.rows++
 		metric, ok := gsMetric[strings.ToLower(cell(rec, "metric"))]
 		if !ok {
 			continue
@@ -238,11 +244,14 @@ func (g *GetStat) Add(name string, r io.Reader) error {
 func (g *GetStat) Capture() (*Capture, error) {
 	capt := &Capture{Kind: "getstat", Files: g.files, Warnings: g.warnings}
 	if len(g.ents) == 0 {
-		file := ""
+		file, line := "", 0
 		if len(g.files) > 0 {
-			file = g.files[0]
+			file, line = g.files[0], g.hlines[0]
 		}
-		return nil, errorf(file, 0, "no VM rates: no row has MetricId net.received.average, disk.read.average or disk.write.average")
+		if g.rows == 0 {
+			return nil, errorf(file, line+1, "no VM rates: the export has a header and no rows")
+		}
+		return nil, errorf(file, line, "no VM rates: no row has MetricId net.received.average, disk.read.average or disk.write.average")
 	}
 	for _, e := range g.ents {
 		s, err := g.series(e, capt)

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/ftsim/ftsim/importer"
+	"github.com/ftsim/ftsim/model"
 )
 
 // importFlags are the flags of `ftsim import esxtop|getstat`.
@@ -179,6 +180,13 @@ func importRun(stdout, stderr io.Writer, kind string, files []string, f importFl
 }
 
 func importReadInventory(path string) (*importer.Inventory, []*importer.Error, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("--inventory: %w", err)
+	}
+	if err := model.RegularFile(path, st); err != nil {
+		return nil, nil, fmt.Errorf("--inventory %w", err)
+	}
 	fh, err := os.Open(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("--inventory: %w", err)
@@ -199,8 +207,8 @@ func importRead(stderr io.Writer, kind string, files []string) ([]*importer.Capt
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, unwrapPathError(err))
 		}
-		if st.IsDir() {
-			return nil, fmt.Errorf("%s: is a folder, not a capture file", name)
+		if err := model.RegularFile(name, st); err != nil { // a FIFO or device would block or never end
+			return nil, err
 		}
 		total += st.Size()
 	}
