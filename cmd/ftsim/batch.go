@@ -160,7 +160,7 @@ func batch(ctx context.Context, stdout, stderr io.Writer, paths []string, f batc
 	// A shard holds every N-th case: its planning charts would mislead, so
 	// they are left to merge.
 	if err := writeIndex(f.out, caseDirs(owned), f.parallel, shard.Count == 0); err != nil {
-		return internal(err)
+		return batchError(err, f.out, owned)
 	}
 	fmt.Fprintf(stdout, "%d cases (%d run, %d already done) in %s; index: %s\n",
 		len(owned), len(todo), len(owned)-len(todo), time.Since(start).Round(time.Millisecond),
@@ -183,11 +183,14 @@ func batchError(err error, out string, owned []model.Case) error {
 		return &exitError{exitInterrupted, fmt.Errorf(
 			"ftsim batch: interrupted; %d of %d cases are finished and kept in %s; run the same command with --resume to finish",
 			done, len(owned), out)}
+	case errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT):
+		return internal(fmt.Errorf("ftsim batch: %w\nthe disk is full: %d of %d cases are finished and kept whole in %s; free some space and run the same command with --resume to continue",
+			err, done, len(owned), out))
 	case errors.As(err, &ce):
 		return internal(fmt.Errorf("ftsim batch: %d of %d cases failed (%d finished and kept; --resume runs the rest):\n%w",
 			len(ce), len(owned), done, err))
 	}
-	return internal(fmt.Errorf("ftsim batch: %w", err))
+	return internal(fmt.Errorf("ftsim batch: %w (%d of %d cases finished and kept in %s; --resume runs the rest)", err, done, len(owned), out))
 }
 
 // loadCases reads every scenario under paths, expands each sweep and

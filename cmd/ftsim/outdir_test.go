@@ -3,11 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 )
 
@@ -216,5 +218,18 @@ func assertNoStaging(t *testing.T, parent string) {
 		if strings.HasPrefix(e.Name(), ".") {
 			t.Errorf("left behind: %s", e.Name())
 		}
+	}
+}
+
+// TestBatchFullDiskSaysResume: a batch stopped by a full disk exits 3 and
+// says that --resume continues it.
+func TestBatchFullDiskSaysResume(t *testing.T) {
+	err := batchError(&os.PathError{Op: "write", Path: "out/a/results.json", Err: syscall.ENOSPC}, "out", nil)
+	if exitCode(err) != exitInternal || !strings.Contains(err.Error(), "the disk is full") || !strings.Contains(err.Error(), "--resume") {
+		t.Errorf("exit %d: %v", exitCode(err), err)
+	}
+	err = batchError(errors.New("writing index.csv: input/output error"), "out", nil)
+	if !strings.Contains(err.Error(), "--resume") {
+		t.Errorf("%v", err)
 	}
 }
