@@ -42,7 +42,15 @@
 // Hostile input is refused quickly and with bounded memory: files above
 // 10 MiB, text that is not UTF-8, more than 300000 YAML elements, nesting
 // deeper than 100 levels, and aliases expanding to more than two million
-// nodes.
+// nodes. Folders, FIFOs and devices are refused before they are opened
+// (RegularFile), trace paths may not leave the scenario's folder, and
+// trace errors never quote the file. A valid scenario runs in bounded
+// memory: rates up to MaxBitRate, at most MaxBufferedMessages per log
+// buffer and MaxScenarioMessages in all, MaxSecondCells per-second
+// figures, MaxSweepCases cases (docs/model.md, "Bounds"). A switch buffer
+// that cannot hold one message on the wire (WireBytes) is refused. A panic
+// met while parsing is returned as an InternalError, not as a problem of
+// the input.
 //
 // model imports no other ftsim package.
 package model

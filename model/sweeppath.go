@@ -203,7 +203,7 @@ func (l *loader) checkSweeps(root *yaml.Node) {
 // paths match). It returns nil when every value gives a valid scenario.
 // Warnings a value causes (such as the FT limits per host) are not
 // reported.
-func CheckSweepValues(sc *Scenario) error {
+func CheckSweepValues(sc *Scenario) (err error) {
 	if sc == nil || len(sc.Sweep) == 0 || len(sc.Source) == 0 {
 		return nil
 	}
@@ -214,11 +214,12 @@ func CheckSweepValues(sc *Scenario) error {
 		return d.result()
 	}
 	l := newLoader(d, sc.File, sc.Source)
+	var bug any
 	func() {
 		defer func() {
 			if r := recover(); r != nil {
 				if _, ok := r.(refused); !ok {
-					panic(r)
+					bug = r // a bug of ours: an internal error, as in Parse
 				}
 			}
 		}()
@@ -228,6 +229,9 @@ func CheckSweepValues(sc *Scenario) error {
 		}
 		l.checkSweepValues(root)
 	}()
+	if bug != nil {
+		return &InternalError{File: sc.File, Panic: bug}
+	}
 	var errs ErrorList
 	for _, e := range d.errs {
 		if !e.Warning {

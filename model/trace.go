@@ -86,6 +86,7 @@ func ReadTrace(path string) ([]TracePoint, error) {
 func ParseTrace(r io.Reader) ([]TracePoint, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	sc.Split(scanLines)
 	var pts []TracePoint
 	line, prevLine := 0, 0
 	header := false
@@ -155,6 +156,32 @@ func ParseTrace(r io.Reader) ([]TracePoint, error) {
 		pts = append([]TracePoint{{T: 0, Rate: 0}}, pts...)
 	}
 	return pts, nil
+}
+
+// scanLines splits at LF, CRLF or a lone CR, so a file written with any
+// of them counts its lines alike.
+func scanLines(data []byte, atEOF bool) (advance int, token []byte, err error) {
+	for i, c := range data {
+		switch c {
+		case '\n':
+			return i + 1, data[:i], nil
+		case '\r':
+			if i+1 < len(data) {
+				if data[i+1] == '\n' {
+					return i + 2, data[:i], nil
+				}
+				return i + 1, data[:i], nil
+			}
+			if atEOF {
+				return i + 1, data[:i], nil
+			}
+			return 0, nil, nil // a CRLF may be split across reads
+		}
+	}
+	if atEOF && len(data) > 0 {
+		return len(data), data, nil
+	}
+	return 0, nil, nil
 }
 
 // TraceMean returns the time-weighted mean rate of pts over [0, d].

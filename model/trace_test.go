@@ -14,6 +14,9 @@ func TestParseTrace(t *testing.T) {
 	if err != nil || len(pts) != 2 || pts[1].T != 60.5 || pts[1].Rate != 3e8 || pts[0].Rate != 1e8 {
 		t.Errorf("got %v, %v", pts, err)
 	}
+	if cr, err := ParseTrace(strings.NewReader("t_s,rate_bps\r0,1e8\r\r60.5,3e8")); err != nil || len(cr) != 2 || cr[1].T != 60.5 {
+		t.Errorf("CR line ends: %v, %v", cr, err)
+	}
 	late, err := ParseTrace(strings.NewReader("t_s,rate_bps\n10,1000\n"))
 	if err != nil || len(late) != 2 || late[0] != (TracePoint{0, 0}) || late[1] != (TracePoint{10, 1000}) {
 		t.Errorf("late start: %v, %v", late, err)
@@ -38,7 +41,7 @@ func TestParseTrace(t *testing.T) {
 		{"t_s,rate_bps\n0,1e305\n", "line 2: rate_bps is above 1Tbps"},
 		{"t_s,rate_bps\n0,1e12\n1e9,1\n", "line 3: t_s is beyond a week"},
 		{"t_s,rate_bps\n0,\x00\x01\n", "line 2: rate_bps is not a number"},
-		{"t_s,rate_bps\r0,1\r", "line 1: the header must be t_s,rate_bps"},
+		{"t_s,rate_bps\r0,1\r\r5,x\r", "line 4: rate_bps is not a number"},
 	} {
 		_, err := ParseTrace(strings.NewReader(tc.in))
 		if err == nil || !strings.Contains(err.Error(), tc.msg) {
