@@ -305,6 +305,11 @@ func verdictCellOf(v sim.Verdict) verdictCell {
 	}
 	c := verdictCell{Class: "fail", Text: "FAIL"}
 	for _, x := range v.Violations {
+		if x.Metric == sim.MetricNothingDelivered {
+			c.Details = append(c.Details, fmt.Sprintf("nothing delivered %s: %.4g B of %.4g B logged reached the secondary",
+				x.Object, x.Value, x.Limit/sim.DeliveredMin))
+			continue
+		}
 		d := metricValue(x.Metric, x.Value) + " > " + metricValue(x.Metric, x.Limit)
 		c.Details = append(c.Details, strings.TrimSpace(x.Metric+" "+x.Object)+": "+d)
 	}

@@ -144,7 +144,12 @@ func TestOutDirConcurrentRuns(t *testing.T) {
 					return
 				}
 				tag := fmt.Sprint(i)
-				writeFiles(t, od.stage, map[string]string{"results.json": tag, "report.html": tag, "timeseries.csv": tag})
+				for _, name := range []string{"results.json", "report.html", "timeseries.csv"} {
+					if err := os.WriteFile(filepath.Join(od.stage, name), []byte(tag), 0o644); err != nil {
+						errs[i] = err
+						return
+					}
+				}
 				errs[i] = od.commit()
 			}(i)
 		}
