@@ -580,6 +580,9 @@ func (l *loader) checkBuffers() {
 const (
 	MaxScenarioMessages = 1 << 24
 	MaxSecondCells      = 1 << 27
+	// MaxResultRecords bounds the figures a whole run keeps: one per
+	// queue and VM of every policy, failure case and replication.
+	MaxResultRecords = 1 << 25
 )
 
 // checkMemory refuses a scenario whose run could hold more messages or
@@ -605,6 +608,18 @@ func (l *loader) checkMemory() {
 	if cells := (4*int64(links) + 2*int64(len(l.sc.VMs))) * secs; secs > 0 && cells > MaxSecondCells {
 		l.errorf(firstPos(l.duration.pos, l.root.keyPos("duration")), "duration %s with %d queues and %d FT VMs needs %d per-second figures per run: at most %d keep the simulation's memory bounded; shorten the run or split the design",
 			l.sc.Duration, links, len(l.sc.VMs), cells, MaxSecondCells)
+	}
+	// The whole result: every run's figures, one per queue and VM.
+	if l.errorCount() == 0 {
+		runs := int64(len(l.sc.Policies(nil))) * int64(len(l.sc.FailureCases()))
+		reps := int64(max(l.sc.Replications.N, 1))
+		if l.sc.Replications.Auto {
+			reps = int64(max(l.sc.Replications.Max, 1))
+		}
+		if records := runs * reps * int64(links+len(l.sc.VMs)); records > MaxResultRecords {
+			l.errorf(l.root.keyPos("compare"), "the results would hold %d runs (%d policies x %d failure cases x %d replications) of %d queues and %d FT VMs: %d figures, more than the %d ftsim keeps in memory; compare fewer policies or cases, or split the design",
+				runs*reps, len(l.sc.Policies(nil)), len(l.sc.FailureCases()), reps, links, len(l.sc.VMs), records, MaxResultRecords)
+		}
 	}
 	for i, bg := range l.sc.Background {
 		h := l.sc.HostByName(bg.Host)
