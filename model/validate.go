@@ -638,3 +638,44 @@ func (l *loader) checkMemory() {
 		}
 	}
 }
+
+// CheckRunSize checks the memory bounds of a run of sc with the command
+// line's overrides: duration in seconds (0: the scenario's), replications
+// (0: the scenario's) and the number of policies (0: the scenario's). It
+// returns what is over a bound, in words, or nil; Load has checked the
+// scenario as written.
+func CheckRunSize(sc *Scenario, duration float64, replications, policies int) error {
+	if duration <= 0 {
+		duration = float64(sc.Duration)
+	}
+	if duration > maxDuration {
+		return fmt.Errorf("a run may last at most 168h, not %s", Duration(duration))
+	}
+	reps := max(sc.Replications.N, 1)
+	if sc.Replications.Auto {
+		reps = max(sc.Replications.Max, 1)
+	}
+	if replications > 0 {
+		reps = replications
+	}
+	if reps > maxReplications {
+		return fmt.Errorf("at most %d replications, not %d", maxReplications, reps)
+	}
+	if policies <= 0 {
+		policies = len(sc.Policies(nil))
+	}
+	links := 2 * len(sc.ISLs)
+	for _, h := range sc.Hosts {
+		links += 2 * len(h.Vmnics)
+	}
+	if cells := (4*int64(links) + 2*int64(len(sc.VMs))) * int64(math.Ceil(duration)); cells > MaxSecondCells {
+		return fmt.Errorf("%s with %d queues and %d FT VMs needs %d per-second figures per run: at most %d keep the simulation's memory bounded; shorten the run",
+			Duration(duration), links, len(sc.VMs), cells, MaxSecondCells)
+	}
+	runs := int64(policies) * int64(len(sc.FailureCases())) * int64(reps)
+	if records := runs * int64(links+len(sc.VMs)); records > MaxResultRecords {
+		return fmt.Errorf("%d runs of %d queues and %d FT VMs: %d figures, more than the %d ftsim keeps in memory; run fewer replications or policies",
+			runs, links, len(sc.VMs), records, MaxResultRecords)
+	}
+	return nil
+}

@@ -54,3 +54,21 @@ func TestValidateRefusesUnworkableDesigns(t *testing.T) {
 		})
 	}
 }
+
+// TestRunOverridesBounded: --duration and --replications cannot take a
+// run past the bounds validation holds a scenario to.
+func TestRunOverridesBounded(t *testing.T) {
+	sc := writeScenario(t, "100ms")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--duration", "1000h"}, "at most 168h"},
+		{[]string{"--replications", "20000"}, "at most 10000 replications"},
+	} {
+		code, _, stderr := runCLI(t, append([]string{"run", sc, "--out", filepath.Join(t.TempDir(), "o"), "--no-plots"}, c.args...)...)
+		if code != exitBadInput || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: exit %d, want %d with %q:\n%s", c.args, code, exitBadInput, c.want, stderr)
+		}
+	}
+}

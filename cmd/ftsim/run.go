@@ -101,6 +101,9 @@ func run(ctx context.Context, stdout, stderr io.Writer, path string, f runFlags,
 		}
 		opts.Policies = append(opts.Policies, pol)
 	}
+	if err := model.CheckRunSize(sc, opts.Duration, opts.Replications, len(opts.Policies)); err != nil {
+		return badInput(fmt.Errorf("ftsim run: %s: %w", path, err))
+	}
 	out := f.out
 	if out == "" {
 		out = filepath.Join("ftsim-out", sc.Name)
