@@ -62,7 +62,7 @@ type vmState struct {
 	heldBytes float64
 	delivered float64 // payload replayed, re-sync included (balance, whole run)
 	// delivWin is the log payload replayed in the measured window, re-sync
-	// excluded: results.json's delivered_bytes (see replay).
+	// excluded: results.json's delivered_bytes (see logDelivered).
 	delivWin float64
 	lastLag  float64
 	rxRate   float64 // log bytes delivered in the last whole second
@@ -357,16 +357,12 @@ func ctlWire(payload float64, mtu int) float64 {
 }
 
 // replay: the secondary reads one message in order.
-// It is the one place where log payload reaches the secondary, so every
-// delivery path counts delivered_bytes here.
 func (e *engine) replay(v *vmState, payload, created float64, kind uint8) {
 	v.delivered += payload
 	if kind != kLog {
 		return
 	}
-	if e.inWindow(e.now) {
-		v.delivWin += payload
-	}
+	e.logDelivered(v, payload)
 	lag := e.now - created
 	v.lastLag = lag
 	if sec := math.Floor(e.now); sec != v.rxT {
@@ -404,6 +400,15 @@ func (e *engine) replay(v *vmState, payload, created float64, kind uint8) {
 		v.account(e, e.now)
 		v.slowed = false
 		e.setSpeed(v, 1)
+	}
+}
+
+// logDelivered counts log payload that reached v's secondary now: the one
+// place delivered_bytes is counted (in the measured window; re-sync and
+// other copies are not log payload), for every mode's delivery path.
+func (e *engine) logDelivered(v *vmState, payload float64) {
+	if e.inWindow(e.now) {
+		v.delivWin += payload
 	}
 }
 
