@@ -9,7 +9,12 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
+	"time"
 )
+
+// forwardGrace is how long the parent waits for the child to stop on a
+// signal it should have heard itself before passing the signal on.
+const forwardGrace = 2 * time.Second
 
 // superviseEnv marks the process that does the work; its value is the
 // file descriptor of the crash pipe.
@@ -24,10 +29,13 @@ const superviseEnv = "FTSIM_SUPERVISED_CRASH_FD"
 // started: the caller then does the work itself.
 //
 // Signals: a terminal's Ctrl-C, Slurm and systemd signal every process of
-// the job, so the child hears them itself and the parent does not repeat
-// the first one; as PID 1 of a container (the only process Kubernetes
-// signals), or on a second signal, the parent passes it on. If the parent
-// is killed, the kernel kills the child (Pdeathsig).
+// the job, so the child hears them itself, and a second copy from the
+// parent would read as a second Ctrl-C (batch: stop at once). The parent
+// passes a first signal on only if the child is still running after
+// forwardGrace (it was sent to the parent alone, as kill PID does), at once
+// as PID 1 of a container (the only process Kubernetes signals), and any
+// further signal at once. If the parent is killed, the kernel kills the
+// child (Pdeathsig).
 func supervise() (code int, ok bool) {
 	if fd := os.Getenv(superviseEnv); fd != "" {
 		os.Unsetenv(superviseEnv)
@@ -69,16 +77,26 @@ func supervise() (code int, ok bool) {
 		n, _ := io.Copy(io.Discard, r)
 		crashed <- n > 0
 	}()
+	exited := make(chan struct{})
 	go func() {
 		heard := 0
 		for s := range sigs {
 			heard++
 			if os.Getpid() == 1 || heard > 1 {
 				cmd.Process.Signal(s)
+				continue
 			}
+			go func(s os.Signal) {
+				select {
+				case <-exited: // the child heard it too and stopped
+				case <-time.After(forwardGrace):
+					cmd.Process.Signal(s) // sent to this process alone
+				}
+			}(s)
 		}
 	}()
 	err = cmd.Wait()
+	close(exited)
 	crash := <-crashed
 	return childStatus(err, crash), true
 }
