@@ -55,6 +55,7 @@ func TestRunOutCheckedBeforeSimulating(t *testing.T) {
 		{"under a file", filepath.Join(file, "out"), "not a directory", true},
 		{"a folder of other files", foreign, "holds files and no results.json", true},
 		{"in a read-only folder", readonly, "permission denied", false},
+		{"in a folder no one may write (/proc)", "/proc/self/ftsim-out", "cannot write into /proc/self", true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			if !c.root && os.Geteuid() == 0 {
