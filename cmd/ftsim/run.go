@@ -130,15 +130,17 @@ func run(ctx context.Context, stdout, stderr io.Writer, path string, f runFlags,
 		}
 		return internal(err)
 	}
-	written, err := writeRunOutputs(od.stage, res, f, path, argv)
+	stage := od.stage
+	written, err := writeRunOutputs(stage, res, f, path, argv)
 	for i := range written {
 		written[i] = od.finalPath(written[i])
 	}
 	if err == nil {
 		err = od.commit()
 	}
-	if err != nil {
-		return internal(fmt.Errorf("ftsim run: %w; %s was left as it was", err, od.final))
+	if err != nil { // a full disk, say: the staged files go, the folder stays
+		msg := strings.ReplaceAll(err.Error(), stage, od.final)
+		return internal(fmt.Errorf("ftsim run: %s; %s was left as it was", msg, od.final))
 	}
 	switch f.format {
 	case "json":
