@@ -97,11 +97,11 @@ type VCVM struct {
 	ref           types.ManagedObjectReference
 
 	// Performance history, bits per second per sample (nil: none).
-	Times                     []Sample
+	Times                      []Sample
 	NetRx, DiskRead, DiskWrite []float64
-	StatsInterval             int32
-	StatsNote                 string
-	Units                     map[string]string // counter -> unit key
+	StatsInterval              int32
+	StatsNote                  string
+	Units                      map[string]string // counter -> unit key
 }
 
 // hostProps are the HostSystem properties read.
@@ -210,11 +210,11 @@ func (s *VCenterSession) Read(ctx context.Context) (*VCDesign, error) {
 	sort.Slice(hosts, func(i, j int) bool { return hosts[i].Name < hosts[j].Name })
 
 	// Distributed switches and port groups, when a host has one.
-	var dvss []mo.VmwareDistributedVirtualSwitch
+	var dvss []mo.DistributedVirtualSwitch
 	var dvpgs []mo.DistributedVirtualPortgroup
 	for _, h := range hosts {
 		if h.Config != nil && h.Config.Network != nil && len(h.Config.Network.ProxySwitch) > 0 {
-			if err := list(dc.Self, "VmwareDistributedVirtualSwitch", []string{"name", "uuid", "config"}, &dvss); err != nil {
+			if err := list(dc.Self, "DistributedVirtualSwitch", []string{"name", "uuid", "config"}, &dvss); err != nil {
 				return nil, wrap("reading distributed switches", err)
 			}
 			if err := list(dc.Self, "DistributedVirtualPortgroup", []string{"name", "key", "config"}, &dvpgs); err != nil {
@@ -272,7 +272,7 @@ type vcReader struct {
 	c     *VCenterSession
 	d     *VCDesign
 	opts  VCenterOptions
-	dvss  []mo.VmwareDistributedVirtualSwitch
+	dvss  []mo.DistributedVirtualSwitch
 	dvpgs []mo.DistributedVirtualPortgroup
 	// leftOut names the hosts of the scope that are not in the design.
 	leftOut map[types.ManagedObjectReference]string
@@ -460,7 +460,7 @@ func portIDOf(key string) (uint32, bool) {
 func (r *vcReader) dvsTeam(h *mo.HostSystem, vh *VCHost, vnic *types.HostVirtualNic, conn *types.DistributedVirtualSwitchPortConnection, vmk *VCVmk) error {
 	t := &vh.Team
 	t.VSwitch = "distributed"
-	var dvs *mo.VmwareDistributedVirtualSwitch
+	var dvs *mo.DistributedVirtualSwitch
 	for i := range r.dvss {
 		if r.dvss[i].Uuid == conn.SwitchUuid {
 			dvs = &r.dvss[i]
