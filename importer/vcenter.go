@@ -68,27 +68,27 @@ type VCenterSession struct {
 
 // ParseVCenterURL reads GOVC_URL's forms (host, host:port, URL) as govc
 // does and returns the SDK URL with any userinfo removed, plus the user
-// name it carried (a password in it is ignored: see RedactURL).
-func ParseVCenterURL(s string) (*url.URL, string, error) {
+// name and password it carried ("" when none).
+func ParseVCenterURL(s string) (u *url.URL, user, password string, err error) {
 	if strings.TrimSpace(s) == "" {
-		return nil, "", vcErrorf("no vCenter URL: set GOVC_URL or give --url (https://vcenter.example.com)")
+		return nil, "", "", vcErrorf("no vCenter URL: set GOVC_URL or give --url (https://vcenter.example.com)")
 	}
-	u, err := soap.ParseURL(strings.TrimSpace(s))
+	u, err = soap.ParseURL(strings.TrimSpace(s))
 	if err != nil {
-		return nil, "", vcErrorf("vCenter URL %q is not a URL: %s", RedactURL(s), redactErr(err.Error(), s))
+		return nil, "", "", vcErrorf("vCenter URL %q is not a URL", RedactURL(s))
 	}
 	if u.Scheme != "https" && u.Scheme != "http" {
-		return nil, "", vcErrorf("vCenter URL %s: the scheme must be https", RedactURL(s))
+		return nil, "", "", vcErrorf("vCenter URL %s: the scheme must be https", RedactURL(s))
 	}
 	if u.Host == "" {
-		return nil, "", vcErrorf("vCenter URL %s names no host", RedactURL(s))
+		return nil, "", "", vcErrorf("vCenter URL %s names no host", RedactURL(s))
 	}
-	user := ""
 	if u.User != nil {
 		user = u.User.Username()
+		password, _ = u.User.Password()
 	}
 	u.User = nil
-	return u, user, nil
+	return u, user, password, nil
 }
 
 // RedactURL strips the userinfo from anything that looks like a URL, so
@@ -132,13 +132,16 @@ func redactErr(msg string, secrets ...string) string {
 // Connect checks the certificate, logs in and returns a session; Close
 // logs out. Every error is a *VCenterError in vSphere terms.
 func Connect(ctx context.Context, opts VCenterOptions) (*VCenterSession, error) {
-	u, urlUser, err := ParseVCenterURL(opts.URL)
+	u, urlUser, urlPass, err := ParseVCenterURL(opts.URL)
 	if err != nil {
 		return nil, err
 	}
 	user := opts.User
 	if user == "" {
 		user = urlUser
+	}
+	if opts.Password == "" {
+		opts.Password = urlPass
 	}
 	if user == "" {
 		return nil, vcErrorf("no vCenter user: set GOVC_USERNAME or give --user")
@@ -243,7 +246,7 @@ func userOf(opts VCenterOptions, u *url.URL) string {
 	if opts.User != "" {
 		return opts.User
 	}
-	_, user, _ := ParseVCenterURL(opts.URL)
+	_, user, _, _ := ParseVCenterURL(opts.URL)
 	return user
 }
 

@@ -25,15 +25,16 @@ type VCImport struct {
 	Description string
 	Duration    float64
 	Switches    []string
-	Hosts       []*vcHostOut
-	VMs         []*vcVMOut
+	Hosts       []*VCHostOut
+	VMs         []*VCVMOut
 	LAGs        []string // YAML flow mappings
 	Failures    []string
 	Prov        [][]string
 	Warnings    []*Error
 }
 
-type vcHostOut struct {
+// VCHostOut is a host as the scenario writes it.
+type VCHostOut struct {
 	Name, IP, MAC string
 	PortID        uint32
 	MTU           int
@@ -42,7 +43,8 @@ type vcHostOut struct {
 	Comment       string
 }
 
-type vcVMOut struct {
+// VCVMOut is an FT VM as the scenario writes it.
+type VCVMOut struct {
 	Name, Primary, Secondary, Mode string
 	VCPUs                          int
 	MemoryMB                       int64
@@ -127,7 +129,7 @@ func BuildVCenter(d *VCDesign, opts VCenterOptions) (*VCImport, error) {
 			warn("host %q is written %q (a scenario name may not hold / ~ , [ ] or control characters)", h.Name, name)
 		}
 		obj := "host " + name
-		out := &vcHostOut{Name: name, MTU: h.FT.MTU}
+		out := &VCHostOut{Name: name, MTU: h.FT.MTU}
 		prov(obj, "ft_vmknic", h.FT.Device, "config.virtualNicManagerInfo.netConfig["+h.FT.NicType+"].selectedVnic", standInNote(h.FT))
 		if h.FT.IP != "" {
 			out.IP = h.FT.IP
@@ -313,7 +315,7 @@ func BuildVCenter(d *VCDesign, opts VCenterOptions) (*VCImport, error) {
 	t0, t1 := math.Inf(1), math.Inf(-1)
 	type rated struct {
 		vm   *VCVM
-		out  *vcVMOut
+		out  *VCVMOut
 		rate []float64
 	}
 	var rs []rated
@@ -329,7 +331,7 @@ func BuildVCenter(d *VCDesign, opts VCenterOptions) (*VCImport, error) {
 		if name != v.Name {
 			warn("VM %q is written %q", v.Name, name)
 		}
-		o := &vcVMOut{Name: name, Primary: prim, Secondary: sec, VCPUs: v.VCPUs, MemoryMB: v.MemoryMB}
+		o := &VCVMOut{Name: name, Primary: prim, Secondary: sec, VCPUs: v.VCPUs, MemoryMB: v.MemoryMB}
 		obj := "vm " + name
 		o.Mode, ok1 = ModeSMP, true
 		modeSrc := "default: smp (vm.uselegacyft not true)"
@@ -621,4 +623,15 @@ func (imp *VCImport) Scenario() []byte {
 		}
 	}
 	return b.Bytes()
+}
+
+// DurationText is the run length as the scenario writes it.
+func (imp *VCImport) DurationText() string { return fmtSeconds(imp.Duration) }
+
+// Summary says where a VM's logging rate comes from, for the terminal.
+func (vm *VCVMOut) Summary() string {
+	if vm.TraceFile != "" {
+		return vm.TraceFile + " (" + vm.Comment + ")"
+	}
+	return strings.TrimPrefix(strings.TrimSuffix(vm.Logging, ", pattern: poisson}"), "{") + " (" + vm.Comment + ")"
 }
