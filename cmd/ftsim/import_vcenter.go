@@ -26,8 +26,8 @@ const vcenterConnectTimeout = time.Minute
 // terminal.
 type vcenterFlags struct {
 	out, url, user, thumbprint, caCert, datacenter, cluster, stats, mode, dirty string
-	insecure, mgmt                                                             bool
-	protect                                                                    cli.StringSlice
+	insecure, mgmt                                                              bool
+	protect                                                                     cli.StringSlice
 }
 
 // readPassword asks for the password on the terminal; tests replace it.

@@ -144,7 +144,10 @@ func TestImportVCenterCommand(t *testing.T) {
 	// A password typed at the prompt is used and never echoed.
 	t.Setenv("GOVC_PASSWORD", "")
 	var prompted string
-	readPassword = func(_ io.Writer, prompt string) (string, bool, error) { prompted = prompt; return vcPassword, true, nil }
+	readPassword = func(_ io.Writer, prompt string) (string, bool, error) {
+		prompted = prompt
+		return vcPassword, true, nil
+	}
 	defer func() { readPassword = func(io.Writer, string) (string, bool, error) { return "", false, nil } }()
 	stdout, stderr, code = runVC(t, "import", "vcenter", "--out", filepath.Join(t.TempDir(), "p"), "--cluster", "DC0_C0", "--protect", "DC0_C0_RP0_VM0", "--use-management-vmknic", "--stats", "none", "--mode", "smp")
 	if !strings.HasPrefix(prompted, "Password for "+vcUser+" at ") {
