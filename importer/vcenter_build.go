@@ -167,10 +167,15 @@ func BuildVCenter(d *VCDesign, opts VCenterOptions) (*VCImport, error) {
 			}
 			prov(obj, "ft_port_id", strconv.FormatUint(uint64(out.PortID), 10), "assumed", "the port ID is unknown or shared with another host")
 		}
-		if out.MTU <= 0 {
+		switch {
+		case out.MTU <= 0:
 			out.MTU = 1500
 			prov(obj, "mtu", "1500", "assumed", "neither the vmknic nor its switch states an MTU")
-		} else {
+		case out.MTU < 1280 || out.MTU > 9000:
+			warn("host %s: %s has MTU %d, outside 1280..9000; 1500 assumed", name, h.FT.Device, out.MTU)
+			prov(obj, "mtu", "1500", "assumed", fmt.Sprintf("the vmknic's MTU %d is outside 1280..9000", out.MTU))
+			out.MTU = 1500
+		default:
 			prov(obj, "mtu", strconv.Itoa(out.MTU), "config.network.vnic["+h.FT.Device+"].spec.mtu", "")
 		}
 
@@ -192,6 +197,8 @@ func BuildVCenter(d *VCDesign, opts VCenterOptions) (*VCImport, error) {
 			return out
 		}
 		active, standby, unused := keep(t.Active, "active"), keep(t.Standby, "standby"), keep(t.Unused, "unused")
+		standby = minus(standby, active)
+		unused = minus(minus(unused, active), standby)
 		for _, n := range t.Notes {
 			warn("host %s: %s", name, n)
 		}
@@ -199,9 +206,19 @@ func BuildVCenter(d *VCDesign, opts VCenterOptions) (*VCImport, error) {
 		if t.Policy == "lacp" {
 			policy, ok = model.LACP, true
 		}
-		if !ok {
+		switch {
+		case !ok:
 			warn("host %s: teaming policy %q is not known; Route based on originating virtual port assumed", name, t.Policy)
 			policy = model.PortID
+		case policy == model.LACP && t.LAG == nil:
+			warn("host %s: the team names no LAG this host has; Route based on originating virtual port assumed", name)
+			policy = model.PortID
+		case t.VSwitch != "distributed" && (policy == model.LACP || policy == model.NICLoad):
+			warn("host %s: %s needs a distributed switch; Route based on originating virtual port assumed", name, policy.VSphereName())
+			policy = model.PortID
+		}
+		if t.VSwitch != "distributed" {
+			t.VSwitch = "standard"
 		}
 		if len(active) == 0 && len(standby) > 0 {
 			warn("host %s: the FT port group has no active uplink; standby %s taken as active", name, standby[0])
@@ -323,9 +340,15 @@ func BuildVCenter(d *VCDesign, opts VCenterOptions) (*VCImport, error) {
 	for i, v := range d.VMs {
 		prim, ok1 := safeHost[v.Primary]
 		sec, ok2 := safeHost[v.Secondary]
-		if !ok1 || !ok2 {
-			warn("VM %s: its host is left out; left out", v.Name)
+		if !ok1 || !ok2 || prim == sec {
+			warn("VM %s: its primary or secondary host is left out; left out", v.Name)
 			continue
+		}
+		if v.VCPUs > maxFTVCPUs {
+			return nil, vcErrorf("VM %s has %d vCPUs: FT protects VMs of at most %d vCPUs", v.Name, v.VCPUs, maxFTVCPUs)
+		}
+		if v.VCPUs < 1 {
+			v.VCPUs = 1
 		}
 		name := vmNames.add(v.Name, fmt.Sprintf("vm-%d", i+1))
 		if name != v.Name {
@@ -491,6 +514,17 @@ func validMAC(s string) bool {
 		}
 	}
 	return true
+}
+
+// minus is list without the items of drop, in order.
+func minus(list, drop []string) []string {
+	var out []string
+	for _, x := range list {
+		if !contains(drop, x) {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 func without(list []string, s string) []string {
