@@ -16,7 +16,7 @@ import (
 )
 
 // maxFTVCPUs is the most vCPUs an FT VM may have (SMP-FT, vSphere 6.7 and
-// later; reference 2.2).
+// later, Enterprise Plus; reference 2.3).
 const maxFTVCPUs = 8
 
 // vmLightProps are read for every VM of the scope; vmProps for the FT and
