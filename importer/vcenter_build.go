@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"net/netip"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -324,6 +325,14 @@ func BuildVCenter(d *VCDesign, opts VCenterOptions) (*VCImport, error) {
 	if len(imp.Hosts) == 0 {
 		return nil, vcErrorf("no host with an FT logging vmkernel adapter and a usable NIC")
 	}
+	// uplink-1, uplink-2, ... first, then the switches CDP/LLDP named.
+	sort.SliceStable(switchOrder, func(i, j int) bool {
+		a, b := strings.HasPrefix(switchOrder[i], "uplink-"), strings.HasPrefix(switchOrder[j], "uplink-")
+		if a != b {
+			return a
+		}
+		return natLess(switchOrder[i], switchOrder[j])
+	})
 	imp.Switches = switchOrder
 
 	// VMs.
