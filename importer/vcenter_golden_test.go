@@ -36,7 +36,7 @@ func goldenDesign() *VCDesign {
 		Warnings: []*Error{warnf("", 0, "host esx04.lab has no vmkernel adapter enabled for Fault Tolerance logging; left out with its FT VMs (--use-management-vmknic stands its management vmknic in)")},
 		Hosts: []*VCHost{
 			{Name: "esx01.lab", Nics: nics(""), FT: &VCVmk{Device: "vmk2", IP: "10.0.50.11", MAC: "00:50:56:6a:01:01", MTU: 9000, PortID: 17, PortFrom: "config.network.vnic[vmk2].spec.distributedVirtualPort.portKey", NicType: "faultToleranceLogging"},
-				Team: VCTeam{VSwitch: "distributed", Switch: "dvs-ft", Portgroup: "ft-log", Policy: "loadbalance_ip", Active: []string{"vmnic2", "vmnic3"}, Notify: true, Failback: true, Source: "portgroup[ft-log].config.defaultPortConfig.uplinkTeamingPolicy"},
+				Team:  VCTeam{VSwitch: "distributed", Switch: "dvs-ft", Portgroup: "ft-log", Policy: "loadbalance_ip", Active: []string{"vmnic2", "vmnic3"}, Notify: true, Failback: true, Source: "portgroup[ft-log].config.defaultPortConfig.uplinkTeamingPolicy"},
 				Hints: map[string]string{"vmnic2": "tor-a.lab"}},
 			{Name: "esx02.lab", Nics: nics(""), FT: &VCVmk{Device: "vmk2", IP: "10.0.50.12", MAC: "00:50:56:6a:01:02", MTU: 9000, PortID: 18, PortFrom: "config.network.vnic[vmk2].spec.distributedVirtualPort.portKey", NicType: "faultToleranceLogging"},
 				Team: VCTeam{VSwitch: "distributed", Switch: "dvs-ft", Portgroup: "ft-lag", Policy: "lacp", Active: []string{"vmnic3", "vmnic2"}, Unused: []string{"vmnic1"}, Notify: true, Failback: true,
