@@ -3,6 +3,7 @@ package importer
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -509,9 +510,11 @@ func (r *vcReader) dvsTeam(h *mo.HostSystem, vh *VCHost, vnic *types.HostVirtual
 				continue
 			}
 			if s, ok := p.Config.Setting.(*types.VMwareDVSPortSetting); ok && s.UplinkTeamingPolicy != nil {
-				if pol = mergeTeaming(pol, s.UplinkTeamingPolicy); pol == s.UplinkTeamingPolicy || !s.UplinkTeamingPolicy.Inherited {
+				merged := mergeTeaming(pol, s.UplinkTeamingPolicy)
+				if !reflect.DeepEqual(merged, pol) {
 					t.Source = "dvs[" + t.Switch + "].port[" + conn.PortKey + "].config.setting.uplinkTeamingPolicy (port override)"
 				}
+				pol = merged
 			}
 		}
 	}
@@ -586,10 +589,8 @@ func (r *vcReader) dvsTeam(h *mo.HostSystem, vh *VCHost, vnic *types.HostVirtual
 	}
 	if t.LAG != nil {
 		t.Active = append([]string(nil), t.LAG.Vmnics...)
-		for _, n := range append(mapList(active, "active"), mapList(standby, "standby")...) {
-			t.Unused = append(t.Unused, n)
-		}
-		if len(mapList(standby, "standby")) > 0 || len(mapList(active, "active")) > 0 {
+		if beside := append(mapList(active, "active"), mapList(standby, "standby")...); len(beside) > 0 {
+			t.Unused = append(t.Unused, beside...)
 			t.Notes = append(t.Notes, "uplinks beside the LAG are listed as unused: LACP uses the LAG alone")
 		}
 	} else {

@@ -160,3 +160,19 @@ func TestImportVCenterCommand(t *testing.T) {
 	noPassword(t, "stdout", stdout)
 	noPassword(t, "stderr", stderr)
 }
+
+func TestImportVCenterInterrupted(t *testing.T) {
+	u := vcsimURL(t)
+	t.Setenv("GOVC_PASSWORD", vcPassword)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	out := filepath.Join(t.TempDir(), "x")
+	f := vcenterFlags{out: out, url: u, user: vcUser, insecure: true, stats: "realtime", mgmt: true}
+	err := importVCenter(ctx, io.Discard, io.Discard, f, true)
+	if code := exitCode(err); code != exitInterrupted {
+		t.Errorf("exit %d (%v), want %d", code, err, exitInterrupted)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("an interrupted import wrote its folder")
+	}
+}
