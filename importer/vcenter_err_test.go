@@ -92,8 +92,19 @@ func TestVCenterErrors(t *testing.T) {
 		})
 	}
 
-	// Trusting the certificate by its thumbprint connects.
+	// Trusting the simulator's certificate as a CA connects.
+	ca, err := v.s.CertificateFile()
+	if err != nil {
+		t.Fatal(err)
+	}
 	o := v.opts()
+	o.Insecure, o.CACert = false, ca
+	if _, err := readErr(o); err != nil {
+		t.Errorf("--ca-cert with the simulator's certificate: %v", err)
+	}
+
+	// Trusting the certificate by its thumbprint connects.
+	o = v.opts()
 	o.Insecure, o.Thumbprint = false, strings.ToLower(strings.ReplaceAll(thumb, ":", ""))
 	if _, err := readErr(o); err != nil {
 		t.Errorf("--thumbprint of the simulator's certificate: %v", err)
@@ -136,6 +147,20 @@ func TestVCenterNoFTVmknic(t *testing.T) {
 	if h := sc.HostByName("DC0_C0_H2"); h == nil || h.Teaming.LoadBalancing != "port_id" || strings.Join(h.Teaming.Active, ",") != "vmnic0" {
 		t.Errorf("H2 with the management stand-in: %+v", h)
 	}
+
+	// A disconnected host is left out with its FT VMs.
+	v.hosts()[1].Runtime.ConnectionState = "disconnected"
+	_, imp = readSim(t, o)
+	sc = loadAndRun(t, imp)
+	if len(sc.Hosts) != 2 || sc.HostByName("DC0_C0_H1") != nil || !hasWarning(imp, "host DC0_C0_H1 is disconnected; left out") {
+		t.Errorf("disconnected host: %d hosts, warnings %v", len(sc.Hosts), imp.Warnings)
+	}
+	for _, vm := range sc.VMs {
+		if vm.Primary == "DC0_C0_H1" || vm.Secondary == "DC0_C0_H1" {
+			t.Errorf("VM %s uses the disconnected host", vm.Name)
+		}
+	}
+	v.hosts()[1].Runtime.ConnectionState = "connected"
 
 	// With no FT vmknic anywhere and no stand-in: a clear error.
 	for _, h := range v.hosts() {

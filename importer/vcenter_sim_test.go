@@ -279,9 +279,22 @@ func TestVCenterStandardExplicitFailover(t *testing.T) {
 				if r := float64(leg.Logging.Rate); r <= 0 || r > 2e9 {
 					t.Errorf("legacy mean rate %g bit/s out of range", r)
 				}
-				want := 3600.0
+				want, interval := 3600.0, "interval 20s"
 				if stats == StatsDay {
-					want = 86400
+					want, interval = 86400, "interval 300s"
+				}
+				prov := string(imp.Provenance())
+				for _, row := range []string{
+					"vm DC0_C0_RP0_VM2,logging.trace,traces/DC0_C0_RP0_VM2.csv,\"PerformanceManager.QueryPerf net.received.average + disk.read.average, " + interval,
+					"vm sql_01,logging.trace,traces/sql_01.csv,\"PerformanceManager.QueryPerf net.received.average + disk.write.average, " + interval,
+					"net.received.average kiloBytesPerSecond x8000 bit/s",
+					"vm DC0_C0_RP0_VM2,mode,legacy,config.extraConfig vm.uselegacyft = true",
+					"host DC0_C0_H1 vmnic3,failure,link_down at 0s",
+					"vm sql_01,ft_log_bandwidth_bps,409600000,summary.quickStats.ftLogBandwidth",
+				} {
+					if !strings.Contains(prov, row) {
+						t.Errorf("provenance.csv lacks %q:\n%s", row, prov)
+					}
 				}
 				if d := float64(sc.Duration); d < want || d > want+600 {
 					t.Errorf("duration %g, want about %g", d, want)
