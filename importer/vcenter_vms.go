@@ -274,6 +274,13 @@ func (r *vcReader) stats() error {
 			continue
 		}
 		r.fill(vm, res, info, interval)
+		if interval != 20 && vm.Times == nil {
+			var lv []string
+			for _, n := range statsCounters {
+				lv = append(lv, fmt.Sprintf("%s level %d", n, info[n].Level))
+			}
+			vm.StatsNote += fmt.Sprintf(" (the past-day interval keeps a counter only at or above its collection level: %s; raise the statistics level or use --stats realtime)", strings.Join(lv, ", "))
+		}
 	}
 	return nil
 }
