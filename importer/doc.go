@@ -2,7 +2,9 @@
 // esxtop/resxtop batch captures (perfmon PDH-CSV, one file per host) and
 // PowerCLI `Get-Stat | Export-Csv` exports become one logging trace per VM,
 // a scenario that loads and runs as written, and a provenance table that
-// says where every rate came from.
+// says where every rate came from. A live vCenter, read with
+// github.com/vmware/govmomi, gives the design itself as well: hosts, NICs,
+// the FT vmknic and its team, FT pairs and their statistics.
 //
 // Reading is streaming: an esxtop capture of hundreds of MB and tens of
 // thousands of columns is read row by row with one reused record, columns
@@ -53,4 +55,29 @@
 //     next host in order, wrapping; a single host gets a partner
 //     "<host>-ft". Get-Stat exports carry no host: without a VMHost column
 //     or an inventory, primaries are on esx01 and secondaries on esx02.
+//
+// Reading vCenter (vcenter*.go):
+//
+//   - Connect verifies TLS unless told whom to trust (--insecure,
+//     --thumbprint, --ca-cert), logs in and maps every failure to one
+//     *VCenterError line; the password is kept out of URLs and scrubbed
+//     from every message. Only reading calls are made.
+//   - Read collects plain data (VCDesign): per host its NICs (a NIC
+//     without link keeps its configured, else fastest valid, speed), the
+//     vmknic selected for faultToleranceLogging (or, when asked, the
+//     management one as a stand-in; otherwise the host is left out with a
+//     warning), and its team. A standard port group's computed policy is
+//     read as is; a distributed one's uplink teaming is overlaid field by
+//     field with the vmknic's port setting where not inherited, and uplink
+//     names become vmnics through the host's uplink port keys. A LAG in the
+//     active (or standby) list makes the team LACP over the LAG's members.
+//     failback is not rollingOrder. FT pairs come from config.ftInfo (the
+//     primary role, its secondaries or the VMs sharing its instance UUIDs).
+//   - BuildVCenter makes the design a valid scenario: names through
+//     SafeName and unique, addresses unique (others assumed, with
+//     warnings), lists disjoint, IP hash without standby/unused or beacon
+//     probing, LACP without standby; switch uplink-k per uplink position
+//     (or the CDP/LLDP name), all in one stack; IP hash gets an assumed
+//     static EtherChannel. Logging per VM is the legacy or SMP-FT formula
+//     over the performance history, else a running pair's ftLogBandwidth.
 package importer

@@ -72,14 +72,14 @@ func importCommand() *cli.Command {
 	}
 	return &cli.Command{
 		Name:            "import",
-		Usage:           "turn esxtop captures or Get-Stat exports into per-VM traces and a scenario",
+		Usage:           "turn esxtop captures, Get-Stat exports or a live vCenter into per-VM traces and a scenario",
 		HideHelpCommand: true,
-		ArgsUsage:       "esxtop|getstat FILE... --out DIR",
+		ArgsUsage:       "esxtop|getstat FILE... --out DIR | vcenter --out DIR",
 		Action: func(c *cli.Context) error {
 			if c.Args().Len() == 0 {
 				return cli.ShowSubcommandHelp(c)
 			}
-			return badInput(fmt.Errorf("ftsim import %q: want esxtop or getstat", c.Args().First()))
+			return badInput(fmt.Errorf("ftsim import %q: want esxtop, getstat or vcenter", c.Args().First()))
 		},
 		Subcommands: []*cli.Command{
 			sub("esxtop", "import esxtop/resxtop batch captures (esxtop -b, one file per host)",
@@ -90,6 +90,7 @@ func importCommand() *cli.Command {
 			sub("getstat", "import PowerCLI Get-Stat exports (Get-Stat | Export-Csv)",
 				"Reads net.received.average, disk.read.average and disk.write.average per VM (Entity),\n"+
 					"units from the Unit column, the aggregate instance preferred over per-device rows."),
+			importVCenterCommand(),
 		},
 	}
 }
