@@ -26,6 +26,8 @@ const (
 	evRetx                 // a dropped message is retransmitted
 	evResync               // a resync sender may send more
 	evAckWake              // a stalled primary's pending ack arrives
+	evEpoch                // an SMP-FT VM's epoch ends: its stun starts
+	evCkptReady            // an SMP-FT VM's stun has copied its checkpoint
 )
 
 // msg is one message in flight. Messages live in a slab and are reused.
@@ -152,6 +154,16 @@ func (e *engine) dispatch(it item) {
 		v := e.vms[it.ref]
 		if it.ver() == v.sess&0xfffffff {
 			e.ackWake(v)
+		}
+	case evEpoch:
+		v := e.vms[it.ref]
+		if it.ver() == v.genVer&0xfffffff {
+			e.epochEnd(v)
+		}
+	case evCkptReady:
+		v := e.vms[it.ref]
+		if it.ver() == v.genVer&0xfffffff {
+			e.ckptReady(v)
 		}
 	}
 }

@@ -151,6 +151,7 @@ func simulate(ctx context.Context, rs runSpec, fuse bool) (runOut, error) {
 	for _, v := range e.vms {
 		e.applyAcks(v, e.end)
 		v.account(e, e.end)
+		e.finishCkpt(v)
 		if v.unprotSince >= 0 {
 			v.unprot += overlap(v.unprotSince, e.end, e.warm, e.end)
 		}
