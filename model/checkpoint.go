@@ -51,6 +51,34 @@ func DefaultCheckpoint() Checkpoint {
 	}
 }
 
+// WithDefaults returns c with each unset (zero) field at its default, as
+// a Scenario built in code rather than loaded may leave them.
+func (c Checkpoint) WithDefaults() Checkpoint {
+	d := DefaultCheckpoint()
+	if c.Interval <= 0 && !c.Dynamic {
+		c.Dynamic = true
+	}
+	if c.MinInterval <= 0 {
+		c.MinInterval = d.MinInterval
+	}
+	if c.MaxInterval <= 0 {
+		c.MaxInterval = d.MaxInterval
+	}
+	if c.StunBudget <= 0 || c.StunBudget >= 1 {
+		c.StunBudget = d.StunBudget
+	}
+	if c.CopyRate <= 0 {
+		c.CopyRate = d.CopyRate
+	}
+	if c.MaxOutstanding <= 0 {
+		c.MaxOutstanding = d.MaxOutstanding
+	}
+	if c == (Checkpoint{Dynamic: true, MinInterval: d.MinInterval, MaxInterval: d.MaxInterval, StunBudget: d.StunBudget, CopyRate: d.CopyRate, MaxOutstanding: d.MaxOutstanding}) {
+		return d // nothing was set: stun_base and overhead too
+	}
+	return c
+}
+
 // FirstInterval is the running time of a VM's first epoch: the fixed
 // interval, or clamp(stun_base / stun_budget, min_interval, max_interval).
 func (c Checkpoint) FirstInterval() float64 {

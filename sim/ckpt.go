@@ -82,7 +82,7 @@ const outputSlices = 200
 
 func (e *engine) newCkpt(v *vmState) {
 	vm := v.vm
-	ck := &ckptState{c: vm.FT.Checkpoint, in: vm.Epoch(),
+	ck := &ckptState{c: vm.FT.Checkpoint.WithDefaults(), in: vm.Epoch(),
 		secT: make([]float64, e.nsec), secTN: make([]float64, e.nsec),
 		secOD: make([]float64, e.nsec), secODW: make([]float64, e.nsec)}
 	if vm.Logging.Pattern == model.OnOff || len(vm.Logging.Trace) > 0 {

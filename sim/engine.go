@@ -19,15 +19,15 @@ const (
 
 // Data-plane event kinds.
 const (
-	evHop     uint8 = iota // a message reaches the end of its current hop
-	evGen                  // an FT VM's next log message is due
-	evBG                   // a background source's next message is due
-	evHB                   // a heartbeat is due (ref = vm*2 + side)
-	evRetx                 // a dropped message is retransmitted
-	evResync               // a resync sender may send more
-	evAckWake              // a stalled primary's pending ack arrives
-	evEpoch                // an SMP-FT VM's epoch ends: its stun starts
-	evCkptReady            // an SMP-FT VM's stun has copied its checkpoint
+	evHop       uint8 = iota // a message reaches the end of its current hop
+	evGen                    // an FT VM's next log message is due
+	evBG                     // a background source's next message is due
+	evHB                     // a heartbeat is due (ref = vm*2 + side)
+	evRetx                   // a dropped message is retransmitted
+	evResync                 // a resync sender may send more
+	evAckWake                // a stalled primary's pending ack arrives
+	evEpoch                  // an SMP-FT VM's epoch ends: its stun starts
+	evCkptReady              // an SMP-FT VM's stun has copied its checkpoint
 )
 
 // msg is one message in flight. Messages live in a slab and are reused.

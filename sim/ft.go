@@ -329,7 +329,7 @@ func (e *engine) deliver(m int32) {
 			e.replay(v, h.payload, h.created, h.kind)
 			v.expect++
 		}
-		if v.ck != nil {
+		if v.ck != nil && !v.resyncing {
 			// SMP-FT: one ack per complete checkpoint.
 			if !e.ckptArrived(v, m) {
 				e.release(m)
