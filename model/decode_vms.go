@@ -395,10 +395,11 @@ func (l *loader) resolveFromStats(lg *Logging, lm loggingMeta, mode string, writ
 	} else {
 		r = s["disk_write"]*8 + s["network_rx"] + s["dirty_memory"]*8
 	}
-	if r <= 0 {
+	if r <= 0 && mode == ModeLegacy {
 		l.errorf(lm.sourcePos, "from_stats gives a logging rate of 0: FT always logs something")
 		return
 	}
+	// SMP-FT: zeros are valid; every checkpoint still carries its overhead.
 	lg.Rate = BitRate(r)
 }
 

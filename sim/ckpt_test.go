@@ -95,6 +95,7 @@ func TestCheckpointFixedInterval(t *testing.T) {
 		{"200 ms, saturated", "25Gbps", "checkpoint: {interval: 200ms, copy_rate: 16GB/s}, logging: {from_stats: {dirty_memory: 1GB/s, disk_write: 5MB/s}, working_set: 256MiB}"},
 		{"1 ms, rate", "10Gbps", "checkpoint: {interval: 1ms, stun_base: 50us, overhead: 2KiB}, logging: {rate: 500Mbps, pattern: constant}"},
 		{"20 ms, poisson rate, 2 in flight", "10Gbps", "checkpoint: {interval: 20ms, max_outstanding: 2}, logging: {rate: 2Gbps}"},
+		{"5 ms, idle: the overhead alone", "10Gbps", "checkpoint: {interval: 5ms}, logging: {from_stats: {dirty_memory: 0MB/s, network_rx: 0Mbps}}"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			sc := smpScenario(t, "21s", c.speed, c.vm)
