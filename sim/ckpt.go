@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"fmt"
 	"math"
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
@@ -368,4 +369,41 @@ func (s *source) traceWork(a, b float64) float64 {
 		}
 	}
 	return bits
+}
+
+// checkpointNotes lists the SMP-FT model's assumptions for the results'
+// notes, with each checkpoint setting the scenario's SMP-FT VMs use; none
+// without SMP-FT VMs.
+func checkpointNotes(sc *model.Scenario) []string {
+	var settings []string
+	seen := map[string]bool{}
+	for i := range sc.VMs {
+		vm := &sc.VMs[i]
+		if vm.Mode != model.ModeSMP {
+			continue
+		}
+		c := vm.FT.Checkpoint.WithDefaults()
+		iv := "interval " + model.Duration(c.Interval).String()
+		if c.Dynamic {
+			iv = fmt.Sprintf("dynamic interval in [%s, %s] within a %s stun budget", c.MinInterval, c.MaxInterval, model.FormatPercent(c.StunBudget))
+		}
+		s := fmt.Sprintf("%s, stun %s + dirty / %s, overhead %s, max_outstanding %d", iv, c.StunBase, c.CopyRate, c.Overhead, c.MaxOutstanding)
+		if !seen[s] {
+			seen[s] = true
+			settings = append(settings, s)
+		}
+	}
+	if len(settings) == 0 {
+		return nil
+	}
+	n := []string{
+		"SMP-FT: epochs of running time T, then a stun of stun_base + unique dirty bytes / copy_rate; unique dirty bytes W x (1 - exp(-d x T / W)) over the working set W (from_stats dirty_memory; rate, preset and trace count as dirty memory without saturation); disk writes, network input and overhead ride along (docs/model.md)",
+		"SMP-FT: a checkpoint is sent as log messages; with max_outstanding unacknowledged the VM stays stunned until an ack (flow control, KB 432433): throttled_fraction; stun_fraction is the copy alone",
+		"SMP-FT: output is held until its epoch's checkpoint is acknowledged; output delay is time-weighted over the epoch, so its largest value is at least T (KB 406486); replay lag is the time a checkpoint's last byte reaches the secondary minus its epoch's end",
+		"SMP-FT dynamic interval (a model assumption; VMware documents a dynamic interval, not its rule): clamp(max(last stun / stun_budget, last acknowledged checkpoint's send-to-ack time), min_interval, max_interval); the first clamp(stun_base / stun_budget); at max_interval the budget may be exceeded",
+	}
+	for _, s := range settings {
+		n = append(n, "SMP-FT checkpoint settings: "+s)
+	}
+	return n
 }

@@ -37,6 +37,9 @@ func modelNotes(sc *model.Scenario) []string {
 		"link-status detection after teaming.link_detect; beacon probing at the misses-th probe (needs 3+ uplinks); LACP after 3 x 1 s or 3 x 30 s",
 		"replay_lag_s time series: the highest lag delivered in each second; queue_length: backlog in bytes at each whole second",
 	}
+	if smpNotes := checkpointNotes(sc); len(smpNotes) > 0 {
+		n = append(n, smpNotes...)
+	}
 	if sc.Warmup > 0 {
 		n = append(n, fmt.Sprintf("figures cover [%gs, %gs]; the warm-up is excluded", float64(sc.Warmup), float64(sc.Duration)))
 	}
