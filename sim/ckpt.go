@@ -23,13 +23,14 @@ import (
 // output of an epoch is held until its checkpoint's ack reaches the
 // primary.
 //
-// The loop costs two calendar events per epoch (its end and its copy's
-// end) besides the checkpoint's messages, which travel as log messages do.
+// An epoch's content depends only on its span, so it is computed when the
+// epoch starts, and the loop costs one calendar event per epoch (the end
+// of its copy) besides the checkpoint's messages, which travel as log
+// messages do.
 
 // Phases of an epoch.
 const (
-	phRun  uint8 = iota // the VM runs
-	phCopy              // stunned: the epoch's dirty memory is copied
+	phRun  uint8 = iota // the VM runs, then its copy (until ckptReady)
 	phWait              // stunned: copied, waiting for a free checkpoint slot
 )
 
@@ -100,30 +101,20 @@ func (e *engine) startEpochs(v *vmState) {
 	e.runEpoch(v, ck.c.FirstInterval())
 }
 
-// runEpoch lets the VM run for t from now.
+// runEpoch lets the VM run for t from now, then stuns it to copy the
+// epoch's dirty memory: the checkpoint is ready at now + t + stun.
 func (e *engine) runEpoch(v *vmState, t float64) {
 	ck := v.ck
-	ck.phase, ck.T, ck.runStart = phRun, t, e.now
-	if end := e.now + t; end < e.end {
-		e.h.push(end, evEpoch, int32(v.idx), v.genVer)
-	}
-}
-
-// epochEnd: the running epoch ends; the stun starts and copies its dirty
-// memory.
-func (e *engine) epochEnd(v *vmState) {
-	if !v.protected || e.nw.hosts[v.pri].down {
+	end := e.now + t
+	ck.phase, ck.T, ck.runStart, ck.copyStart = phRun, t, e.now, end
+	if end >= e.end {
 		return
 	}
-	ck := v.ck
-	if v.ackHead < len(v.acks) {
-		e.applyAcks(v, e.now)
-	}
-	eff := ck.T // running seconds at the mean rate
+	eff := t // running seconds at the mean rate
 	if ck.src != nil {
 		eff = 0
 		if ck.src.rate > 0 {
-			eff = ck.src.work(ck.runStart, e.now) / ck.src.rate
+			eff = ck.src.work(e.now, end) / ck.src.rate
 		}
 	}
 	dirty := ck.in.Dirty * eff
@@ -132,18 +123,8 @@ func (e *engine) epochEnd(v *vmState) {
 	}
 	bytes := dirty + ck.in.Along*eff + float64(ck.c.Overhead)
 	ck.stun = ck.c.Stun(dirty)
-	ck.ready = ckpt{start: ck.runStart, end: e.now, bytes: bytes, measured: e.inWindow(e.now)}
-	if ck.ready.measured {
-		ck.epochs++
-		ck.sumT += ck.T
-		ck.sumBytes += bytes
-	}
-	if s := int(e.now); s < len(ck.secT) {
-		ck.secT[s] += ck.T
-		ck.secTN[s]++
-	}
-	ck.phase, ck.copyStart = phCopy, e.now
-	e.h.push(e.now+ck.stun, evCkptReady, int32(v.idx), v.genVer)
+	ck.ready = ckpt{start: e.now, end: end, bytes: bytes, measured: e.inWindow(end)}
+	e.h.push(end+ck.stun, evCkptReady, int32(v.idx), v.genVer)
 }
 
 // ckptReady: the stun's copy is done. The checkpoint goes now if a slot is
@@ -154,6 +135,15 @@ func (e *engine) ckptReady(v *vmState) {
 	}
 	ck := v.ck
 	ck.stunTime += overlap(ck.copyStart, e.now, e.warm, e.end)
+	if ck.ready.measured {
+		ck.epochs++
+		ck.sumT += ck.T
+		ck.sumBytes += ck.ready.bytes
+	}
+	if s := int(ck.ready.end); s < len(ck.secT) {
+		ck.secT[s] += ck.T
+		ck.secTN[s]++
+	}
 	if v.ackHead < len(v.acks) {
 		e.applyAcks(v, e.now)
 	}
@@ -292,9 +282,10 @@ func (e *engine) noteLag(v *vmState, lag float64, measured bool) {
 }
 
 // finishCkpt closes the figures at the end of the run: a stun still
-// copying counts up to the end.
+// copying counts up to the end (copyStart is after the end while the last
+// epoch still runs).
 func (e *engine) finishCkpt(v *vmState) {
-	if ck := v.ck; ck != nil && v.protected && ck.phase == phCopy {
+	if ck := v.ck; ck != nil && v.protected && ck.phase == phRun {
 		ck.stunTime += overlap(ck.copyStart, e.end, e.warm, e.end)
 	}
 }

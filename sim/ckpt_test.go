@@ -243,3 +243,29 @@ failures:
 		t.Errorf("unprotected %g s, interval %g", rr.VMs[0].UnprotectedS, *rr.VMs[0].CheckpointIntervalMean)
 	}
 }
+
+// TestCheckpointEvents: an SMP-FT VM costs about one calendar event per
+// checkpoint message (its delivery; the copy's end once per checkpoint),
+// not one per dirty page.
+func TestCheckpointEvents(t *testing.T) {
+	for _, vm := range []string{
+		"checkpoint: {interval: 20ms}, logging: {from_stats: {dirty_memory: 200MB/s, disk_write: 20MB/s}}",
+		"logging: {from_stats: {dirty_memory: 50MB/s}, pattern: onoff, on: 1s, off: 1s}",
+	} {
+		sc := smpScenario(t, "10s", "10Gbps", vm)
+		sc.Warmup = 0
+		dataEvents.Store(0)
+		got := runSMP(t, sc).VMs[0]
+		events := float64(dataEvents.Load())
+		msgSize := float64(sc.VMs[0].FT.MessageSize)
+		ckpts := got.LoggedBytes / *got.CheckpointBytesMean
+		pages := *got.CheckpointBytesMean / 4096
+		msgs := math.Floor(got.LoggedBytes/msgSize) + ckpts // at most one partial message each
+		perCkpt := msgs / ckpts
+		heartbeats := 2 * 10 / float64(sc.VMs[0].FT.Heartbeat)
+		t.Logf("%s: %.0f events, %.0f checkpoints of %.0f messages (%.0f pages)", vm, events, ckpts, perCkpt, pages)
+		if events > 1.2*(msgs+ckpts)+heartbeats+10 {
+			t.Errorf("%.0f data-plane events for %.0f checkpoint messages in %.0f checkpoints", events, msgs, ckpts)
+		}
+	}
+}

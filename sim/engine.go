@@ -26,7 +26,6 @@ const (
 	evRetx                   // a dropped message is retransmitted
 	evResync                 // a resync sender may send more
 	evAckWake                // a stalled primary's pending ack arrives
-	evEpoch                  // an SMP-FT VM's epoch ends: its stun starts
 	evCkptReady              // an SMP-FT VM's stun has copied its checkpoint
 )
 
@@ -154,11 +153,6 @@ func (e *engine) dispatch(it item) {
 		v := e.vms[it.ref]
 		if it.ver() == v.sess&0xfffffff {
 			e.ackWake(v)
-		}
-	case evEpoch:
-		v := e.vms[it.ref]
-		if it.ver() == v.genVer&0xfffffff {
-			e.epochEnd(v)
 		}
 	case evCkptReady:
 		v := e.vms[it.ref]

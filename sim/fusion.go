@@ -22,6 +22,8 @@ var errUnfuse = errors.New("sim: paths changed in a fused run")
 var (
 	noFuse    bool
 	fusedRuns atomic.Int64
+	// dataEvents counts the data-plane events of every run (tests read it).
+	dataEvents atomic.Int64
 	refused   atomic.Int64
 )
 

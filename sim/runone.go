@@ -156,6 +156,7 @@ func simulate(ctx context.Context, rs runSpec, fuse bool) (runOut, error) {
 			v.unprot += overlap(v.unprotSince, e.end, e.warm, e.end)
 		}
 	}
+	dataEvents.Add(e.h.pushed)
 	out := runOut{rr: e.result(rs), moved: e.moved, lbtMoved: e.lbtMoved}
 	if err := e.checkBalance(); err != nil {
 		return out, err
