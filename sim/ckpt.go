@@ -63,6 +63,9 @@ type ckptState struct {
 	out   []ckpt
 	head  int
 	atSec int
+	// jobs are the checkpoints being handed to the uplink (pump).
+	jobs    []sendJob
+	pumping bool
 
 	// figures over the measured window
 	epochs     int64
@@ -97,6 +100,7 @@ func (e *engine) newCkpt(v *vmState) {
 func (e *engine) startEpochs(v *vmState) {
 	ck := v.ck
 	ck.out, ck.head, ck.atSec = ck.out[:0], 0, 0
+	ck.jobs, ck.pumping = ck.jobs[:0], false
 	ck.transfer = 0
 	e.runEpoch(v, ck.c.FirstInterval())
 }
@@ -121,7 +125,7 @@ func (e *engine) runEpoch(v *vmState, t float64) {
 	if ck.in.Saturate {
 		dirty = model.UniqueDirty(dirty, ck.in.WorkingSet)
 	}
-	bytes := dirty + ck.in.Along*eff + float64(ck.c.Overhead)
+	bytes := math.Round(dirty + ck.in.Along*eff + float64(ck.c.Overhead)) // whole bytes
 	ck.stun = ck.c.Stun(dirty)
 	ck.ready = ckpt{start: e.now, end: end, bytes: bytes, measured: e.inWindow(end)}
 	e.h.push(end+ck.stun, evCkptReady, int32(v.idx), v.genVer)
@@ -165,26 +169,12 @@ func (e *engine) sendCkpt(v *vmState) {
 	ck := v.ck
 	c := ck.ready
 	c.sentAt = e.now
-	mtu := e.nw.hosts[v.pri].h.MTU
-	for left := c.bytes; left > 0; {
-		p := math.Min(v.msgBytes, left)
-		left -= p
-		wire := v.mtuWire
-		if p != v.msgBytes {
-			wire = wireBytes(p, mtu)
-		}
-		m := e.alloc()
-		e.newMsg(m, kLog, v, int32(v.pri), int32(v.sec), v.nextSeq, p, wire)
-		v.pushRing(unacked{seq: v.nextSeq, created: e.now, payload: p, kind: kLog})
-		c.lastSeq = v.nextSeq
-		v.nextSeq++
-		v.unacked += p
-		v.offered += p
-		v.inflight += p
-		if c.measured {
-			v.logged += p
-		}
-		e.send(m)
+	n := int64(math.Ceil(c.bytes / v.msgBytes))
+	c.lastSeq = v.nextSeq + n - 1
+	ck.jobs = append(ck.jobs, sendJob{left: c.bytes, seq: v.nextSeq, measured: c.measured})
+	v.nextSeq += n
+	if !ck.pumping {
+		e.pump(v)
 	}
 	if ck.head > 64 && ck.head*2 > len(ck.out) {
 		n := copy(ck.out, ck.out[ck.head:])
@@ -194,6 +184,62 @@ func (e *engine) sendCkpt(v *vmState) {
 	}
 	ck.out = append(ck.out, c)
 	e.runEpoch(v, ck.c.NextInterval(ck.stun, ck.transfer))
+}
+
+// sendJob is the part of a checkpoint not yet handed to the uplink.
+type sendJob struct {
+	left     float64 // bytes
+	seq      int64   // sequence number of its next message
+	measured bool
+}
+
+// pumpChunk is how much checkpoint data pump hands to the uplink at once:
+// a checkpoint of gigabytes is not a million messages in memory.
+const pumpChunk = 16 << 20
+
+// pump hands up to pumpChunk of the queued checkpoints to the uplink, in
+// order, and comes back (evCkptMore) when the chunk's last message can
+// start on the fastest uplink at the earliest, so the uplink never idles
+// between chunks.
+func (e *engine) pump(v *vmState) {
+	ck := v.ck
+	h := e.nw.hosts[v.pri].h
+	budget, wire, last := float64(pumpChunk), 0.0, 0.0
+	for len(ck.jobs) > 0 && budget > 0 {
+		j := &ck.jobs[0]
+		p := math.Min(v.msgBytes, j.left)
+		j.left -= p
+		budget -= p
+		w := v.mtuWire
+		if p != v.msgBytes {
+			w = wireBytes(p, h.MTU)
+		}
+		wire, last = wire+w, w
+		m := e.alloc()
+		e.newMsg(m, kLog, v, int32(v.pri), int32(v.sec), j.seq, p, w)
+		v.pushRing(unacked{seq: j.seq, created: e.now, payload: p, kind: kLog})
+		j.seq++
+		v.unacked += p
+		v.offered += p
+		v.inflight += p
+		if j.measured {
+			v.logged += p
+		}
+		if j.left <= 0 {
+			ck.jobs = ck.jobs[1:]
+		}
+		e.send(m)
+	}
+	ck.pumping = len(ck.jobs) > 0
+	if !ck.pumping {
+		ck.jobs = ck.jobs[:0]
+		return
+	}
+	fastest := 0.0
+	for _, n := range h.Vmnics {
+		fastest = math.Max(fastest, float64(n.Speed)/8)
+	}
+	e.h.push(e.now+(wire-last)/fastest, evCkptMore, int32(v.idx), v.genVer)
 }
 
 // ckptArrived is called at the secondary after in-order replay: every

@@ -27,6 +27,7 @@ const (
 	evResync                 // a resync sender may send more
 	evAckWake                // a stalled primary's pending ack arrives
 	evCkptReady              // an SMP-FT VM's stun has copied its checkpoint
+	evCkptMore               // an SMP-FT VM hands the next chunk of its checkpoints to the uplink
 )
 
 // msg is one message in flight. Messages live in a slab and are reused.
@@ -158,6 +159,11 @@ func (e *engine) dispatch(it item) {
 		v := e.vms[it.ref]
 		if it.ver() == v.genVer&0xfffffff {
 			e.ckptReady(v)
+		}
+	case evCkptMore:
+		v := e.vms[it.ref]
+		if it.ver() == v.genVer&0xfffffff && v.protected && !e.nw.hosts[v.pri].down {
+			e.pump(v)
 		}
 	}
 }
