@@ -83,7 +83,7 @@ type ckptState struct {
 // uniform over its running span, enters the histogram (weights in
 // nanoseconds of running time): a quantile is then off by at most
 // T / (2 x outputSlices).
-const outputSlices = 200
+const outputSlices = 50
 
 func (e *engine) newCkpt(v *vmState) {
 	vm := v.vm
