@@ -396,3 +396,34 @@ func TestImportedScenarioRuns(t *testing.T) {
 		})
 	}
 }
+
+// TestImportedSMPScenarioRuns: an import with --mode smp runs through the
+// SMP-FT epoch model: every VM checkpoints, and what it sends is its
+// trace's rate over the time it ran (not stunned nor waiting) plus each
+// checkpoint's overhead.
+func TestImportedSMPScenarioRuns(t *testing.T) {
+	var c goldenCase
+	for _, g := range goldenCases {
+		if g.name == "esxtop_smp_window" {
+			c = g
+		}
+	}
+	imp := c.build(t)
+	sc := loadImport(t, imp)
+	res, err := sim.Run(context.Background(), sc, sim.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, vm := range res.Runs[0].VMs {
+		if !vm.SMP() {
+			t.Fatalf("VM %s has no checkpoint figures", vm.VM)
+		}
+		ran := 1 - *vm.StunFraction - vm.ThrottledFraction
+		epochs := imp.Duration * ran / *vm.CheckpointIntervalMean
+		over := float64(sc.VMs[i].FT.Checkpoint.Overhead)
+		want := imp.VMs[i].Row.Mean*imp.Duration/8*ran + over*epochs
+		if math.Abs(vm.LoggedBytes-want) > 0.05*want {
+			t.Errorf("VM %s sent %.0f bytes in checkpoints, its trace implies %.0f (+-5%%)", vm.VM, vm.LoggedBytes, want)
+		}
+	}
+}

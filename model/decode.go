@@ -76,6 +76,7 @@ func DefaultFT() FTParams {
 		RTO:          0.2,
 		LagTarget:    1,
 		RestartDelay: 10,
+		Checkpoint:   DefaultCheckpoint(),
 	}
 }
 
@@ -122,6 +123,7 @@ func (l *loader) load(n *yaml.Node) {
 	l.ftTop = l.ftSpec(root.get("ft"), "ft")
 	sc.FT = l.ftTop.apply(DefaultFT())
 	l.checkFT(l.ftTop, ftSpec{}, sc.FT)
+	l.checkCkpt(l.ftTop.ckpt, ckptSpec{}, sc.FT.Checkpoint)
 
 	l.switches(root)
 	l.isls(root)
@@ -182,10 +184,11 @@ func (l *loader) replications(root *mapping) {
 type ftSpec struct {
 	messageSize, ackSize, logBuffer                  opt[Size]
 	heartbeat, timeout, rto, lagTarget, restartDelay opt[Duration]
+	ckpt                                             ckptSpec
 	pos                                              Pos
 }
 
-var ftKeys = []string{"message_size", "ack_size", "log_buffer", "heartbeat", "timeout", "rto", "lag_target", "restart_delay"}
+var ftKeys = []string{"message_size", "ack_size", "log_buffer", "heartbeat", "timeout", "rto", "lag_target", "restart_delay", "checkpoint"}
 
 func (l *loader) ftSpec(n *yaml.Node, what string) ftSpec {
 	if n == nil {
@@ -204,6 +207,7 @@ func (l *loader) ftSpec(n *yaml.Node, what string) ftSpec {
 		rto:          m.duration("rto", positive),
 		lagTarget:    m.duration("lag_target", positive),
 		restartDelay: m.duration("restart_delay", positive),
+		ckpt:         l.ckptSpec(m.get("checkpoint")),
 		pos:          posOf(m.node),
 	}
 }
@@ -218,6 +222,7 @@ func (s ftSpec) apply(base FTParams) FTParams {
 	base.RTO = s.rto.or(base.RTO)
 	base.LagTarget = s.lagTarget.or(base.LagTarget)
 	base.RestartDelay = s.restartDelay.or(base.RestartDelay)
+	base.Checkpoint = s.ckpt.apply(base.Checkpoint)
 	return base
 }
 

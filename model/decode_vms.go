@@ -37,9 +37,10 @@ type vmMeta struct {
 	vcpus, mode        Pos
 	vcpusBad           bool // vcpus was wrong: left out of the FT limits
 	ok                 bool // primary and secondary named and parsed
+	load               Pos  // the logging source, where a checkpoint load warning goes
 }
 
-var vmKeys = []string{"name", "count", "placement", "primary", "secondary", "vcpus", "memory", "mode", "logging", "ft"}
+var vmKeys = []string{"name", "count", "placement", "primary", "secondary", "vcpus", "memory", "mode", "logging", "ft", "checkpoint"}
 
 // from_stats inputs by FT mode.
 var (
@@ -136,6 +137,31 @@ func (l *loader) vm(m *mapping, spreadK *int) {
 	if ftOwn.pos.Line > 0 {
 		l.checkFT(l.ftTop, ftOwn, ft)
 	}
+	ckOwn := l.ckptSpec(m.get("checkpoint"))
+	ft.Checkpoint = ckOwn.apply(ft.Checkpoint)
+	for _, c := range []ckptSpec{ftOwn.ckpt, ckOwn} {
+		if c.written && modeV == ModeLegacy {
+			l.errorf(c.pos, "checkpoint applies to SMP-FT VMs (mode: smp): legacy FT streams a record/replay log and takes no checkpoints")
+		}
+	}
+	if over := ckOwn; over.written || ftOwn.ckpt.written {
+		if !over.written {
+			over = ftOwn.ckpt
+		} else if ftOwn.ckpt.written {
+			over.minInterval = over.minInterval.over(ftOwn.ckpt.minInterval)
+			over.maxInterval = over.maxInterval.over(ftOwn.ckpt.maxInterval)
+		}
+		l.checkCkpt(l.ftTop.ckpt, over, ft.Checkpoint)
+	}
+	memV := memory.or(8 << 30)
+	if lm.workingSet.set {
+		switch {
+		case modeV == ModeLegacy:
+			l.errorf(lm.workingSet.pos, "working_set applies to SMP-FT VMs (mode: smp): legacy FT copies no memory per epoch")
+		case lm.workingSet.v > memV:
+			l.errorf(lm.workingSet.pos, "working_set %s is larger than the VM's memory %s: the VM's writes land in its memory", lm.workingSet.v, memV)
+		}
+	}
 
 	n := 1
 	if count.set {
@@ -151,7 +177,7 @@ func (l *loader) vm(m *mapping, spreadK *int) {
 			Index:    len(l.sc.VMs),
 			Primary:  primary.v,
 			VCPUs:    vcpusV,
-			Memory:   memory.or(8 << 30),
+			Memory:   memV,
 			Mode:     modeV,
 			Logging:  lg,
 			FT:       ft,
@@ -160,7 +186,7 @@ func (l *loader) vm(m *mapping, spreadK *int) {
 		vm.Secondary = secondary.v
 		meta := vmMeta{pos: pos, name: firstPos(name.pos, pos), primary: primary.pos, secondary: secondary.pos,
 			spread: spread, vcpus: firstPos(vcpus.pos, pos), mode: firstPos(mode.pos, pos), ok: primary.set && secondary.set,
-			vcpusBad: vcpusBad}
+			vcpusBad: vcpusBad, load: firstPos(lm.sourcePos, lm.pos, pos)}
 		if count.set {
 			vm.Name = name.v + "-" + strconv.Itoa(i)
 			meta.group = name.v
@@ -186,9 +212,10 @@ type loggingMeta struct {
 	smpKeys    bool // from_stats used disk_write or dirty_memory
 	patternPos Pos
 	sourcePos  Pos
+	workingSet opt[Size]
 }
 
-var loggingKeys = []string{"rate", "from_stats", "preset", "trace", "pattern", "on", "off"}
+var loggingKeys = []string{"rate", "from_stats", "preset", "trace", "pattern", "on", "off", "working_set"}
 
 var backgroundLoggingKeys = []string{"host", "vmnic", "direction", "rate", "trace", "pattern", "on", "off"}
 
@@ -268,6 +295,10 @@ func (l *loader) logging(n *yaml.Node, what string, background bool) (Logging, l
 	}
 	if lg.Pattern == Trace && lg.Source != "trace" && lg.Source != "" {
 		l.errorf(lm.patternPos, "pattern: trace needs trace: FILE.csv instead of %s", lg.Source)
+	}
+	if !background {
+		lm.workingSet = m.size("working_set")
+		lg.WorkingSet = lm.workingSet.v
 	}
 	on, off := m.duration("on", positive), m.duration("off", positive)
 	if lg.Pattern == OnOff {
@@ -364,10 +395,11 @@ func (l *loader) resolveFromStats(lg *Logging, lm loggingMeta, mode string, writ
 	} else {
 		r = s["disk_write"]*8 + s["network_rx"] + s["dirty_memory"]*8
 	}
-	if r <= 0 {
+	if r <= 0 && mode == ModeLegacy {
 		l.errorf(lm.sourcePos, "from_stats gives a logging rate of 0: FT always logs something")
 		return
 	}
+	// SMP-FT: zeros are valid; every checkpoint still carries its overhead.
 	lg.Rate = BitRate(r)
 }
 

@@ -36,6 +36,12 @@
 //   - Only one ISL hop is modelled: switches that FT traffic may cross
 //     between (team uplinks of any two hosts) must share a stack or have
 //     an inter-switch link between them (or between their stacks).
+//   - An SMP-FT VM's checkpoint parameters are `ft.checkpoint`, then the
+//     VM's own `ft: {checkpoint: ...}`, then its `checkpoint:`, key by key
+//     (docs/model.md, "SMP-FT fast checkpointing"). Checkpoint.WithDefaults
+//     fills the fields a Scenario built in code leaves zero. `from_stats`
+//     of an SMP-FT VM may be all zeros (each checkpoint still carries its
+//     overhead); Epoch gives the epoch model's inputs.
 //   - Parse checks that each sweep path matches a field of the document;
 //     CheckSweepValues also checks each value in place of the field.
 //

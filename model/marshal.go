@@ -175,6 +175,42 @@ func marshalFT(p, base FTParams) *yaml.Node {
 	dur("rto", p.RTO, base.RTO)
 	dur("lag_target", p.LagTarget, base.LagTarget)
 	dur("restart_delay", p.RestartDelay, base.RestartDelay)
+	if c := marshalCheckpoint(p.Checkpoint, base.Checkpoint); len(c.Content) > 0 {
+		yPut(m, "checkpoint", c)
+	}
+	return m
+}
+
+// marshalCheckpoint writes the set fields of c that differ from base.
+func marshalCheckpoint(c, base Checkpoint) *yaml.Node {
+	m := yFlowMap()
+	dur := func(k string, v, b Duration) {
+		if v > 0 && v != b {
+			yPut(m, k, yStr(v.String()))
+		}
+	}
+	if (c.Dynamic || c.Interval > 0) && (c.Dynamic != base.Dynamic || c.Interval != base.Interval) {
+		if c.Dynamic {
+			yPut(m, "interval", yStr("dynamic"))
+		} else {
+			yPut(m, "interval", yStr(c.Interval.String()))
+		}
+	}
+	dur("min_interval", c.MinInterval, base.MinInterval)
+	dur("max_interval", c.MaxInterval, base.MaxInterval)
+	if c.StunBudget > 0 && c.StunBudget != base.StunBudget {
+		yPut(m, "stun_budget", yStr(FormatPercent(c.StunBudget)))
+	}
+	dur("stun_base", c.StunBase, base.StunBase)
+	if c.CopyRate > 0 && c.CopyRate != base.CopyRate {
+		yPut(m, "copy_rate", yStr(c.CopyRate.String()))
+	}
+	if c.Overhead > 0 && c.Overhead != base.Overhead {
+		yPut(m, "overhead", yStr(c.Overhead.String()))
+	}
+	if c.MaxOutstanding > 0 && c.MaxOutstanding != base.MaxOutstanding {
+		yPut(m, "max_outstanding", yNum(strconv.Itoa(c.MaxOutstanding)))
+	}
 	return m
 }
 
@@ -388,6 +424,9 @@ func marshalLogging(m *yaml.Node, lg Logging) {
 	if lg.Pattern == OnOff {
 		yPut(m, "on", yStr(lg.On.String()))
 		yPut(m, "off", yStr(lg.Off.String()))
+	}
+	if lg.WorkingSet > 0 {
+		yPut(m, "working_set", yStr(lg.WorkingSet.String()))
 	}
 }
 

@@ -55,6 +55,8 @@ type FTParams struct {
 	RTO          Duration // 200ms
 	LagTarget    Duration // 1s: primary slowed while replay lag exceeds it
 	RestartDelay Duration // 10s: peer lost -> start of the new secondary's memory copy
+	// Checkpoint is SMP-FT fast checkpointing (mode: smp only).
+	Checkpoint Checkpoint
 }
 
 // Switch is a physical switch. Switches of one Stack act as one for LAGs.
@@ -148,6 +150,9 @@ type Logging struct {
 	TraceFile string
 	Preset    string
 	FromStats map[string]float64 // as written, in base units (bytes/s or bit/s)
+	// WorkingSet is the memory an SMP-FT VM's writes land in (0: its
+	// memory); `logging.working_set`.
+	WorkingSet Size
 }
 
 // Pattern is a traffic arrival pattern.

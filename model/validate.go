@@ -431,6 +431,9 @@ func (l *loader) checkVMs() {
 			l.errorf(m.secondary, "secondary %q is the primary's host: FT needs the secondary on another host", vm.Secondary)
 			continue
 		}
+		if pOK && (i == 0 || m.group == "" || m.group != l.vmMeta[i-1].group) {
+			l.checkEpochLoad(&l.sc.VMs[i], m.load) // once per group: its VMs are alike
+		}
 		for _, r := range []struct {
 			host string
 			at   Pos

@@ -27,6 +27,9 @@ func charts(r sim.Result, series []sim.Series) ([]Chart, []string, error) {
 		{"lag-cdf", func() (Chart, error) { return LagCDF(r) }},
 		{"policy-comparison", func() (Chart, error) { return PolicyComparison(r) }},
 	}
+	if len(smpVMs(r)) > 0 {
+		builders = append(builders, builder{"checkpoints", func() (Chart, error) { return Checkpoints(r, series) }})
+	}
 	if hasWorst(r) {
 		builders = append(builders,
 			builder{"utilisation-worst", func() (Chart, error) { return UtilisationWorst(r, series) }},

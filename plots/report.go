@@ -168,6 +168,7 @@ func scenarioWords(r sim.Result) []string {
 	if len(vms) > 0 {
 		out = append(out, "FT VMs: "+strings.Join(vms, ", ")+".")
 	}
+	out = append(out, ftModeWords(r)...)
 	var ps []string
 	for _, p := range policiesOf(r) {
 		if n, ok := vsphereNames[p]; ok {

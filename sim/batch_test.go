@@ -329,7 +329,7 @@ hosts:
   - {name: esx01, ft_ip: 192.168.50.11}
   - {name: esx02, ft_ip: 192.168.50.12}
 ft_vms:
-  - {name: db, primary: esx01, secondary: esx02, logging: {rate: 700Mbps, pattern: ` + pattern + `}}
+  - {name: db, mode: legacy, primary: esx01, secondary: esx02, logging: {rate: 700Mbps, pattern: ` + pattern + `}}
 `
 	sc, err := model.Parse("auto.yaml", []byte(src))
 	if err != nil {

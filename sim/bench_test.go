@@ -51,3 +51,29 @@ func BenchmarkScale128(b *testing.B) {
 		})
 	}
 }
+
+// benchSMPSeconds is BenchmarkScale128SMP's simulated time.
+const benchSMPSeconds = 40
+
+// BenchmarkScale128SMP is BenchmarkScale128's port ID run with every VM
+// SMP-FT (scenarios/bench/bench-128-hosts-smp.yaml), 40 simulated seconds (10 after the 30 s warm-up are measured):
+// what the epoch loop costs at scale.
+func BenchmarkScale128SMP(b *testing.B) {
+	sc, err := model.Load("../scenarios/bench/bench-128-hosts-smp.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	sc.Duration = model.Duration(benchSMPSeconds)
+	sc.Compare.Policies = []model.Policy{model.PortID}
+	var epochs float64
+	for i := 0; i < b.N; i++ {
+		r, err := Run(context.Background(), sc, Options{NoSeries: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, v := range r.Runs[0].VMs {
+			epochs += (benchSMPSeconds - float64(sc.Warmup)) * (1 - *v.StunFraction - v.ThrottledFraction) / *v.CheckpointIntervalMean
+		}
+	}
+	b.ReportMetric(epochs/b.Elapsed().Seconds(), "checkpoints/s")
+}

@@ -60,6 +60,19 @@ func (e *engine) result(rs runSpec) RunResult {
 				vm.LagQuantiles = append(vm.LagQuantiles, Quantile{Q: q, Value: quantile(v.lagH, q)})
 			}
 		}
+		if ck := v.ck; ck != nil {
+			var iv, by, st, od float64
+			if ck.epochs > 0 {
+				iv, by = ck.sumT/float64(ck.epochs), ck.sumBytes/float64(ck.epochs)
+			}
+			if win > 0 {
+				st = ck.stunTime / win
+			}
+			if ck.odW > 0 {
+				od = ck.odSum / ck.odW
+			}
+			vm.CheckpointIntervalMean, vm.CheckpointBytesMean, vm.StunFraction, vm.OutputDelayMean = &iv, &by, &st, &od
+		}
 		rr.VMs = append(rr.VMs, vm)
 		rr.Balance.Offered += v.offered
 		rr.Balance.Delivered += v.delivered
@@ -104,6 +117,12 @@ func (e *engine) series(rs runSpec) []Series {
 	for _, v := range e.vms {
 		out = append(out, Series{Policy: string(rs.policy), FailureCase: rs.failureCase.Name, Replication: rs.replication,
 			Object: v.vm.Name, Metric: "replay_lag_s", T: ts, V: append([]float64(nil), v.lagSeconds()[:n]...)})
+		if v.ck != nil {
+			iv, od := v.ck.series(n)
+			out = append(out,
+				Series{Policy: string(rs.policy), FailureCase: rs.failureCase.Name, Replication: rs.replication, Object: v.vm.Name, Metric: MetricCheckpointInterval, T: ts, V: iv},
+				Series{Policy: string(rs.policy), FailureCase: rs.failureCase.Name, Replication: rs.replication, Object: v.vm.Name, Metric: MetricOutputDelay, T: ts, V: od})
+		}
 	}
 	return out
 }

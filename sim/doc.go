@@ -58,6 +58,29 @@
 // Percentiles come from HDR histograms (1 % resolution), so memory does not
 // grow with simulated time; the per-second time series does, by design.
 //
+// # SMP-FT fast checkpointing
+//
+// The paragraph above is legacy FT (mode: legacy). An SMP-FT VM (mode:
+// smp) runs the epoch loop of ckpt.go (docs/model.md, "SMP-FT fast
+// checkpointing"): it runs for the interval, is stunned while the epoch's
+// unique dirty memory is copied, then sends the checkpoint (that memory,
+// the epoch's disk writes and network input, the device-state overhead) as
+// log messages on the same queues, paths and sessions as legacy log data,
+// and resumes; with max_outstanding checkpoints unacknowledged it stays
+// stunned until an ack (flow control, counted as throttled). The secondary
+// acknowledges each complete checkpoint once; output of an epoch is held
+// until that ack, and its delay enters the histogram weighted by running
+// time. An epoch's content depends only on its span, so it is computed
+// when the epoch starts: one calendar event per epoch (its copy's end)
+// plus about one per checkpoint message. The log buffer, the lag target's
+// slowdown and the per-message lag do not apply to SMP-FT VMs.
+//
+// The fast paths (fusion, policy sharing, the forward and hash caches)
+// apply to SMP-FT VMs unchanged: checkpoint messages and their acks are
+// log messages and acks. TestFusionInvisible and TestSharingInvisibleRandom
+// draw SMP-FT and legacy VMs side by side (SMP-FT bursts included), so
+// neither fast path is disabled for them.
+//
 // # Runs, replications and summaries
 //
 // Run repeats the scenario for every compared policy (model.WithPolicy),

@@ -19,13 +19,15 @@ const (
 
 // Data-plane event kinds.
 const (
-	evHop     uint8 = iota // a message reaches the end of its current hop
-	evGen                  // an FT VM's next log message is due
-	evBG                   // a background source's next message is due
-	evHB                   // a heartbeat is due (ref = vm*2 + side)
-	evRetx                 // a dropped message is retransmitted
-	evResync               // a resync sender may send more
-	evAckWake              // a stalled primary's pending ack arrives
+	evHop       uint8 = iota // a message reaches the end of its current hop
+	evGen                    // an FT VM's next log message is due
+	evBG                     // a background source's next message is due
+	evHB                     // a heartbeat is due (ref = vm*2 + side)
+	evRetx                   // a dropped message is retransmitted
+	evResync                 // a resync sender may send more
+	evAckWake                // a stalled primary's pending ack arrives
+	evCkptReady              // an SMP-FT VM's stun has copied its checkpoint
+	evCkptMore               // an SMP-FT VM hands the next chunk of its checkpoints to the uplink
 )
 
 // msg is one message in flight. Messages live in a slab and are reused.
@@ -152,6 +154,16 @@ func (e *engine) dispatch(it item) {
 		v := e.vms[it.ref]
 		if it.ver() == v.sess&0xfffffff {
 			e.ackWake(v)
+		}
+	case evCkptReady:
+		v := e.vms[it.ref]
+		if it.ver() == v.genVer&0xfffffff {
+			e.ckptReady(v)
+		}
+	case evCkptMore:
+		v := e.vms[it.ref]
+		if it.ver() == v.genVer&0xfffffff && v.protected && !e.nw.hosts[v.pri].down {
+			e.pump(v)
 		}
 	}
 }

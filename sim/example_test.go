@@ -22,7 +22,7 @@ hosts:
   - {name: esx01, ft_ip: 10.0.0.11}
   - {name: esx02, ft_ip: 10.0.0.12}
 ft_vms:
-  - {name: db, primary: esx01, secondary: esx02, logging: {rate: 2Gbps, pattern: constant}}
+  - {name: db, mode: legacy, primary: esx01, secondary: esx02, logging: {rate: 2Gbps, pattern: constant}}
 `))
 	if err != nil {
 		fmt.Println(err)

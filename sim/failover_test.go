@@ -32,7 +32,7 @@ hosts:
   - {name: esx02, ft_ip: 10.0.0.12}
   - {name: esx03, ft_ip: 10.0.0.13}
 ft_vms:
-  - {name: vm1, primary: esx01, secondary: esx02, memory: 1GiB, logging: {rate: 1Gbps}}
+  - {name: vm1, mode: legacy, primary: esx01, secondary: esx02, memory: 1GiB, logging: {rate: 1Gbps}}
 failures:
 %FAIL%
 `
@@ -341,7 +341,7 @@ hosts:
   - {name: esx02, ft_ip: 10.0.0.12}
   - {name: esx03, ft_ip: 10.0.0.13}
 ft_vms:
-  - {name: vm1, primary: esx01, secondary: esx02, memory: 1GiB, logging: {rate: 1Gbps}}
+  - {name: vm1, mode: legacy, primary: esx01, secondary: esx02, memory: 1GiB, logging: {rate: 1Gbps}}
 failures:
   - {at: 5s, host: %HOST%}
 `
@@ -441,10 +441,10 @@ hosts:
   - {name: esx04, ft_ip: 10.0.0.14}
 %LAGS%
 ft_vms:
-  - {name: to2, primary: esx01, secondary: esx02, logging: {rate: %RATE%}}
-  - {name: to3a, primary: esx01, secondary: esx03, logging: {rate: %RATE%}}
-  - {name: to3b, primary: esx01, secondary: esx03, logging: {rate: %RATE%}}
-  - {name: to4, primary: esx01, secondary: esx04, logging: {rate: %RATE%}}
+  - {name: to2, mode: legacy, primary: esx01, secondary: esx02, logging: {rate: %RATE%}}
+  - {name: to3a, mode: legacy, primary: esx01, secondary: esx03, logging: {rate: %RATE%}}
+  - {name: to3b, mode: legacy, primary: esx01, secondary: esx03, logging: {rate: %RATE%}}
+  - {name: to4, mode: legacy, primary: esx01, secondary: esx04, logging: {rate: %RATE%}}
 failures:
   - {at: %AT%, vmnic: esx01/%NIC%}
 `
@@ -531,7 +531,7 @@ hosts:
   - {name: esx01, ft_ip: 10.0.0.11}
   - {name: esx02, ft_ip: 10.0.0.12}
 ft_vms:
-  - {name: vm1, primary: esx01, secondary: esx02, memory: 256MiB, logging: {rate: 400Mbps}}
+  - {name: vm1, mode: legacy, primary: esx01, secondary: esx02, memory: 256MiB, logging: {rate: 400Mbps}}
 compare: {policies: all, n_minus_1: true}
 `
 

@@ -103,6 +103,9 @@ type vmState struct {
 	unprotSince float64 // -1 while protected
 	unprot      float64
 	ftEvents    []Event
+
+	// ck is the epoch loop of an SMP-FT VM (ckpt.go); nil for legacy FT.
+	ck *ckptState
 }
 
 // pendingAck is an ack on its last hop, whose arrival time at the primary
@@ -177,6 +180,9 @@ func (e *engine) newVM(i int, vm *model.FTVM) *vmState {
 	v.sec = e.nw.hostIx[vm.Secondary]
 	v.src = newSource(vm.Logging, v.msgBytes, e.seed, "vm/"+vm.Name)
 	e.setFlows(v)
+	if vm.Mode == model.ModeSMP {
+		e.newCkpt(v)
+	}
 	return v
 }
 
@@ -203,8 +209,12 @@ func (e *engine) setFlows(v *vmState) {
 func (e *engine) startVM(v *vmState) {
 	v.protected = true
 	v.heardAtSec, v.heardAtPri = 0, 0
-	v.vnext = v.src.next(0)
-	e.schedGen(v, v.vnext)
+	if v.ck != nil {
+		e.startEpochs(v)
+	} else {
+		v.vnext = v.src.next(0)
+		e.schedGen(v, v.vnext)
+	}
 	e.startHeartbeats(v)
 	e.armTimeout(v)
 }
@@ -322,6 +332,13 @@ func (e *engine) deliver(m int32) {
 			e.replay(v, h.payload, h.created, h.kind)
 			v.expect++
 		}
+		if v.ck != nil && !v.resyncing {
+			// SMP-FT: one ack per complete checkpoint.
+			if !e.ckptArrived(v, m) {
+				e.release(m)
+			}
+			return
+		}
 		// Acknowledge everything read, in one ack (reference 3 §3.2).
 		e.sendCtl(m, v, kAck, int32(v.sec), int32(v.pri), v.expect-1)
 	case kAck:
@@ -359,8 +376,8 @@ func ctlWire(payload float64, mtu int) float64 {
 // replay: the secondary reads one message in order.
 func (e *engine) replay(v *vmState, payload, created float64, kind uint8) {
 	v.delivered += payload
-	if kind != kLog {
-		return
+	if kind != kLog || v.ck != nil {
+		return // SMP-FT: lag per checkpoint (ckptArrived)
 	}
 	e.logDelivered(v, payload)
 	lag := e.now - created
@@ -466,7 +483,7 @@ func (e *engine) ackedAt(v *vmState, seq int64, t float64) {
 		v.ringHead++
 		if u.kind == kLog {
 			v.unacked -= u.payload
-			if u.created >= e.warm && u.created < e.end {
+			if v.ck == nil && u.created >= e.warm && u.created < e.end {
 				record(v.odH, t-u.created)
 			}
 		} else {
@@ -475,6 +492,10 @@ func (e *engine) ackedAt(v *vmState, seq int64, t float64) {
 	}
 	if v.resyncing {
 		e.resyncPump(v)
+		return
+	}
+	if v.ck != nil {
+		e.ckptAcked(v, seq, t)
 		return
 	}
 	if v.stalled && v.unacked+v.msgBytes <= v.logBuffer {

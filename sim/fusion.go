@@ -22,7 +22,9 @@ var errUnfuse = errors.New("sim: paths changed in a fused run")
 var (
 	noFuse    bool
 	fusedRuns atomic.Int64
-	refused   atomic.Int64
+	// dataEvents counts the data-plane events of every run (tests read it).
+	dataEvents atomic.Int64
+	refused    atomic.Int64
 )
 
 // fuse joins tandem queues. A queue whose only feeder is one other queue

@@ -12,7 +12,8 @@ import (
 )
 
 // fuseYAML is the scale benchmark's fabric in small: two switches of one
-// stack joined by an ISL, every host on both, the FT pairs spread.
+// stack joined by an ISL, every host on both, the FT pairs spread, SMP-FT
+// (checkpoint bursts) and legacy FT (a stream) side by side.
 const fuseYAML = `name: fusion
 duration: 20s
 warmup: 2s
@@ -38,8 +39,8 @@ hosts:
   - {name: esx05, ft_ip: 10.1.0.15}
   - {name: esx06, ft_ip: 10.1.0.16}
 ft_vms:
-  - {name: app, count: 6, placement: spread, memory: 1GiB, logging: {rate: %RATE%, pattern: onoff, on: 200ms, off: 800ms}}
-  - {name: db, count: 2, placement: spread, memory: 1GiB, logging: {rate: 1Gbps, pattern: poisson}}
+  - {name: app, count: 6, placement: spread, mode: smp, memory: 1GiB, logging: {rate: %RATE%, pattern: onoff, on: 200ms, off: 800ms}}
+  - {name: db, count: 2, placement: spread, mode: legacy, memory: 1GiB, logging: {rate: 1Gbps, pattern: poisson}}
 background:
 %BG%
 `

@@ -31,10 +31,12 @@ type evHeap struct {
 	// next) and not yet removed: a push into the same heap fills the hole
 	// with one sift-down instead of a pop and a push.
 	holeNear, holeFar bool
+	pushed            int64 // events pushed in the run (dataEvents)
 }
 
 func (h *evHeap) push(t float64, kind uint8, ref int32, ver uint32) {
 	x := item{t: t, ref: ref, kv: uint32(kind) | ver<<4}
+	h.pushed++
 	if t < h.now+h.horizon {
 		if h.holeNear {
 			h.holeNear = false

@@ -46,7 +46,7 @@ func testScenario(nHosts int, speeds []model.BitRate, mtu int, p model.Policy, r
 	for i, r := range rates {
 		sc.VMs = append(sc.VMs, model.FTVM{Name: fmt.Sprintf("vm%d", i+1), Index: i,
 			Primary: sc.Hosts[i%nHosts].Name, Secondary: sc.Hosts[(i+1)%nHosts].Name, VCPUs: 2, Memory: 8 << 30,
-			Mode: "smp", FT: testFT(), Logging: model.Logging{Source: "rate", Rate: r, Pattern: model.Poisson}})
+			Mode: model.ModeLegacy, FT: testFT(), Logging: model.Logging{Source: "rate", Rate: r, Pattern: model.Poisson}})
 	}
 	return sc
 }

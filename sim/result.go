@@ -92,7 +92,17 @@ type VM struct {
 	UnprotectedS      float64    `json:"unprotected_s"`
 	FTEvents          []Event    `json:"ft_events"`
 	LagQuantiles      []Quantile `json:"replay_lag_quantiles"` // for the CDF chart
+	// SMP-FT VMs only (nil for legacy FT): the mean running time of an
+	// epoch, the mean checkpoint payload, the share of the window spent
+	// stunned copying, and the time-weighted mean output delay.
+	CheckpointIntervalMean *float64 `json:"checkpoint_interval_mean_s,omitempty"`
+	CheckpointBytesMean    *float64 `json:"checkpoint_bytes_mean,omitempty"`
+	StunFraction           *float64 `json:"stun_fraction,omitempty"`
+	OutputDelayMean        *float64 `json:"output_delay_mean_s,omitempty"`
 }
+
+// SMP reports whether the VM is SMP-FT (it carries checkpoint figures).
+func (v VM) SMP() bool { return v.CheckpointIntervalMean != nil }
 
 // Quantile is one point of a distribution: P(X <= Value) = Q.
 type Quantile struct {

@@ -151,10 +151,12 @@ func simulate(ctx context.Context, rs runSpec, fuse bool) (runOut, error) {
 	for _, v := range e.vms {
 		e.applyAcks(v, e.end)
 		v.account(e, e.end)
+		e.finishCkpt(v)
 		if v.unprotSince >= 0 {
 			v.unprot += overlap(v.unprotSince, e.end, e.warm, e.end)
 		}
 	}
+	dataEvents.Add(e.h.pushed)
 	out := runOut{rr: e.result(rs), moved: e.moved, lbtMoved: e.lbtMoved}
 	if err := e.checkBalance(); err != nil {
 		return out, err

@@ -179,6 +179,10 @@ func (e *engine) resyncPump(v *vmState) {
 			v.unprotSince = -1
 		}
 		e.ftEvent(v, "protected", v.vm.Name, e.nw.hosts[v.sec].h.Name)
+		if v.ck != nil {
+			e.startEpochs(v)
+			return
+		}
 		v.vnext = v.src.next(e.now)
 		e.schedGen(v, v.vnext)
 	}

@@ -140,7 +140,8 @@ func TestSharingInvisible(t *testing.T) {
 // the series on scenarios drawn at random (fixed seed): one switch, a stack
 // or two switches joined by an ISL; two or three vmnics; Active, Standby
 // and Unused lists; derived or written MACs and port IDs; pins; both MAC
-// hash and IP hash variants; any LACP hash; light or LBT-moving load. Every
+// hash and IP hash variants; any LACP hash; light or LBT-moving load;
+// SMP-FT (checkpoints) and legacy FT (a stream) VMs. Every
 // policy is compared, and the draws must include runs that were shared and
 // NIC load runs that LBT made run on their own.
 func TestSharingInvisibleRandom(t *testing.T) {
@@ -231,8 +232,8 @@ func randomShareScenario(rng *rand.Rand, pick func(...string) string) string {
 		if speed == "10Gbps" {
 			rate = pick("1Gbps", "4Gbps", "9Gbps")
 		}
-		fmt.Fprintf(&b, "  - {name: vm%d, primary: esx%02d, secondary: esx%02d, memory: 1GiB, logging: {rate: %s, pattern: %s}}\n",
-			v, p, s, rate, pick("poisson", "constant"))
+		fmt.Fprintf(&b, "  - {name: vm%d, primary: esx%02d, secondary: esx%02d, memory: 1GiB, mode: %s, logging: {rate: %s, pattern: %s}}\n",
+			v, p, s, pick(model.ModeSMP, model.ModeLegacy), rate, pick("poisson", "constant", "onoff, on: 300ms, off: 700ms"))
 	}
 	b.WriteString("compare:\n  policies: all\n")
 	return b.String()

@@ -38,6 +38,9 @@ func modelNotes(sc *model.Scenario) []string {
 		"link-status detection after teaming.link_detect; beacon probing at the misses-th probe (needs 3+ uplinks); LACP after 3 x 1 s or 3 x 30 s",
 		"replay_lag_s time series: the highest lag delivered in each second; queue_length: backlog in bytes at each whole second",
 	}
+	if smpNotes := checkpointNotes(sc); len(smpNotes) > 0 {
+		n = append(n, smpNotes...)
+	}
 	if sc.Warmup > 0 {
 		n = append(n, fmt.Sprintf("figures cover [%gs, %gs]; the warm-up is excluded", float64(sc.Warmup), float64(sc.Duration)))
 	}
@@ -108,6 +111,15 @@ const (
 	MetricUnprotected = "unprotected_s"
 )
 
+// Per-second series of SMP-FT VMs (timeseries.csv): the mean interval of
+// the epochs that ended in each second and the time-weighted output delay
+// of the checkpoints acknowledged in it (the last value carried over a
+// second without one).
+const (
+	MetricCheckpointInterval = "checkpoint_interval_s"
+	MetricOutputDelay        = "output_delay_s"
+)
+
 // runFigures returns the figures of one run, run-wide first, in a fixed order.
 func runFigures(rr RunResult) []Metric {
 	var worstLag, worstThr, worstUnp, peak float64
@@ -131,6 +143,15 @@ func runFigures(rr RunResult) []Metric {
 			{"replay_lag_max_s", v.ReplayLagMax}, {"output_delay_p99_s", v.OutputDelayP99},
 			{"throttled_fraction", v.ThrottledFraction}, {"unprotected_s", v.UnprotectedS}} {
 			m = append(m, Metric{Object: v.VM, Name: x.n, Mean: x.v})
+		}
+		if v.SMP() {
+			for _, x := range []struct {
+				n string
+				v *float64
+			}{{"checkpoint_interval_mean_s", v.CheckpointIntervalMean}, {"checkpoint_bytes_mean", v.CheckpointBytesMean},
+				{"stun_fraction", v.StunFraction}, {"output_delay_mean_s", v.OutputDelayMean}} {
+				m = append(m, Metric{Object: v.VM, Name: x.n, Mean: *x.v})
+			}
 		}
 	}
 	for _, l := range rr.Links {

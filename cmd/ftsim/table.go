@@ -56,6 +56,7 @@ func printTables(w io.Writer, r sim.Result, colour bool) {
 			}
 		}
 	}
+	printCheckpoints(w, r)
 	for _, wc := range r.Worst {
 		fmt.Fprintf(w, "\nworst single failure for %s: %s", wc.Policy, wc.FailureCase)
 	}
