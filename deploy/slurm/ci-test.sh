@@ -162,6 +162,7 @@ say "FTSIM_CPUS=$((cpus + 1)) refused: $out"
 # 1 and 2: a sweep over 3 tasks and an N-1 run over 4, submitted together.
 read -r sw_array sw_merge < <(submit batch "$sweep" "$work/sweep" 3)
 read -r run_array run_merge < <(submit run "$nm1" "$work/n-1" 4)
+[[ -n ${sw_merge:-} && -n ${run_merge:-} ]] || die "submission failed"
 say "submitted: sweep $sw_array -> merge $sw_merge, N-1 run $run_array -> merge $run_merge"
 
 "$FTSIM" batch "$sweep" --out "$work/whole-sweep" --parallel 1 >/dev/null
@@ -178,6 +179,7 @@ say "merged N-1 run = unsharded run ($(ls "$work/n-1/merged" | wc -l) files)"
 # 3. Task 2 lost and re-run alone: it must run shard 2 again.
 rm -rf "$work/n-1/shard-2" "$work/n-1/merged"
 read -r re_array re_merge < <(submit run "$nm1" "$work/n-1" 4 --tasks 2)
+[[ -n ${re_merge:-} ]] || die "submission of task 2 failed"
 wait_done "$re_array" "$re_merge"
 expect_completed "$re_array" "$re_merge"
 grep -q '"shard": 2,' "$work/n-1/shard-2/shard.json" || die "the re-run task did not write shard 2"
@@ -186,6 +188,7 @@ say "task 2 re-run alone (SLURM_ARRAY_TASK_MIN=2) wrote shard 2; merge = unshard
 
 # 4. Every task fails (a policy that does not exist): the merge is cancelled.
 read -r bad_array bad_merge < <(submit run "$nm1" "$work/bad" 2 -- --policy no_such_policy)
+[[ -n ${bad_merge:-} ]] || die "submission of the failing array failed"
 wait_done "$bad_array" "$bad_merge"
 job_state "$bad_array" | grep -q FAILED || die "the bad array did not fail: $(job_state "$bad_array" | tr '\n' ' ')"
 [[ $(job_state "$bad_merge") == CANCELLED ]] || die "the merge after a failed array ended $(job_state "$bad_merge"), not CANCELLED"
