@@ -47,12 +47,23 @@ func loadShardScenario(t *testing.T, extra string) *model.Scenario {
 	return sc
 }
 
+// shardOptions are the options of the tests' runs: under -short (the race
+// detector's run) one replication of 2 simulated seconds.
+func shardOptions() Options {
+	if testing.Short() {
+		return Options{Parallel: 2, Replications: 1, Duration: 2}
+	}
+	return Options{Parallel: 2}
+}
+
 // runShards runs every shard of n of sc.
 func runShards(t *testing.T, sc *model.Scenario, n int) []Result {
 	t.Helper()
 	parts := make([]Result, n)
 	for i := range parts {
-		r, err := Run(context.Background(), sc, Options{Parallel: 2, Shard: Shard{Index: i, Count: n}})
+		o := shardOptions()
+		o.Shard = Shard{Index: i, Count: n}
+		r, err := Run(context.Background(), sc, o)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -66,7 +77,7 @@ func runShards(t *testing.T, sc *model.Scenario, n int) []Result {
 // alike, and each shard held exactly its failure cases.
 func TestMergeShardsEqualsUnsharded(t *testing.T) {
 	sc := loadShardScenario(t, "")
-	whole, err := Run(context.Background(), sc, Options{Parallel: 2})
+	whole, err := Run(context.Background(), sc, shardOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,18 +129,22 @@ func caseIndex(sc *model.Scenario, name string) int {
 // given twice are refused, never merged into a wrong Result.
 func TestMergeShardsRefuses(t *testing.T) {
 	sc := loadShardScenario(t, "")
-	short := *sc
-	short.Duration = model.Duration(3)
 	parts := runShards(t, sc, 3)
-	other, err := Run(context.Background(), &short, Options{Parallel: 2, Shard: Shard{Index: 1, Count: 3}})
+	o := shardOptions()
+	o.Duration, o.Shard = 3, Shard{Index: 1, Count: 3}
+	other, err := Run(context.Background(), sc, o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	reseeded, err := Run(context.Background(), sc, Options{Parallel: 2, Seed: 99, Shard: Shard{Index: 2, Count: 3}})
+	o = shardOptions()
+	o.Seed, o.Shard = 99, Shard{Index: 2, Count: 3}
+	reseeded, err := Run(context.Background(), sc, o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	two, err := Run(context.Background(), sc, Options{Parallel: 2, Shard: Shard{Index: 1, Count: 2}})
+	o = shardOptions()
+	o.Shard = Shard{Index: 1, Count: 2}
+	two, err := Run(context.Background(), sc, o)
 	if err != nil {
 		t.Fatal(err)
 	}

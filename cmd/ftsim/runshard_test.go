@@ -37,6 +37,15 @@ compare: {policies: [port_id, explicit_failover], n_minus_1: true}
 sla: {replay_lag_p99: %LAG%}
 `
 
+// quick is the flags that shorten a test's runs under -short (the race
+// detector's run): one replication of 2 simulated seconds.
+func quick() []string {
+	if testing.Short() {
+		return []string{"--replications", "1", "--duration", "2s"}
+	}
+	return nil
+}
+
 func writeShardScenario(t *testing.T, lag string) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "n1.yaml")
@@ -85,8 +94,8 @@ func TestRunShardsMergeEqualsUnsharded(t *testing.T) {
 	sc := writeShardScenario(t, "50ms")
 	tmp := t.TempDir()
 	whole := filepath.Join(tmp, "whole")
-	mustFtsim(t, "run", sc, "--out", whole, "--parallel", "1")
-	dirs := runShardDirs(t, tmp, sc, 3)
+	mustFtsim(t, append([]string{"run", sc, "--out", whole, "--parallel", "1"}, quick()...)...)
+	dirs := runShardDirs(t, tmp, sc, 3, quick()...)
 	merged := filepath.Join(tmp, "merged")
 	out := mustFtsim(t, append(append([]string{"merge"}, dirs[2], dirs[0], dirs[1]), "--out", merged)...)
 	if !strings.Contains(out, "merged 3 shards") || !strings.Contains(out, "Route based on originating virtual port") {
@@ -108,7 +117,11 @@ func TestRunShardsMergeEqualsUnsharded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Shard != nil || len(r.Runs) != 2*12*2 || len(r.Worst) != 2 {
+	reps := 2
+	if testing.Short() {
+		reps = 1
+	}
+	if r.Shard != nil || len(r.Runs) != 2*12*reps || len(r.Worst) != 2 {
 		t.Errorf("merged result: shard %v, %d runs, %d worst cases", r.Shard, len(r.Runs), len(r.Worst))
 	}
 	series := readSeries(t, filepath.Join(merged, seriesFile))
@@ -116,6 +129,9 @@ func TestRunShardsMergeEqualsUnsharded(t *testing.T) {
 		if s.FailureCase != "baseline" && !slices.Contains(r.Worst, sim.WorstCase{Policy: s.Policy, FailureCase: s.FailureCase}) {
 			t.Errorf("--series worst kept %s %s", s.Policy, s.FailureCase)
 		}
+	}
+	if testing.Short() {
+		return
 	}
 	// Every shard holds its own cases' series; the merge with --series all
 	// keeps them all, as a run with --series all does.
@@ -151,13 +167,14 @@ func readSeries(t *testing.T, path string) []sim.Series {
 func TestMergeRunShardsRefuses(t *testing.T) {
 	sc := writeShardScenario(t, "50ms")
 	tmp := t.TempDir()
-	dirs := runShardDirs(t, tmp, sc, 3, "--no-plots", "--duration", "2s")
+	fast := []string{"--no-plots", "--duration", "2s", "--replications", "1"}
+	dirs := runShardDirs(t, tmp, sc, 3, fast...)
 	foreign := filepath.Join(tmp, "foreign")
-	mustFtsim(t, "run", sc, "--shard", "2/3", "--out", foreign, "--no-plots", "--duration", "2s", "--seed", "9")
+	mustFtsim(t, append([]string{"run", sc, "--shard", "2/3", "--out", foreign, "--seed", "9"}, fast...)...)
 	other := filepath.Join(tmp, "other-split")
-	mustFtsim(t, "run", sc, "--shard", "1/2", "--out", other, "--no-plots", "--duration", "2s")
+	mustFtsim(t, append([]string{"run", sc, "--shard", "1/2", "--out", other}, fast...)...)
 	whole := filepath.Join(tmp, "whole")
-	mustFtsim(t, "run", sc, "--out", whole, "--no-plots", "--duration", "2s")
+	mustFtsim(t, append([]string{"run", sc, "--out", whole}, fast...)...)
 	cut := filepath.Join(tmp, "cut")
 	copyTree(t, dirs[2], cut)
 	os.Remove(filepath.Join(cut, shardFile))
@@ -238,7 +255,7 @@ func TestRunShardRefusesWholeRunFlags(t *testing.T) {
 func TestMergeRunFailOnSLA(t *testing.T) {
 	sc := writeShardScenario(t, "1us")
 	tmp := t.TempDir()
-	dirs := runShardDirs(t, tmp, sc, 2, "--no-plots", "--duration", "2s")
+	dirs := runShardDirs(t, tmp, sc, 2, "--no-plots", "--duration", "2s", "--replications", "1")
 	merged := filepath.Join(tmp, "merged")
 	_, stderr, code := ftsim(t, t.Context(), "merge", dirs[0], dirs[1], "--out", merged, "--fail-on-sla")
 	if code != exitSLA {
