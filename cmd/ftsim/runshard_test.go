@@ -38,10 +38,10 @@ sla: {replay_lag_p99: %LAG%}
 `
 
 // quick is the flags that shorten a test's runs under -short (the race
-// detector's run): one replication of 2 simulated seconds.
+// detector's run): one replication of 2 simulated seconds, SVG charts.
 func quick() []string {
 	if testing.Short() {
-		return []string{"--replications", "1", "--duration", "2s"}
+		return []string{"--replications", "1", "--duration", "2s", "--plot-format", "svg"}
 	}
 	return nil
 }
@@ -184,6 +184,7 @@ func TestMergeRunShardsRefuses(t *testing.T) {
 		t.Fatal(err)
 	}
 	batchShard := filepath.Join(tmp, "batch-shard")
+	useRun(t, fakeRun(noDelay))
 	mustFtsim(t, "batch", writeScenarios(t), "--shard", "0/3", "--out", batchShard, "--parallel", "1")
 
 	for _, tc := range []struct {

@@ -163,6 +163,9 @@ say "FTSIM_CPUS=$((cpus + 1)) refused: $out"
 read -r sw_array sw_merge < <(submit batch "$sweep" "$work/sweep" 3)
 read -r run_array run_merge < <(submit run "$nm1" "$work/n-1" 4)
 [[ -n ${sw_merge:-} && -n ${run_merge:-} ]] || die "submission failed"
+# CPUs per task come from the scheduler (sinfo), not from the script.
+got=$(scontrol --oneliner show job "$run_array" | sed -n 's/.*CPUs\/Task=\([0-9]*\).*/\1/p' | sort -u)
+[[ $got == "$cpus" ]] || die "the array asks for '$got' CPUs per task, the node has $cpus"
 say "submitted: sweep $sw_array -> merge $sw_merge, N-1 run $run_array -> merge $run_merge"
 
 "$FTSIM" batch "$sweep" --out "$work/whole-sweep" --parallel 1 >/dev/null
