@@ -256,13 +256,17 @@ func mergeRun(stdout io.Writer, dirs []string, out, series string, failOnSLA boo
 		}
 		byIndex[s.m.Shard] = s.dir
 	}
-	var missing []string
-	for i := 0; i < first.m.Shards; i++ {
-		if _, ok := byIndex[i]; !ok {
-			missing = append(missing, fmt.Sprintf("%d/%d", i, first.m.Shards))
+	if n := first.m.Shards - len(byIndex); n > 0 {
+		// Name the first few: N comes from a file and may be large.
+		var missing []string
+		for i := 0; i < first.m.Shards && len(missing) < 10; i++ {
+			if _, ok := byIndex[i]; !ok {
+				missing = append(missing, fmt.Sprintf("%d/%d", i, first.m.Shards))
+			}
 		}
-	}
-	if len(missing) > 0 {
+		if n > len(missing) {
+			missing = append(missing, fmt.Sprintf("and %d more", n-len(missing)))
+		}
 		return badInput(fmt.Errorf("shard %s of the run of %s missing; give the folder of every shard (run a missing one with --shard I/%d)",
 			strings.Join(missing, ", "), first.m.ScenarioFile, first.m.Shards))
 	}

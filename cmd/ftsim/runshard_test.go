@@ -183,6 +183,15 @@ func TestMergeRunShardsRefuses(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(altered, seriesFile), []byte("t_s\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	huge := filepath.Join(tmp, "huge")
+	copyTree(t, dirs[0], huge)
+	m, err := os.ReadFile(filepath.Join(huge, shardFile))
+	if err != nil || !strings.Contains(string(m), `"shards": 3,`) {
+		t.Fatalf("shard.json: %v\n%s", err, m)
+	}
+	if err := os.WriteFile(filepath.Join(huge, shardFile), []byte(strings.Replace(string(m), `"shards": 3,`, `"shards": 2000000000,`, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	batchShard := filepath.Join(tmp, "batch-shard")
 	useRun(t, fakeRun(noDelay))
 	mustFtsim(t, "batch", writeScenarios(t), "--shard", "0/3", "--out", batchShard, "--parallel", "1")
@@ -201,6 +210,7 @@ func TestMergeRunShardsRefuses(t *testing.T) {
 		{"whole run", []string{dirs[0], dirs[1], dirs[2], whole}, "a whole run, not of a shard"},
 		{"batch shard", []string{dirs[0], dirs[1], dirs[2], batchShard}, "a shard of a batch"},
 		{"no such folder", []string{dirs[0], filepath.Join(tmp, "nope")}, "no such shard folder"},
+		{"N from an edited file", []string{huge}, "10/2000000000, and 1999999989 more"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out := filepath.Join(tmp, "merged-"+strings.ReplaceAll(tc.name, " ", "-"))
