@@ -112,7 +112,7 @@ func run(ctx context.Context, stdout, stderr io.Writer, path string, f runFlags,
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
 	if f.shard != "" {
-		return runShard(ctx, stdout, path, sc, opts, f, out, argv)
+		return runShard(ctx, stdout, stderr, path, sc, opts, f, out, argv)
 	}
 	bar := newProgress(stderr, "simulating")
 	opts.Progress = bar.update

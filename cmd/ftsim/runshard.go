@@ -120,7 +120,7 @@ func reproduceArgs(args []string) []string {
 func isNMinus1(sc *model.Scenario) bool { return sc.Compare != nil && sc.Compare.NMinus1 }
 
 // runShard is `ftsim run SCENARIO --shard I/N`.
-func runShard(ctx context.Context, stdout io.Writer, path string, sc *model.Scenario, opts sim.Options, f runFlags, out string, argv []string) error {
+func runShard(ctx context.Context, stdout, stderr io.Writer, path string, sc *model.Scenario, opts sim.Options, f runFlags, out string, argv []string) error {
 	shard, err := sim.ParseShard(f.shard, os.Getenv)
 	if err != nil {
 		return badInput(fmt.Errorf("ftsim run: --shard: %w", err))
@@ -153,7 +153,10 @@ func runShard(ctx context.Context, stdout io.Writer, path string, sc *model.Scen
 	}
 	opts.Shard = shard
 	opts.NoSeries = false
+	bar := newProgress(stderr, "simulating shard "+shard.String())
+	opts.Progress = bar.update
 	res, err := sim.Run(ctx, sc, opts)
+	bar.finish()
 	if err != nil {
 		if ctx.Err() != nil {
 			return &exitError{exitInterrupted, fmt.Errorf("ftsim run: shard %s interrupted; nothing was written; run it again", shard)}
