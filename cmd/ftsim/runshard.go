@@ -274,6 +274,13 @@ func mergeRun(stdout io.Writer, dirs []string, out, series string, failOnSLA boo
 			strings.Join(missing, ", "), first.m.ScenarioFile, first.m.Shards))
 	}
 	sort.Slice(shards, func(i, j int) bool { return shards[i].m.Shard < shards[j].m.Shard })
+	mode, err := seriesMode(series, first.m.NMinus1)
+	if err != nil {
+		return badInput(fmt.Errorf("ftsim merge: %w", err))
+	}
+	// Results first, without series: the worst cases say which series to
+	// keep, and each shard's series are then read and narrowed one shard
+	// at a time, so the merge holds no more series than it writes.
 	parts := make([]sim.Result, len(shards))
 	for i, s := range shards {
 		if parts[i], err = readShardResult(s); err != nil {
@@ -284,11 +291,18 @@ func mergeRun(stdout io.Writer, dirs []string, out, series string, failOnSLA boo
 	if err != nil {
 		return badInput(fmt.Errorf("ftsim merge: %w", err))
 	}
-	mode, err := seriesMode(series, first.m.NMinus1)
-	if err != nil {
-		return badInput(fmt.Errorf("ftsim merge: %w", err))
+	if mode != seriesNone {
+		for i, s := range shards {
+			all, err := readShardSeries(s)
+			if err != nil {
+				return badInput(err)
+			}
+			parts[i].Series = keepSeries(sim.Result{Series: all, Worst: res.Worst}, mode)
+		}
+		if res, err = sim.MergeShards(parts, first.m.NMinus1); err != nil {
+			return badInput(fmt.Errorf("ftsim merge: %w", err))
+		}
 	}
-	res.Series = keepSeries(res, mode)
 	argv := append([]string{"ftsim"}, first.m.Command...)
 	if series != "" {
 		argv = append(argv, "--series", series)
@@ -369,7 +383,27 @@ func sameShardedRun(first, s runShardDir) error {
 	return nil
 }
 
-// readShardResult reads a shard's results.json and time series.
+// readShardSeries reads a shard's timeseries.csv.
+func readShardSeries(s runShardDir) ([]sim.Series, error) {
+	p := filepath.Join(s.dir, seriesFile)
+	fh, err := os.Open(p)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", p, pathErrCause(err))
+	}
+	defer fh.Close()
+	series, err := sim.ReadSeriesCSV(fh)
+	if err != nil {
+		var ce *sim.CSVError
+		if errors.As(err, &ce) {
+			return nil, fmt.Errorf("%s:%d: %s", p, ce.Line, ce.Msg)
+		}
+		return nil, fmt.Errorf("%s: %w", p, err)
+	}
+	return series, nil
+}
+
+// readShardResult reads a shard's results.json (its time series are read
+// by readShardSeries).
 func readShardResult(s runShardDir) (sim.Result, error) {
 	r, err := readResult(filepath.Join(s.dir, resultsFile))
 	if err != nil {
@@ -378,14 +412,6 @@ func readShardResult(s runShardDir) (sim.Result, error) {
 	if r.Shard == nil || r.Shard.Index != s.m.Shard || r.Shard.Count != s.m.Shards ||
 		!slices.Equal(r.Shard.FailureCases, s.m.FailureCases) {
 		return r, fmt.Errorf("%s: results.json is not the result of shard %d/%d", s.dir, s.m.Shard, s.m.Shards)
-	}
-	fh, err := os.Open(filepath.Join(s.dir, seriesFile))
-	if err != nil {
-		return r, fmt.Errorf("%s: %w", s.dir, pathErrCause(err))
-	}
-	defer fh.Close()
-	if r.Series, err = sim.ReadSeriesCSV(fh); err != nil {
-		return r, fmt.Errorf("%s: %w", filepath.Join(s.dir, seriesFile), err)
 	}
 	r.SamePaths = s.m.SamePaths
 	if len(r.SamePaths) == 0 {
