@@ -172,8 +172,12 @@ func runShard(ctx context.Context, stdout, stderr io.Writer, path string, sc *mo
 		return internal(err)
 	}
 	files[seriesFile] = ts.Bytes()
+	var command []string
+	if len(argv) > 1 {
+		command = reproduceArgs(argv[1:])
+	}
 	m := runShardManifest{Kind: runShardKind, Shard: shard.Index, Shards: shard.Count, Scenario: sc.Name,
-		ScenarioFile: path, ScenarioSHA256: hex.EncodeToString(sum[:]), Command: reproduceArgs(argv[1:]),
+		ScenarioFile: path, ScenarioSHA256: hex.EncodeToString(sum[:]), Command: command,
 		NMinus1: isNMinus1(sc), NoPlots: f.noPlots, PlotFormat: f.plotFormat,
 		FailureCases: res.Shard.FailureCases, FailureCasesTotal: res.Shard.FailureCasesTotal,
 		SamePaths: res.SamePaths, Files: map[string]string{}}
