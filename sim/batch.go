@@ -214,9 +214,10 @@ func (s Shard) String() string { return fmt.Sprintf("%d/%d", s.Index, s.Count) }
 
 // ParseShard reads a shard written `I/N` or `auto/N`. With auto, I is
 // JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) or else
-// SLURM_ARRAY_TASK_ID minus SLURM_ARRAY_TASK_MIN (a Slurm job array; the
-// minimum defaults to 0), read through getenv so sim reads no environment
-// itself.
+// SLURM_ARRAY_TASK_ID (a Slurm job array submitted as --array=0-(N-1)),
+// read through getenv so sim reads no environment itself. The task ID is
+// the index as it is: a task re-run alone (`sbatch --array=3`) still runs
+// shard 3, and an index of N or more is refused.
 func ParseShard(spec string, getenv func(string) string) (Shard, error) {
 	is, ns, ok := strings.Cut(strings.TrimSpace(spec), "/")
 	if !ok {
@@ -256,13 +257,7 @@ func autoShardIndex(getenv func(string) string) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("SLURM_ARRAY_TASK_ID=%q is not a whole number", v)
 	}
-	min := 0
-	if m := strings.TrimSpace(getenv("SLURM_ARRAY_TASK_MIN")); m != "" {
-		if min, err = strconv.Atoi(m); err != nil {
-			return 0, fmt.Errorf("SLURM_ARRAY_TASK_MIN=%q is not a whole number", m)
-		}
-	}
-	return id - min, nil
+	return id, nil
 }
 
 // IndexRow is one line of a batch's index.csv: one key figure of one

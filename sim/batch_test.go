@@ -40,8 +40,13 @@ func TestParseShard(t *testing.T) {
 		{"auto/4", env("JOB_COMPLETION_INDEX", "3"), Shard{3, 4}, ""},
 		{"auto/4", env("JOB_COMPLETION_INDEX", "2", "SLURM_ARRAY_TASK_ID", "0"), Shard{2, 4}, ""},
 		{"auto/4", env("SLURM_ARRAY_TASK_ID", "1"), Shard{1, 4}, ""},
-		{"auto/4", env("SLURM_ARRAY_TASK_ID", "5", "SLURM_ARRAY_TASK_MIN", "4"), Shard{1, 4}, ""},
-		{"auto/4", env("SLURM_ARRAY_TASK_ID", "9", "SLURM_ARRAY_TASK_MIN", "4"), Shard{}, "outside 0..3"},
+		// A task re-run alone (sbatch --array=2) has MIN = MAX = its ID:
+		// the shard is still the ID.
+		{"auto/4", env("SLURM_ARRAY_TASK_ID", "2", "SLURM_ARRAY_TASK_MIN", "2", "SLURM_ARRAY_TASK_MAX", "2", "SLURM_ARRAY_TASK_COUNT", "1"), Shard{2, 4}, ""},
+		{"auto/4", env("SLURM_ARRAY_TASK_ID", "3", "SLURM_ARRAY_TASK_MIN", "1"), Shard{3, 4}, ""},
+		{"auto/4", env("SLURM_ARRAY_TASK_ID", "4", "SLURM_ARRAY_TASK_MIN", "4"), Shard{}, "outside 0..3"},
+		{"auto/4", env("SLURM_ARRAY_TASK_ID", " 0 "), Shard{0, 4}, ""},
+		{"auto/4", env("SLURM_ARRAY_TASK_ID", "-1"), Shard{}, "outside 0..3"},
 		{"auto/4", env(), Shard{}, "neither is set"},
 		{"auto/4", env("JOB_COMPLETION_INDEX", "one"), Shard{}, "not a whole number"},
 	}

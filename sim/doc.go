@@ -96,4 +96,13 @@
 // reports it under each policy, and simulates a policy on its own when the
 // shared run sees its paths change or, for NIC load, an LBT check that
 // would move a port.
+//
+// # Shards of a run
+//
+// Options.Shard I/N narrows a Run to the failure cases at positions p with
+// p mod N = I, each with every policy and replication, so the shared
+// simulations of a case stay within one shard; the partial Result says
+// which cases it holds (Result.Shard). MergeShards joins the N partial
+// Results into the unsharded Result, runs, summaries, worst cases, time
+// series and shared groups in the unsharded order (shard.go).
 package sim

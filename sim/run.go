@@ -16,6 +16,10 @@ type Options struct {
 	Policies     []model.Policy // narrow the compared set (--policy)
 	Parallel     int            // runs simulated at once; 0 = 1
 	NoSeries     bool           // skip the per-second time series
+	// Shard, when its Count is 1 or more, narrows the run to the failure
+	// cases the shard owns, each with every policy and replication (see
+	// MergeShards).
+	Shard Shard
 	// Progress, when set, is called as the runs advance with the simulated
 	// seconds done and planned, summed over all runs (the plan may grow
 	// under replications: auto). It is called from one goroutine at a time.
@@ -57,6 +61,18 @@ func Run(ctx context.Context, sc *model.Scenario, opts Options) (Result, error) 
 	res := Result{Scenario: sc.Name, Description: sc.Description, Seed: seed, Duration: dur,
 		Warmup: float64(sc.Warmup), SLA: slaLimits(sc.SLA), Notes: modelNotes(sc)}
 	cases := sc.FailureCases()
+	if opts.Shard.Count > 0 {
+		if auto {
+			return Result{}, ErrShardAuto
+		}
+		part := &ShardPart{Index: opts.Shard.Index, Count: opts.Shard.Count, FailureCases: []string{},
+			FailureCasesTotal: len(cases)}
+		cases = ShardCases(sc, opts.Shard)
+		for _, fc := range cases {
+			part.FailureCases = append(part.FailureCases, fc.Name)
+		}
+		res.Shard = part
+	}
 	type group struct {
 		v    model.Variant
 		fc   model.FailureCase

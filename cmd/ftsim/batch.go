@@ -297,11 +297,17 @@ func scenarioFiles(paths []string) ([]string, error) {
 		n := 0
 		for _, e := range entries { // ReadDir sorts by name
 			name := e.Name()
-			if e.Type().IsRegular() && !strings.HasPrefix(name, ".") &&
-				(strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")) {
-				add(filepath.Join(p, name))
-				n++
+			if strings.HasPrefix(name, ".") || !(strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")) {
+				continue
 			}
+			// Stat follows symbolic links: a Kubernetes ConfigMap volume
+			// holds NAME -> ..data/NAME, each a link to a regular file.
+			f := filepath.Join(p, name)
+			if err := regularFile(f); err != nil {
+				return nil, err
+			}
+			add(f)
+			n++
 		}
 		if n == 0 {
 			return nil, fmt.Errorf("%s: no scenario files (*.yaml) in this folder", p)

@@ -20,21 +20,35 @@ import (
 )
 
 func mergeCommand() *cli.Command {
-	var out string
+	var (
+		out, series string
+		failOnSLA   bool
+	)
 	return &cli.Command{
 		Name:      "merge",
-		Usage:     "join the output folders of batch shards into one batch folder",
+		Usage:     "join the output folders of batch shards, or of run shards, into one folder",
 		ArgsUsage: "DIR...",
-		Description: "Copies every case folder of the given batch output folders into --out and rebuilds\n" +
-			"index.csv and summary.json from them: the same files an unsharded batch writes.\n" +
-			"Refuses a shard that did not finish, a missing shard, and a case whose files differ.",
+		Description: "Batch shards: copies every case folder into --out and rebuilds index.csv and\n" +
+			"summary.json from them: the same files an unsharded batch writes.\n" +
+			"Run shards (ftsim run --shard): writes results.json, runs.csv, timeseries.csv,\n" +
+			"the charts and report.html of the unsharded run.\n" +
+			"Refuses a shard that did not finish, a missing or duplicated shard, and a shard\n" +
+			"of another batch or run.",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "out", Usage: "merged batch `DIR` (required)", Destination: &out},
+			&cli.StringFlag{Name: "out", Usage: "merged `DIR` (required)", Destination: &out},
+			&cli.StringFlag{Name: "series", Usage: "run shards: time series kept, all, worst or none (default: worst with n_minus_1, else all)", Destination: &series},
+			&cli.BoolFlag{Name: "fail-on-sla", Usage: "run shards: exit with status 1 when a verdict fails", Destination: &failOnSLA},
 		},
 		Action: func(c *cli.Context) error {
 			dirs := c.Args().Slice()
 			if out == "" {
 				return badInput(errors.New("ftsim merge: --out DIR is required"))
+			}
+			if len(dirs) > 0 && isRunShards(dirs) {
+				return mergeRun(c.App.Writer, dirs, out, series, failOnSLA)
+			}
+			if series != "" || failOnSLA {
+				return badInput(errors.New("ftsim merge: --series and --fail-on-sla apply to the shards of a run (ftsim run --shard), not of a batch"))
 			}
 			return merge(c.App.Writer, dirs, out)
 		},

@@ -69,11 +69,13 @@ func (p *progress) finish() {
 	}
 }
 
-// reportInput says how to reproduce a run in the report.
+// reportInput says how to reproduce a run in the report: its command
+// line without --out, --parallel and --shard (see reproduceArgs), so a
+// run written anywhere, and the merge of its shards, name the same command.
 func reportInput(scenario string, argv []string) plots.ReportInput {
 	cmd := ""
 	if len(argv) > 1 {
-		cmd = "ftsim " + strings.Join(argv[1:], " ")
+		cmd = "ftsim " + strings.Join(reproduceArgs(argv[1:]), " ")
 	}
 	return plots.ReportInput{ScenarioFile: scenario, Command: cmd, Version: version}
 }

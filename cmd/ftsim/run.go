@@ -30,6 +30,8 @@ type runFlags struct {
 	plotFormat   string
 	failOnSLA    bool
 	parallel     int
+	shard        string
+	series       string
 }
 
 func runCommand() *cli.Command {
@@ -49,6 +51,8 @@ func runCommand() *cli.Command {
 			&cli.StringFlag{Name: "plot-format", Value: "png", Usage: "chart format: png, svg or pdf", Destination: &f.plotFormat},
 			&cli.BoolFlag{Name: "fail-on-sla", Usage: "exit with status 1 when a verdict fails", Destination: &f.failOnSLA},
 			&cli.IntFlag{Name: "parallel", Usage: "runs simulated at once (default: all cores)", Destination: &f.parallel},
+			&cli.StringFlag{Name: "shard", Usage: "simulate only shard `I/N` of the failure cases, for ftsim merge (auto/N: I from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID)", Destination: &f.shard},
+			&cli.StringFlag{Name: "series", Usage: "time series kept: all, worst (baseline and each policy's worst single failure; the default with n_minus_1) or none", Destination: &f.series},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
@@ -80,7 +84,13 @@ func run(ctx context.Context, stdout, stderr io.Writer, path string, f runFlags,
 		return badInput(err)
 	}
 	printWarnings(stderr, sc.Warnings)
-	opts := sim.Options{Seed: f.seed, Replications: f.replications, Parallel: f.parallel}
+	series := ""
+	if f.shard == "" {
+		if series, err = seriesMode(f.series, isNMinus1(sc)); err != nil {
+			return badInput(fmt.Errorf("ftsim run: %w", err))
+		}
+	}
+	opts := sim.Options{NoSeries: series == seriesNone, Seed: f.seed, Replications: f.replications, Parallel: f.parallel}
 	if opts.Parallel <= 0 {
 		opts.Parallel = defaultParallel()
 	}
@@ -108,6 +118,11 @@ func run(ctx context.Context, stdout, stderr io.Writer, path string, f runFlags,
 	if out == "" {
 		out = filepath.Join("ftsim-out", sc.Name)
 	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if f.shard != "" {
+		return runShard(ctx, stdout, stderr, path, sc, opts, f, out, argv)
+	}
 	// The output folder is checked (and staged) before simulating, so a
 	// bad --out costs nothing; the run's files replace it whole at the end.
 	od, err := prepareOutDir(out)
@@ -115,8 +130,6 @@ func run(ctx context.Context, stdout, stderr io.Writer, path string, f runFlags,
 		return badInput(fmt.Errorf("ftsim run: %w", err))
 	}
 	defer od.abort()
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	bar := newProgress(stderr, "simulating")
 	opts.Progress = bar.update
 	res, err := sim.Run(ctx, sc, opts)
@@ -131,6 +144,7 @@ func run(ctx context.Context, stdout, stderr io.Writer, path string, f runFlags,
 		return internal(err)
 	}
 	stage := od.stage
+	res.Series = keepSeries(res, series)
 	written, err := writeRunOutputs(stage, res, f, path, argv)
 	for i := range written {
 		written[i] = od.finalPath(written[i])
