@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/ftsim/ftsim/model"
 )
@@ -679,9 +678,6 @@ func scenarioName(s string) string {
 	return n
 }
 
-// maxNameLen is the longest name a scenario takes (hosts, VMs, itself).
-const maxNameLen = 80
-
 // modelName returns name as the scenario can hold it: control characters
 // and / ~ , [ ] become _, spaces at either end go, "*" (a sweep wildcard)
 // becomes "_", and a name longer than 80 bytes is cut, keeping it unique
@@ -695,15 +691,7 @@ func (imp *Import) modelName(name, what, file string, line int) string {
 	if n, ok := imp.renamed[key]; ok {
 		return n
 	}
-	var b strings.Builder
-	for _, r := range strings.TrimSpace(name) {
-		if r < 0x20 || r == 0x7f || r == utf8.RuneError || strings.ContainsRune("/~,[]", r) {
-			b.WriteByte('_')
-		} else {
-			b.WriteRune(r)
-		}
-	}
-	n := b.String()
+	n := cleanName(name)
 	if n == "" || n == "*" {
 		n = strings.ToLower(what)
 	}

@@ -15,17 +15,7 @@ const maxNameLen = 80
 // characters the format reserves (/ ~ , [ ]) replaced by "_", cut to 80
 // bytes on a character boundary. "" and "*" become fallback.
 func SafeName(s, fallback string) string {
-	s = unescapeVCenter(s)
-	var b strings.Builder
-	for _, r := range strings.TrimSpace(s) {
-		switch {
-		case r == utf8.RuneError, r < 0x20, r == 0x7f, r >= 0x80 && r < 0xa0, strings.ContainsRune("/~,[]", r):
-			b.WriteByte('_')
-		default:
-			b.WriteRune(r)
-		}
-	}
-	n := b.String()
+	n := cleanName(unescapeVCenter(s))
 	if len(n) > maxNameLen {
 		cut := maxNameLen
 		for cut > 0 && !utf8.RuneStart(n[cut]) {
@@ -38,6 +28,21 @@ func SafeName(s, fallback string) string {
 		return fallback
 	}
 	return n
+}
+
+// cleanName trims s and replaces control characters and the characters
+// the scenario format reserves (/ ~ , [ ]) by "_"; it does not cut.
+func cleanName(s string) string {
+	var b strings.Builder
+	for _, r := range strings.TrimSpace(s) {
+		switch {
+		case r == utf8.RuneError, r < 0x20, r == 0x7f, r >= 0x80 && r < 0xa0, strings.ContainsRune("/~,[]", r):
+			b.WriteByte('_')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // unescapeVCenter decodes the three escapes vCenter writes in inventory
