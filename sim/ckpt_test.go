@@ -113,6 +113,8 @@ func TestCheckpointFixedInterval(t *testing.T) {
 			within(t, "checkpoint_bytes_mean", *got.CheckpointBytesMean, bytes, 1e-6)
 			within(t, "output_delay_mean_s", *got.OutputDelayMean, T/2+stun+transfer+ack, 0.02)
 			within(t, "output_delay_p99_s", got.OutputDelayP99, T+stun+transfer+ack, 0.03)
+			// the exact 99th percentile of the time-weighted delay
+			within(t, "output_delay_p99_s (exact)", got.OutputDelayP99, 0.99*T+stun+transfer+ack, 0.015)
 			within(t, "replay_lag_mean_s", got.ReplayLagMean, stun+transfer, 0.02)
 			within(t, "stun_fraction", *got.StunFraction, stun/(T+stun), 0.02)
 			within(t, "logged bytes per second", got.LoggedBytes/20, bytes/(T+stun), 0.02)
