@@ -53,7 +53,9 @@
 // trace errors never quote the file. A valid scenario runs in bounded
 // memory: rates up to MaxBitRate, at most MaxBufferedMessages per log
 // buffer and MaxScenarioMessages in all, MaxSecondCells per-second
-// figures, MaxSweepCases cases (docs/model.md, "Bounds"). A switch buffer
+// figures and MaxResultRecords figures in all, MaxSweepCases cases
+// (docs/model.md, "Bounds"); CheckRunSize holds a command line's
+// overrides (duration, replications, policies) to the same bounds. A switch buffer
 // that cannot hold one message on the wire (WireBytes) is refused. A panic
 // met while parsing is returned as an InternalError, not as a problem of
 // the input.
