@@ -38,10 +38,11 @@ sla: {replay_lag_p99: %LAG%}
 `
 
 // quick is the flags that shorten a test's runs under -short (the race
-// detector's run): one replication of 2 simulated seconds, SVG charts.
+// detector's run): one replication of 2 simulated seconds under one
+// policy, SVG charts.
 func quick() []string {
 	if testing.Short() {
-		return []string{"--replications", "1", "--duration", "2s", "--plot-format", "svg"}
+		return []string{"--replications", "1", "--duration", "2s", "--plot-format", "svg", "--policy", "port_id"}
 	}
 	return nil
 }
@@ -117,11 +118,11 @@ func TestRunShardsMergeEqualsUnsharded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reps := 2
+	policies, reps := 2, 2
 	if testing.Short() {
-		reps = 1
+		policies, reps = 1, 1
 	}
-	if r.Shard != nil || len(r.Runs) != 2*12*reps || len(r.Worst) != 2 {
+	if r.Shard != nil || len(r.Runs) != policies*12*reps || len(r.Worst) != policies {
 		t.Errorf("merged result: shard %v, %d runs, %d worst cases", r.Shard, len(r.Runs), len(r.Worst))
 	}
 	series := readSeries(t, filepath.Join(merged, seriesFile))
@@ -167,7 +168,7 @@ func readSeries(t *testing.T, path string) []sim.Series {
 func TestMergeRunShardsRefuses(t *testing.T) {
 	sc := writeShardScenario(t, "50ms")
 	tmp := t.TempDir()
-	fast := []string{"--no-plots", "--duration", "2s", "--replications", "1"}
+	fast := []string{"--no-plots", "--duration", "2s", "--replications", "1", "--policy", "port_id"}
 	dirs := runShardDirs(t, tmp, sc, 3, fast...)
 	foreign := filepath.Join(tmp, "foreign")
 	mustFtsim(t, append([]string{"run", sc, "--shard", "2/3", "--out", foreign, "--seed", "9"}, fast...)...)
