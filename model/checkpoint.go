@@ -51,10 +51,16 @@ func DefaultCheckpoint() Checkpoint {
 	}
 }
 
-// WithDefaults returns c with each unset (zero) field at its default, as
-// a Scenario built in code rather than loaded may leave them.
+// WithDefaults returns the defaults for a zero Checkpoint (a Scenario
+// built in code rather than loaded may leave it so), and otherwise c with
+// each field the model cannot run without at its default: a dynamic
+// interval when none is fixed, the bounds, budget, copy rate and slots.
+// A zero stun_base or overhead is a valid setting and stays.
 func (c Checkpoint) WithDefaults() Checkpoint {
 	d := DefaultCheckpoint()
+	if c == (Checkpoint{}) {
+		return d
+	}
 	if c.Interval <= 0 && !c.Dynamic {
 		c.Dynamic = true
 	}
@@ -72,9 +78,6 @@ func (c Checkpoint) WithDefaults() Checkpoint {
 	}
 	if c.MaxOutstanding <= 0 {
 		c.MaxOutstanding = d.MaxOutstanding
-	}
-	if c == (Checkpoint{Dynamic: true, MinInterval: d.MinInterval, MaxInterval: d.MaxInterval, StunBudget: d.StunBudget, CopyRate: d.CopyRate, MaxOutstanding: d.MaxOutstanding}) {
-		return d // nothing was set: stun_base and overhead too
 	}
 	return c
 }

@@ -55,6 +55,12 @@ func TestCheckpointIntervals(t *testing.T) {
 	if (Checkpoint{}).WithDefaults() != d {
 		t.Errorf("a zero Checkpoint does not take the defaults: %+v", (Checkpoint{}).WithDefaults())
 	}
+	part := Checkpoint{Interval: 0.05}.WithDefaults()
+	want := d
+	want.Dynamic, want.Interval, want.StunBase, want.Overhead = false, 0.05, 0, 0
+	if part != want {
+		t.Errorf("a fixed 50 ms interval alone: %+v, want %+v", part, want)
+	}
 }
 
 // TestCheckpointKeys: every key is read, a VM's checkpoint: overrides its
