@@ -3,6 +3,7 @@ package sim
 import (
 	"context"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/ftsim/ftsim/model"
@@ -151,5 +152,29 @@ func TestVerdictNothingDelivered(t *testing.T) {
 	}
 	if w := worstCases(sum, true); len(w) != 1 || w[0].FailureCase != "vmnic:b" {
 		t.Errorf("worst = %v, want vmnic:b", w)
+	}
+}
+
+// TestDeliveredBytesSMP: an SMP-FT VM's checkpoints are log payload too, so
+// a healthy checkpointing VM delivers what it logged, less what its last
+// checkpoints hold at the window's edges, and passes.
+func TestDeliveredBytesSMP(t *testing.T) {
+	src := strings.Replace(deliveredBase, "memory: 1GiB, logging: {rate: 1Gbps}", "memory: 1GiB, mode: smp, logging: {from_stats: {dirty_memory: 50MB/s, network_rx: 100Mbps}}", 1)
+	if src == deliveredBase {
+		t.Fatal("the SMP-FT VM was not substituted")
+	}
+	res, err := Run(context.Background(), loadYAML(t, src), Options{Policies: []model.Policy{model.PortID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := res.Runs[0].VMs[0]
+	if v.CheckpointBytesMean == nil {
+		t.Fatalf("%s is not checkpointing", v.VM)
+	}
+	if slack := 4 * *v.CheckpointBytesMean; v.DeliveredBytes <= 0 || math.Abs(v.DeliveredBytes-v.LoggedBytes) > slack || NothingDelivered(v) {
+		t.Errorf("%s: delivered %.0f B, logged %.0f B (checkpoints of %.0f B)", v.VM, v.DeliveredBytes, v.LoggedBytes, *v.CheckpointBytesMean)
+	}
+	if !res.Runs[0].Verdict.Pass {
+		t.Errorf("verdict %+v", res.Runs[0].Verdict)
 	}
 }

@@ -376,10 +376,13 @@ func ctlWire(payload float64, mtu int) float64 {
 // replay: the secondary reads one message in order.
 func (e *engine) replay(v *vmState, payload, created float64, kind uint8) {
 	v.delivered += payload
-	if kind != kLog || v.ck != nil {
-		return // SMP-FT: lag per checkpoint (ckptArrived)
+	if kind != kLog {
+		return
 	}
 	e.logDelivered(v, payload)
+	if v.ck != nil {
+		return // SMP-FT: lag per checkpoint (ckptArrived)
+	}
 	lag := e.now - created
 	v.lastLag = lag
 	if sec := math.Floor(e.now); sec != v.rxT {
