@@ -86,6 +86,9 @@ func run(ctx context.Context, stdout, stderr io.Writer, path string, f runFlags,
 		if d <= sc.Warmup {
 			return badInput(fmt.Errorf("ftsim run: --duration %s is not longer than the warm-up (%s)", f.duration, sc.Warmup))
 		}
+		if err := sc.FailuresAfter(d, "--duration "+f.duration); err != nil {
+			return badInput(err)
+		}
 		opts.Duration = float64(d)
 	}
 	for _, p := range f.policies.Value() {
