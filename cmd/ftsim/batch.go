@@ -159,8 +159,12 @@ func batch(ctx context.Context, stdout, stderr io.Writer, paths []string, f batc
 	}
 	// A shard holds every N-th case: its planning charts would mislead, so
 	// they are left to merge.
-	if err := writeIndex(f.out, caseDirs(owned), f.parallel, shard.Count == 0); err != nil {
+	sum, err := writeIndex(f.out, caseDirs(owned), f.parallel, shard.Count == 0)
+	if err != nil {
 		return internal(err)
+	}
+	if shard.Count == 0 {
+		printPlanning(stdout, sum.Planning)
 	}
 	fmt.Fprintf(stdout, "%d cases (%d run, %d already done) in %s; index: %s\n",
 		len(owned), len(todo), len(owned)-len(todo), time.Since(start).Round(time.Millisecond),
@@ -415,7 +419,7 @@ func caseDirs(cases []model.Case) []string {
 // resumed, a merged and an uninterrupted batch write the same bytes. It
 // reads and draws on up to workers goroutines; charts false leaves the
 // planning charts out.
-func writeIndex(out string, dirs []string, workers int, charts bool) error {
+func writeIndex(out string, dirs []string, workers int, charts bool) (sim.BatchSummary, error) {
 	type caseIndex struct {
 		name string
 		rows []sim.IndexRow
@@ -423,6 +427,7 @@ func writeIndex(out string, dirs []string, workers int, charts bool) error {
 		plan planCase
 	}
 	all := make([]caseIndex, len(dirs))
+	var sum sim.BatchSummary
 	err := forEach(len(dirs), workers, func(i int) error {
 		path := filepath.Join(out, filepath.FromSlash(dirs[i]), resultsFile)
 		r, err := readResult(path)
@@ -437,7 +442,7 @@ func writeIndex(out string, dirs []string, workers int, charts bool) error {
 		return nil
 	})
 	if err != nil {
-		return err
+		return sum, err
 	}
 	// Each case's rows come sorted; cases in natural order of names then
 	// give the index in the order sim.SortIndexRows defines.
@@ -454,15 +459,16 @@ func writeIndex(out string, dirs []string, workers int, charts bool) error {
 	if err := writeAtomic(filepath.Join(out, indexFile), func(w io.Writer) error {
 		return sim.WriteIndexCSV(w, rows)
 	}); err != nil {
-		return err
+		return sum, err
 	}
-	if err := writeJSON(filepath.Join(out, summaryFile), sim.NewBatchSummary(cases)); err != nil {
-		return err
+	sum = sim.NewBatchSummary(cases)
+	if err := writeJSON(filepath.Join(out, summaryFile), sum); err != nil {
+		return sum, err
 	}
 	if !charts {
-		return nil
+		return sum, nil
 	}
-	return writePlanningCharts(out, plan, workers)
+	return sum, writePlanningCharts(out, plan, sum.Planning, workers)
 }
 
 // forEach calls fn(0), ..., fn(n-1) on up to workers goroutines and
