@@ -75,6 +75,7 @@ func simulate(ctx context.Context, rs runSpec, fuse bool) (runOut, error) {
 	}
 	e.nw = buildNetwork(sc, nsec)
 	e.links = e.nw.links
+	e.ftsec = make([]float64, len(e.links)*nsec)
 	e.h.horizon = heapHorizon(sc, e.nw)
 	e.placePorts()
 	for i := range sc.VMs {

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/ftsim/ftsim/sim"
+)
+
+// printUplinks prints which uplink carries each host's FT traffic, before
+// and after each failure: for the baseline and (with n_minus_1) each
+// policy's worst single failure. Policies whose tables are the same are
+// printed once, under all their names.
+func printUplinks(w io.Writer, r sim.Result) {
+	cases := []string{"baseline"}
+	for _, wc := range r.Worst {
+		if !containsStr(cases, wc.FailureCase) {
+			cases = append(cases, wc.FailureCase)
+		}
+	}
+	for _, fc := range cases {
+		type group struct {
+			policies []string
+			text     string
+		}
+		var groups []group
+		for _, p := range policiesOf(r) {
+			if fc != "baseline" && !isWorst(r, p, fc) {
+				continue
+			}
+			t, ok := sim.UplinkTables(r, p, fc)
+			if !ok {
+				continue
+			}
+			text := uplinkText(t)
+			found := false
+			for i := range groups {
+				if groups[i].text == text {
+					groups[i].policies = append(groups[i].policies, p)
+					found = true
+				}
+			}
+			if !found {
+				groups = append(groups, group{[]string{p}, text})
+			}
+		}
+		for _, g := range groups {
+			fmt.Fprintf(w, "\nFT uplinks, %s, %s: share of each host's FT bytes sent / received, peak utilisation\n",
+				strings.Join(g.policies, " = "), fc)
+			io.WriteString(w, g.text)
+		}
+	}
+}
+
+func isWorst(r sim.Result, p, fc string) bool {
+	for _, wc := range r.Worst {
+		if wc.Policy == p && wc.FailureCase == fc {
+			return true
+		}
+	}
+	return false
+}
+
+func containsStr(l []string, s string) bool {
+	for _, x := range l {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// uplinkText lays out one uplink table: a row per host vmnic, a column per
+// phase of the run.
+func uplinkText(t sim.UplinkTable) string {
+	var b bytes.Buffer
+	tw := tabwriter.NewWriter(&b, 0, 0, 3, ' ', 0)
+	hdr := []string{"  host", "vmnic"}
+	for _, ph := range t.Phases {
+		h := fmt.Sprintf("%g-%g s", ph.From, ph.To)
+		if ph.After != "" {
+			h += " after " + ph.After
+		}
+		hdr = append(hdr, h)
+	}
+	fmt.Fprintln(tw, strings.Join(hdr, "\t"))
+	for _, h := range t.Hosts {
+		for i, v := range h.Vmnics {
+			host := ""
+			if i == 0 {
+				host = h.Host
+			}
+			row := []string{"  " + host, v.Vmnic}
+			for _, c := range v.Cells {
+				row = append(row, fmt.Sprintf("%s / %s, peak %s", sharePct(c.SentShare), sharePct(c.ReceivedShare), pct(c.Peak)))
+			}
+			fmt.Fprintln(tw, strings.Join(row, "\t"))
+		}
+	}
+	tw.Flush()
+	return b.String()
+}
+
+// sharePct writes a share as a whole percentage, "-" when the host had
+// no FT traffic that way.
+func sharePct(v float64) string {
+	if math.IsNaN(v) {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f %%", v*100)
+}
