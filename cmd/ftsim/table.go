@@ -33,14 +33,14 @@ func printTables(w io.Writer, r sim.Result, colour bool) {
 		}
 		var tb bytes.Buffer
 		tw := tabwriter.NewWriter(&tb, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "  failure case\tp99 lag\tp99 output\tpeak util\ton link\tthrottled\tunprotected\tverdict")
+		fmt.Fprintln(tw, "  failure case\tp99 lag\tp99 output\tpeak util, link\tthrottled\tunprotected\tverdict")
 		var failing []sim.Summary
 		for _, s := range r.Summary {
 			if s.Policy != p {
 				continue
 			}
 			if !s.Applicable {
-				fmt.Fprintf(tw, "  %s\t\t\t\t\t\t\tn/a\n", clip(s.FailureCase, 24))
+				fmt.Fprintf(tw, "  %s\t\t\t\t\t\tn/a\n", clip(s.FailureCase, 22))
 				continue
 			}
 			unp := secs(metric(s, sim.MetricUnprotected))
@@ -49,9 +49,9 @@ func printTables(w io.Writer, r sim.Result, colour bool) {
 				cutOff = true
 			}
 			util, link := peakLink(s)
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", clip(s.FailureCase, 24),
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", clip(s.FailureCase, 22),
 				secs(metric(s, sim.MetricLagP99)), secs(worstObj(s, "output_delay_p99_s")),
-				pct(util), clip(link, 18), pct(metric(s, sim.MetricThrottled)), unp, verdictWord(s.Verdict))
+				strings.TrimSpace(pct(util)+" "+clip(link, 16)), pct(metric(s, sim.MetricThrottled)), unp, verdictWord(s.Verdict))
 			if !s.Verdict.Pass {
 				failing = append(failing, s)
 			}
@@ -69,7 +69,7 @@ func printTables(w io.Writer, r sim.Result, colour bool) {
 		}
 	}
 	if cutOff {
-		fmt.Fprintln(w, "\n* unprotected when the run ended: the time is cut off by the end of the run, not ended by re-protection")
+		fmt.Fprintln(w, "\n* still unprotected when the run ended: cut off by the end of the run, not ended by re-protection")
 	}
 	for _, wc := range r.Worst {
 		fmt.Fprintf(w, "\nworst single failure for %s: %s", wc.Policy, wc.FailureCase)
@@ -197,19 +197,25 @@ func notApplicable(r sim.Result, p string) (string, bool) {
 // printViolations says why a row fails: its first violations in words,
 // with units.
 func printViolations(w io.Writer, s sim.Summary) {
-	const show = 2
-	var parts []string
-	for i, v := range s.Verdict.Violations {
-		if i == show {
-			parts = append(parts, fmt.Sprintf("and %d more", len(s.Verdict.Violations)-show))
-			break
+	line := func(show int) string {
+		var parts []string
+		for i, v := range s.Verdict.Violations {
+			if i == show {
+				parts = append(parts, fmt.Sprintf("and %d more", len(s.Verdict.Violations)-show))
+				break
+			}
+			parts = append(parts, v.Describe())
 		}
-		parts = append(parts, v.Describe())
+		if len(parts) == 0 {
+			parts = append(parts, "the verdict failed")
+		}
+		return fmt.Sprintf("  FAIL %s: %s", s.FailureCase, strings.Join(parts, "; "))
 	}
-	if len(parts) == 0 {
-		parts = append(parts, "the verdict failed")
+	l := line(2)
+	if len([]rune(l)) > 100 {
+		l = line(1)
 	}
-	fmt.Fprintf(w, "  FAIL %s: %s\n", s.FailureCase, strings.Join(parts, "; "))
+	fmt.Fprintln(w, l)
 }
 
 // printMatrix is the one-screen answer: policies down, failure cases

@@ -49,8 +49,8 @@ func printUplinks(w io.Writer, r sim.Result) {
 			}
 		}
 		for _, g := range groups {
-			fmt.Fprintf(w, "\nFT uplinks, %s, %s: share of each host's FT bytes sent / received, peak utilisation\n",
-				strings.Join(g.policies, " = "), fc)
+			fmt.Fprintf(w, "\nFT uplinks, %s, %s\n  share of each host's FT bytes sent / received, peak utilisation\n",
+				fc, strings.Join(g.policies, " = "))
 			io.WriteString(w, g.text)
 		}
 	}
@@ -74,34 +74,48 @@ func containsStr(l []string, s string) bool {
 	return false
 }
 
-// uplinkText lays out one uplink table: a row per host vmnic, a column per
-// phase of the run.
+// uplinkText lays out one uplink table: a row per host vmnic, a column
+// per phase of the run (three at most side by side, so lines fit 100
+// columns), what starts each phase in a note under it.
 func uplinkText(t sim.UplinkTable) string {
+	const perBlock = 3
 	var b bytes.Buffer
-	tw := tabwriter.NewWriter(&b, 0, 0, 3, ' ', 0)
-	hdr := []string{"  host", "vmnic"}
-	for _, ph := range t.Phases {
-		h := fmt.Sprintf("%g-%g s", ph.From, ph.To)
-		if ph.After != "" {
-			h += " after " + ph.After
-		}
-		hdr = append(hdr, h)
-	}
-	fmt.Fprintln(tw, strings.Join(hdr, "\t"))
-	for _, h := range t.Hosts {
-		for i, v := range h.Vmnics {
-			host := ""
-			if i == 0 {
-				host = h.Host
+	for lo := 0; lo < len(t.Phases); lo += perBlock {
+		hi := min(lo+perBlock, len(t.Phases))
+		tw := tabwriter.NewWriter(&b, 0, 0, 3, ' ', 0)
+		hdr := []string{"  host", "vmnic"}
+		var notes []string
+		for k := lo; k < hi; k++ {
+			ph := t.Phases[k]
+			h := fmt.Sprintf("%g-%g s", ph.From, ph.To)
+			if ph.After != "" {
+				h += fmt.Sprintf(" (%d)", k)
+				notes = append(notes, fmt.Sprintf("  (%d) from %g s: after %s", k, ph.From, ph.After))
 			}
-			row := []string{"  " + host, v.Vmnic}
-			for _, c := range v.Cells {
-				row = append(row, fmt.Sprintf("%s / %s, peak %s", sharePct(c.SentShare), sharePct(c.ReceivedShare), pct(c.Peak)))
+			hdr = append(hdr, h)
+		}
+		if lo > 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintln(tw, strings.Join(hdr, "\t"))
+		for _, h := range t.Hosts {
+			for i, v := range h.Vmnics {
+				host := ""
+				if i == 0 {
+					host = h.Host
+				}
+				row := []string{"  " + host, v.Vmnic}
+				for _, c := range v.Cells[lo:hi] {
+					row = append(row, fmt.Sprintf("%s / %s, %s", sharePct(c.SentShare), sharePct(c.ReceivedShare), pct(c.Peak)))
+				}
+				fmt.Fprintln(tw, strings.Join(row, "\t"))
 			}
-			fmt.Fprintln(tw, strings.Join(row, "\t"))
+		}
+		tw.Flush()
+		for _, n := range notes {
+			b.WriteString(n + "\n")
 		}
 	}
-	tw.Flush()
 	return b.String()
 }
 
