@@ -69,7 +69,10 @@ type reportPage struct {
 	Summary                      []string // paragraphs about the scenario
 	Params                       [][2]string
 	Cases                        []string
+	Policies                     []policyHead
 	Verdicts                     []verdictRow
+	NotApplicable                []string
+	Uplinks                      []uplinkSection
 	KeyFigures                   []figureRow
 	Charts                       []figure2
 	Skipped                      []string
@@ -79,9 +82,26 @@ type reportPage struct {
 	Command, Version             string
 }
 
+type policyHead struct{ Policy, Name string }
+
+// verdictRow is a failure case's verdicts, a cell per policy.
 type verdictRow struct {
-	Policy, Name string
-	Cells        []verdictCell
+	Case  string
+	Cells []verdictCell
+}
+
+// uplinkSection is one uplink table of the report.
+type uplinkSection struct {
+	Case, Policies string
+	Phases         []uplinkPhase
+	Rows           []uplinkRow
+}
+
+type uplinkPhase struct{ Span, After string }
+
+type uplinkRow struct {
+	Host, Vmnic string
+	Cells       []string
 }
 
 type verdictCell struct {
@@ -129,16 +149,30 @@ func reportData(r sim.Result, cs []Chart, skipped []string, in ReportInput) (rep
 		}
 		pg.Command = fmt.Sprintf("ftsim run %s --seed %d", shellQuote(file), r.Seed)
 	}
-	for _, p := range policiesOf(r) {
-		row := verdictRow{Policy: p, Name: vsphereNames[p]}
+	pols := policiesOf(r)
+	for _, p := range pols {
+		pg.Policies = append(pg.Policies, policyHead{Policy: p, Name: vsphereNames[p]})
+		if ok, reason := applicability(r, p); !ok {
+			pg.NotApplicable = append(pg.NotApplicable, fmt.Sprintf("%s is not applicable: %s", p, reason))
+		}
 		for _, fc := range pg.Cases {
-			row.Cells = append(row.Cells, verdictOf(r, p, fc))
 			if f, ok := keyFigures(r, p, fc); ok {
 				pg.KeyFigures = append(pg.KeyFigures, f)
 			}
 		}
+	}
+	for _, fc := range pg.Cases {
+		row := verdictRow{Case: fc}
+		for _, p := range pols {
+			c := verdictOf(r, p, fc)
+			if c.Class == "na" {
+				c.Details = nil // said once under the table
+			}
+			row.Cells = append(row.Cells, c)
+		}
 		pg.Verdicts = append(pg.Verdicts, row)
 	}
+	pg.Uplinks = uplinkSections(r)
 	for _, c := range cs {
 		svg, err := inlineSVG(c)
 		if err != nil {
@@ -152,10 +186,57 @@ func reportData(r sim.Result, cs []Chart, skipped []string, in ReportInput) (rep
 	return pg, nil
 }
 
+// uplinkSections are the uplink tables of r (sim.UplinkGroups).
+func uplinkSections(r sim.Result) []uplinkSection {
+	var out []uplinkSection
+	for _, g := range sim.UplinkGroups(r) {
+		sec := uplinkSection{Case: g.Table.FailureCase, Policies: strings.Join(g.Policies, ", ")}
+		for _, ph := range g.Table.Phases {
+			sec.Phases = append(sec.Phases, uplinkPhase{Span: durationLabel(ph.From) + " to " + durationLabel(ph.To), After: ph.After})
+		}
+		for _, h := range g.Table.Hosts {
+			for i, v := range h.Vmnics {
+				row := uplinkRow{Vmnic: v.Vmnic}
+				if i == 0 {
+					row.Host = h.Host
+				}
+				for _, c := range v.Cells {
+					row.Cells = append(row.Cells, shareText(c.SentShare)+" / "+shareText(c.ReceivedShare)+", peak "+percent(c.Peak))
+				}
+				sec.Rows = append(sec.Rows, row)
+			}
+		}
+		out = append(out, sec)
+	}
+	return out
+}
+
+// shareText writes a share of FT bytes, "–" when there were none.
+func shareText(v float64) string {
+	if math.IsNaN(v) {
+		return "–"
+	}
+	return strconv.FormatFloat(math.Round(v*100), 'f', 0, 64) + " %"
+}
+
 // scenarioWords describes the scenario in sentences.
 func scenarioWords(r sim.Result) []string {
 	hosts, vms := hostsAndVMs(r)
 	var out []string
+	if len(hosts) == 0 && len(vms) == 0 {
+		var why []string
+		for _, p := range policiesOf(r) {
+			if ok, reason := applicability(r, p); !ok {
+				why = append(why, p+": "+reason)
+			}
+		}
+		out = append(out, fmt.Sprintf("Nothing was simulated: no policy of this run is applicable to the topology (%s). Simulated time would have been %s, seed %d.",
+			strings.Join(why, "; "), durationLabel(r.Duration), r.Seed))
+		if sla := slaWords(r.SLA); sla != "" {
+			out = append(out, "SLA: "+sla+".")
+		}
+		return out
+	}
 	s := fmt.Sprintf("%s between %s (%s), simulated for %s",
 		plural(len(vms), "FT VM", "FT VMs"), plural(len(hosts), "host", "hosts"),
 		strings.Join(hosts, ", "), durationLabel(r.Duration))
@@ -303,10 +384,14 @@ func verdictCellOf(v sim.Verdict) verdictCell {
 	if v.Pass {
 		return verdictCell{Class: "pass", Text: "PASS"}
 	}
+	const show = 4
 	c := verdictCell{Class: "fail", Text: "FAIL"}
-	for _, x := range v.Violations {
-		d := metricValue(x.Metric, x.Value) + " > " + metricValue(x.Metric, x.Limit)
-		c.Details = append(c.Details, strings.TrimSpace(x.Metric+" "+x.Object)+": "+d)
+	for i, x := range v.Violations {
+		if i == show {
+			c.Details = append(c.Details, fmt.Sprintf("and %d more (results.json)", len(v.Violations)-show))
+			break
+		}
+		c.Details = append(c.Details, x.Describe())
 	}
 	return c
 }

@@ -1,6 +1,11 @@
 package sim
 
-import "math"
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+)
 
 // UplinkTable answers "which uplink carries the FT stream, and what
 // happens to it when one fails" for one policy and failure case: per host
@@ -142,4 +147,68 @@ func share(x, total float64) float64 {
 		return math.NaN()
 	}
 	return x / total
+}
+
+// UplinkGroup is the uplink table that several policies share in one
+// failure case (the same figures to a tenth of a percent).
+type UplinkGroup struct {
+	Policies []string
+	Table    UplinkTable
+}
+
+// UplinkGroups returns the uplink tables worth reading in r: the
+// baseline's of every policy and, with n_minus_1, each policy's worst
+// single failure's; policies whose tables agree are grouped.
+func UplinkGroups(r Result) []UplinkGroup {
+	var policies []string
+	for _, s := range r.Summary {
+		if !slices.Contains(policies, s.Policy) {
+			policies = append(policies, s.Policy)
+		}
+	}
+	cases := []string{"baseline"}
+	for _, wc := range r.Worst {
+		if !slices.Contains(cases, wc.FailureCase) {
+			cases = append(cases, wc.FailureCase)
+		}
+	}
+	var out []UplinkGroup
+	for _, fc := range cases {
+		keys := map[string]int{}
+		for _, p := range policies {
+			if fc != "baseline" && !slices.Contains(r.Worst, WorstCase{Policy: p, FailureCase: fc}) {
+				continue
+			}
+			t, ok := UplinkTables(r, p, fc)
+			if !ok {
+				continue
+			}
+			k := t.key()
+			if i, ok := keys[k]; ok {
+				out[i].Policies = append(out[i].Policies, p)
+				continue
+			}
+			keys[k] = len(out)
+			out = append(out, UplinkGroup{Policies: []string{p}, Table: t})
+		}
+	}
+	return out
+}
+
+// key writes what a reader of the table sees, rounded as printed.
+func (t UplinkTable) key() string {
+	var b strings.Builder
+	for _, ph := range t.Phases {
+		fmt.Fprintf(&b, "%g %g %s|", ph.From, ph.To, ph.After)
+	}
+	for _, h := range t.Hosts {
+		for _, v := range h.Vmnics {
+			fmt.Fprintf(&b, "%s/%s", h.Host, v.Vmnic)
+			for _, c := range v.Cells {
+				fmt.Fprintf(&b, " %.3f %.3f %.3f", c.SentShare, c.ReceivedShare, c.Peak)
+			}
+			b.WriteByte('|')
+		}
+	}
+	return b.String()
 }

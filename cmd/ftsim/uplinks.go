@@ -16,62 +16,11 @@ import (
 // policy's worst single failure. Policies whose tables are the same are
 // printed once, under all their names.
 func printUplinks(w io.Writer, r sim.Result) {
-	cases := []string{"baseline"}
-	for _, wc := range r.Worst {
-		if !containsStr(cases, wc.FailureCase) {
-			cases = append(cases, wc.FailureCase)
-		}
+	for _, g := range sim.UplinkGroups(r) {
+		fmt.Fprintf(w, "\nFT uplinks, %s, %s\n  share of each host's FT bytes sent / received, peak utilisation\n",
+			g.Table.FailureCase, strings.Join(g.Policies, " = "))
+		io.WriteString(w, uplinkText(g.Table))
 	}
-	for _, fc := range cases {
-		type group struct {
-			policies []string
-			text     string
-		}
-		var groups []group
-		for _, p := range policiesOf(r) {
-			if fc != "baseline" && !isWorst(r, p, fc) {
-				continue
-			}
-			t, ok := sim.UplinkTables(r, p, fc)
-			if !ok {
-				continue
-			}
-			text := uplinkText(t)
-			found := false
-			for i := range groups {
-				if groups[i].text == text {
-					groups[i].policies = append(groups[i].policies, p)
-					found = true
-				}
-			}
-			if !found {
-				groups = append(groups, group{[]string{p}, text})
-			}
-		}
-		for _, g := range groups {
-			fmt.Fprintf(w, "\nFT uplinks, %s, %s\n  share of each host's FT bytes sent / received, peak utilisation\n",
-				fc, strings.Join(g.policies, " = "))
-			io.WriteString(w, g.text)
-		}
-	}
-}
-
-func isWorst(r sim.Result, p, fc string) bool {
-	for _, wc := range r.Worst {
-		if wc.Policy == p && wc.FailureCase == fc {
-			return true
-		}
-	}
-	return false
-}
-
-func containsStr(l []string, s string) bool {
-	for _, x := range l {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // uplinkText lays out one uplink table: a row per host vmnic, a column
