@@ -269,7 +269,7 @@ func scenarioWords(r sim.Result) []string {
 	}
 	c := "Failure cases: baseline, the scenario as written with its own failure timeline"
 	if n1 > 0 {
-		c += fmt.Sprintf(", and %s, each permanent from the middle of the measured window",
+		c += fmt.Sprintf(", and %s, each permanent from the middle of the measured window and each alone: it starts from the design without the scenario's own failures",
 			plural(n1, "single failure (N-1)", "single failures (N-1)"))
 	}
 	out = append(out, c+".")
@@ -384,7 +384,7 @@ func verdictCellOf(v sim.Verdict) verdictCell {
 	if v.Pass {
 		return verdictCell{Class: "pass", Text: "PASS"}
 	}
-	const show = 4
+	const show = 3
 	c := verdictCell{Class: "fail", Text: "FAIL"}
 	for i, x := range v.Violations {
 		if i == show {
