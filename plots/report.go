@@ -30,22 +30,22 @@ var reportTemplate string
 var reportTmpl = template.Must(template.New("report").Funcs(template.FuncMap{"seconds": eventTime}).Parse(reportTemplate))
 
 // ReferenceFacts are the published facts the model rests on, with the
-// section of the domain reference each comes from; the report lists them.
+// section of docs/model.md each comes from; the report lists them.
 var ReferenceFacts = []string{
 	"Framing: a frame carries MTU − 52 bytes of log data and adds 90 bytes on the wire " +
 		"(52 B of TCP/IPv4 headers with timestamps, 38 B of Ethernet preamble, header, FCS and " +
-		"inter-frame gap): 8948 B per frame at MTU 9000, 1448 B at 1500 (reference section 4).",
+		"inter-frame gap): 8948 B per frame at MTU 9000, 1448 B at 1500 (docs/model.md 4).",
 	"Beacon probing sends a probe every 1 s and declares an uplink down after 3 missed probes " +
-		"(reference section 1.8).",
+		"(docs/model.md 1.8).",
 	"Failback waits Net.TeamPolicyUpDelay, 100 ms by default, before using a recovered uplink " +
-		"(reference section 1.8); VMware publishes no link-down detection time, so link-status " +
+		"(docs/model.md 1.8); VMware publishes no link-down detection time, so link-status " +
 		"detection after 100 ms is a model assumption.",
 	"Route based on physical NIC load (LBT) checks the uplinks every 30 s and moves a port off " +
-		"an uplink above 75 % utilisation (reference section 1.5).",
+		"an uplink above 75 % utilisation (docs/model.md 1.5).",
 	"The primary stalls when its log buffer is full, and FT slows it while replay lag exceeds " +
-		"about 1 s (the FT paper, §3.2; reference section 3); the paper publishes no buffer size.",
+		"about 1 s (the FT paper, §3.2; docs/model.md 3); the paper publishes no buffer size.",
 	"Legacy FT bandwidth estimate: (disk reads × 8 + network input) × 1.2, the 1.2 being about " +
-		"20 % headroom (VMware's FT white paper; reference section 2.1).",
+		"20 % headroom (VMware's FT white paper; docs/model.md 2.1).",
 }
 
 // Report writes one self-contained HTML file about r: the scenario in

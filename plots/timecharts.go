@@ -14,14 +14,14 @@ import (
 	"github.com/ftsim/ftsim/sim"
 )
 
-// LBT's defaults (reference section 1.5): every 30 s, 75 % busy.
+// LBT's defaults (docs/model.md 1.5): every 30 s, 75 % busy.
 const (
 	lbtThreshold = 0.75
 	lbtInterval  = 30.0
 )
 
 // lagThrottle is the FT paper's lag at which the primary is slowed
-// (reference section 3, §3.2: "say, more than 1 second").
+// (docs/model.md 3, §3.2: "say, more than 1 second").
 const lagThrottle = 1.0
 
 // lagFloor is the smallest replay lag drawn on a log axis; smaller

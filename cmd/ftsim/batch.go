@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -126,6 +127,11 @@ func batch(ctx context.Context, stdout, stderr io.Writer, paths []string, f batc
 	}
 
 	bar := newBar(stderr, len(todo))
+	var lines *progress // progress lines where there is no bar (CI logs, Slurm outputs)
+	if bar == nil {
+		lines = newProgress(stderr, "batch", "cases")
+	}
+	var done atomic.Int64 // Done runs on the workers
 	inner := 1
 	if len(todo) > 0 && f.parallel > len(todo) {
 		inner = f.parallel / len(todo) // few cases: let each use the spare cores
@@ -140,6 +146,9 @@ func batch(ctx context.Context, stdout, stderr io.Writer, paths []string, f batc
 			}
 			if bar != nil {
 				bar.Add(1)
+			}
+			if lines != nil {
+				lines.update(float64(done.Add(1)), float64(len(todo)))
 			}
 			return nil
 		},
@@ -229,8 +238,21 @@ func loadCases(paths []string) ([]model.Case, []string, error) {
 			problems = append(problems, err)
 			continue
 		}
+		own := map[string]bool{}
+		for _, w := range sc.Warnings {
+			own[w.Error()] = true
+		}
 		for _, c := range cases {
-			warn(c.Scenario.Warnings)
+			// A case's own warnings name the case; those the scenario
+			// already gave are not repeated for every case.
+			for _, w := range c.Scenario.Warnings {
+				if own[w.Error()] {
+					continue
+				}
+				named := *w
+				named.Msg = "in case " + c.Name + ": " + w.Msg
+				warn([]*model.Error{&named})
+			}
 			if prev, dup := owner[c.Name]; dup {
 				problems = append(problems, fmt.Errorf(
 					"%s: case %q is also a case of %s; give the scenarios different names", file, c.Name, prev))

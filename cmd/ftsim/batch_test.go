@@ -782,3 +782,29 @@ func TestBatchPlanningAnswerCountsNMinus1(t *testing.T) {
 		})
 	}
 }
+
+// TestBatchWarningsNameTheCase: a warning that only a sweep case raises
+// names the case, and no warning line is printed twice.
+func TestBatchWarningsNameTheCase(t *testing.T) {
+	noCharts(t)
+	dir := t.TempDir()
+	scen := filepath.Join(dir, "nm1.yaml")
+	must(t, os.WriteFile(scen, []byte(strings.NewReplacer("%N1%", "false", "%SLA%", "").Replace(planningYAML)), 0o644))
+	_, stderr, code := ftsim(t, context.Background(), "batch", scen, "--out", filepath.Join(dir, "out"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	seen := map[string]bool{}
+	for _, l := range strings.Split(strings.TrimSpace(stderr), "\n") {
+		if seen[l] {
+			t.Errorf("printed twice: %s", l)
+		}
+		seen[l] = true
+		if strings.Contains(l, "das.maxftvmsperhost") && !strings.Contains(l, "in case nm1/count=") {
+			t.Errorf("a case's warning does not name the case: %s", l)
+		}
+	}
+	if !strings.Contains(stderr, "in case nm1/count=6: host esx01 runs 6 FT VMs") {
+		t.Errorf("no warning for count=6:\n%s", stderr)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ftsim/ftsim/sim"
 )
@@ -94,6 +95,36 @@ func TestTableRows(t *testing.T) {
 			if regexp.MustCompile(`^[0-9.]+$`).MatchString(x) && (i+2 >= len(f) || !regexp.MustCompile(`^(s|ms|us|%)\*?$`).MatchString(f[i+2])) {
 				t.Errorf("bare figure %q in %q", x, l)
 			}
+		}
+	}
+}
+
+// TestProgressLines: on a non-terminal, progress stays silent for the
+// first 10 s, then writes a line every 10 s with the share done.
+func TestProgressLines(t *testing.T) {
+	var buf bytes.Buffer
+	p := newProgress(&buf, "simulating", "simulated seconds")
+	clock := p.start
+	p.now = func() time.Time { return clock }
+	for _, step := range []struct {
+		after      time.Duration
+		done       float64
+		wantLines  int
+		wantSuffix string
+	}{
+		{2 * time.Second, 10, 0, ""},
+		{9 * time.Second, 40, 0, ""},
+		{10 * time.Second, 50, 1, "simulating: 42 % (50 of 120 simulated seconds), 10s elapsed\n"},
+		{15 * time.Second, 60, 1, ""},
+		{21 * time.Second, 90, 2, "simulating: 75 % (90 of 120 simulated seconds), 21s elapsed\n"},
+	} {
+		clock = p.start.Add(step.after)
+		p.update(step.done, 120)
+		if n := strings.Count(buf.String(), "\n"); n != step.wantLines {
+			t.Fatalf("after %s: %d lines, want %d:\n%s", step.after, n, step.wantLines, buf.String())
+		}
+		if step.wantSuffix != "" && !strings.HasSuffix(buf.String(), step.wantSuffix) {
+			t.Errorf("after %s: %q, want a line %q", step.after, buf.String(), step.wantSuffix)
 		}
 	}
 }
