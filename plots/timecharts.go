@@ -324,11 +324,11 @@ func utilisationChart(r sim.Result, all []sim.Series, pick panelPick, name, titl
 		Name:    name,
 		Title:   title,
 		Caption: caption,
-		Notes:  ps.notes,
-		Panels: gridOf(panels, rows, cols),
-		Legend: &legend,
-		Width:  Width,
-		Height: h,
+		Notes:   ps.notes,
+		Panels:  gridOf(panels, rows, cols),
+		Legend:  &legend,
+		Width:   Width,
+		Height:  h,
 	}, nil
 }
 
