@@ -267,8 +267,10 @@ func utilisationChart(r sim.Result, all []sim.Series, pick panelPick, name, titl
 		legend.Add("tx: host to switch", thumb(lineStyle(color.Black, 1.5)))
 		legend.Add("rx: switch to host", thumb(lineStyle(color.Black, 1.5, vg.Points(4), vg.Points(2))))
 	}
+	// LBT's label at the left end, the SLA's at the right: 75 % and 80 %
+	// lines sit too close for two labels at one end.
 	lbt := hline{Y: lbtThreshold * 100, Label: fmt.Sprintf("LBT %g %%", lbtThreshold*100),
-		Style: lineStyle(colLimit, 1, vg.Points(2), vg.Points(2))}
+		Style: lineStyle(colLimit, 1, vg.Points(2), vg.Points(2)), Left: true}
 	legend.Add(fmt.Sprintf("LBT threshold (%g %% over %g s)", lbtThreshold*100, lbtInterval), lbt)
 	var sla *hline
 	if m := r.SLA.UtilisationMax; m != nil {
