@@ -23,7 +23,7 @@ const (
 
 // Options say how captures become a scenario.
 type Options struct {
-	Mode        string     // ModeLegacy (default) or ModeSMP
+	Mode        string     // ModeSMP (default) or ModeLegacy
 	DirtyMemory float64    // bits per second added to every sample under ModeSMP
 	Inventory   *Inventory // nil: every VM of the captures, placed as the package doc says
 	Window      Window
@@ -84,7 +84,7 @@ type Row struct {
 // computes each sample's logging rate, cuts the window and the traces.
 func Build(caps []*Capture, opts Options) (*Import, error) {
 	if opts.Mode == "" {
-		opts.Mode = ModeLegacy
+		opts.Mode = ModeSMP // legacy FT left vSphere in 6.5
 	}
 	imp := &Import{Name: scenarioName(opts.Name), Mode: opts.Mode}
 	switch opts.Mode {

@@ -45,9 +45,11 @@
 //     (the first sample uses the second's), or Get-Stat's IntervalSecs.
 //     t = 0 is the start of the earliest sample; a VM whose capture starts
 //     later or ends earlier logs 0 outside it (a warning says so).
-//   - Logging rate per sample: legacy FT, (disk reads x 8 + network input)
-//     x 1.2 (reference 2.1); SMP-FT, disk writes x 8 + network input + the
-//     dirty-memory rate the user gives (no published formula). A VM that
+//   - Logging rate per sample: SMP-FT (the default mode: legacy FT left
+//     vSphere in 6.5), disk writes x 8 + network input + the dirty-memory
+//     rate the user gives (no published formula); legacy FT, (disk reads x
+//     8 + network input) x 1.2 (docs/model.md, "Logging rate"). The
+//     provenance names the formula used for every VM. A VM that
 //     logs nothing in the window is left out: a trace must carry load.
 //   - Placement: with an inventory, its FT roles and hosts. Otherwise a
 //     VM's primary is the host whose capture holds it (the busiest one when

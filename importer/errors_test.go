@@ -90,7 +90,7 @@ func TestBuildErrors(t *testing.T) {
 	}{
 		{"no usable counter", map[string]string{"a.csv": twoRows("h1",
 			`\\h1\Network Port(vSwitch0:33554440:1001:vm1)\MBits Received/sec`,
-			`\\h1\Group Cpu(2001:vm9)\% Used`)}, Options{},
+			`\\h1\Group Cpu(2001:vm9)\% Used`)}, Options{Mode: ModeLegacy},
 			`a.csv:1: VM "vm9" has no usable counter: neither network input (Network Port MBits Received/sec) nor disk reads (Virtual Disk MBytes Read/sec)`},
 		{"smp needs writes or network", map[string]string{"a.csv": twoRows("h1",
 			`\\h1\Virtual Disk(vm1)\MBytes Read/sec`)}, Options{Mode: ModeSMP},
@@ -100,11 +100,11 @@ func TestBuildErrors(t *testing.T) {
 			"b.csv": twoRows("h1", `\\h1\Virtual Disk(vm2)\MBytes Read/sec`)}, Options{},
 			`b.csv:1: host "h1" is also captured in a.csv: import one capture per host`},
 		{"dirty memory in legacy", map[string]string{"a.csv": twoRows("h1", `\\h1\Virtual Disk(vm1)\MBytes Read/sec`)},
-			Options{DirtyMemory: 1e6}, `--dirty-memory applies to --mode smp only: legacy FT does not copy memory`},
+			Options{Mode: ModeLegacy, DirtyMemory: 1e6}, `--dirty-memory applies to --mode smp only: legacy FT does not copy memory`},
 		{"bad mode", map[string]string{"a.csv": twoRows("h1", `\\h1\Virtual Disk(vm1)\MBytes Read/sec`)},
 			Options{Mode: "fast"}, `--mode "fast": want legacy or smp`},
 		{"window outside", map[string]string{"a.csv": twoRows("h1", `\\h1\Virtual Disk(vm1)\MBytes Read/sec`)},
-			Options{Window: mustWindow(t, "1h..2h")}, `--window 1h..2h lies outside the captures (they span 10s)`},
+			Options{Mode: ModeLegacy, Window: mustWindow(t, "1h..2h")}, `--window 1h..2h lies outside the captures (they span 10s)`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -77,12 +77,12 @@ type goldenCase struct {
 }
 
 var goldenCases = []goldenCase{
-	{name: "esxtop_legacy", kind: "esxtop", files: []string{"esx01.csv", "esx02.csv"}},
-	{name: "esxtop_inventory", kind: "esxtop", files: []string{"esx01.csv", "esx02.csv"}, inventory: "rvtools_vinfo.csv"},
+	{name: "esxtop_legacy", kind: "esxtop", mode: "legacy", files: []string{"esx01.csv", "esx02.csv"}},
+	{name: "esxtop_inventory", kind: "esxtop", mode: "legacy", files: []string{"esx01.csv", "esx02.csv"}, inventory: "rvtools_vinfo.csv"},
 	{name: "esxtop_smp_window", kind: "esxtop", files: []string{"esx01.csv", "esx02.csv"}, mode: "smp", dirty: "25MB/s", window: "5s..15s"},
-	{name: "esxtop_one_host", kind: "esxtop", files: []string{"esx02.csv"}},
-	{name: "getstat", kind: "getstat", files: []string{"getstat.csv"}},
-	{name: "getstat_busiest", kind: "getstat", files: []string{"getstat.csv"}, window: "busiest:40s"},
+	{name: "esxtop_one_host", kind: "esxtop", mode: "legacy", files: []string{"esx02.csv"}},
+	{name: "getstat", kind: "getstat", mode: "legacy", files: []string{"getstat.csv"}},
+	{name: "getstat_busiest", kind: "getstat", mode: "legacy", files: []string{"getstat.csv"}, window: "busiest:40s"},
 }
 
 func (c goldenCase) build(t testing.TB) *Import {
@@ -424,6 +424,43 @@ func TestImportedSMPScenarioRuns(t *testing.T) {
 		want := imp.VMs[i].Row.Mean*imp.Duration/8*ran + over*epochs
 		if math.Abs(vm.LoggedBytes-want) > 0.05*want {
 			t.Errorf("VM %s sent %.0f bytes in checkpoints, its trace implies %.0f (+-5%%)", vm.VM, vm.LoggedBytes, want)
+		}
+	}
+}
+
+// TestDefaultModeSMP: without a mode the import estimates SMP-FT (legacy
+// FT left vSphere in 6.5), and both scenario.yaml and provenance.csv say
+// which formula gave the rates.
+func TestDefaultModeSMP(t *testing.T) {
+	for _, tc := range []struct {
+		mode, yamlMode, formula string
+	}{
+		{"", "mode: smp", "smp: disk writes + network input + dirty memory"},
+		{ModeSMP, "mode: smp", "smp: disk writes + network input + dirty memory"},
+		{ModeLegacy, "mode: legacy", "legacy: (disk reads + network input) x1.2"},
+	} {
+		imp, err := Build(readCaptures(t, "esxtop", "esx01.csv", "esx02.csv"), Options{Mode: tc.mode, Name: "d"})
+		if err != nil {
+			t.Fatalf("mode %q: %v", tc.mode, err)
+		}
+		want := tc.mode
+		if want == "" {
+			want = ModeSMP
+		}
+		if imp.Mode != want {
+			t.Errorf("mode %q: imported as %s, want %s", tc.mode, imp.Mode, want)
+		}
+		if y := string(Scenario(imp)); !strings.Contains(y, tc.yamlMode) {
+			t.Errorf("mode %q: scenario.yaml lacks %q", tc.mode, tc.yamlMode)
+		}
+		prov := string(Provenance(imp))
+		for _, vm := range imp.VMs {
+			if !strings.Contains(vm.Row.Factors, tc.formula) {
+				t.Errorf("mode %q: %s's provenance factors %q do not name the formula %q", tc.mode, vm.Name, vm.Row.Factors, tc.formula)
+			}
+		}
+		if !strings.Contains(prov, tc.formula) {
+			t.Errorf("mode %q: provenance.csv does not name the formula %q", tc.mode, tc.formula)
 		}
 	}
 }

@@ -133,17 +133,20 @@ func appendOnce(l []string, s string) []string {
 	return append(l, s)
 }
 
-// FailureCase is a named set of failures added to the scenario's own.
+// FailureCase is a named failure timeline: every failure its runs inject.
 type FailureCase struct {
 	Name     string // "baseline", "vmnic:HOST/VMNIC", "switch:NAME", "isl:A~B", "host:NAME"
 	Failures []Failure
 }
 
-// FailureCases returns the baseline and, with compare.n_minus_1, one case
-// per vmnic (link down), switch, inter-switch link and host, each permanent
-// from the middle of the measured window (DESIGN.md "compare").
+// FailureCases returns the baseline (the scenario as written, its own
+// `failures:` timeline included) and, with compare.n_minus_1, one case per
+// vmnic (link down), switch, inter-switch link and host, each permanent
+// from the middle of the measured window. A single-failure case starts from
+// the design without the scripted timeline, so it holds exactly one
+// failure (docs/model.md, "Failure cases").
 func (s *Scenario) FailureCases() []FailureCase {
-	cases := []FailureCase{{Name: "baseline"}}
+	cases := []FailureCase{{Name: "baseline", Failures: slices.Clone(s.Failures)}}
 	if s.Compare == nil || !s.Compare.NMinus1 {
 		return cases
 	}

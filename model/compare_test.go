@@ -285,3 +285,31 @@ compare: {policies: [port_id], n_minus_1: true}
 		t.Errorf("cases = %v, want %v", names, want)
 	}
 }
+
+// TestFailureCasesScriptedTimeline: the baseline keeps the scenario's own
+// failures; every single-failure case holds its one failure and none of
+// the scripted ones, whatever the scripted timeline holds.
+func TestFailureCasesScriptedTimeline(t *testing.T) {
+	for _, failures := range []string{
+		"failures:\n  - {at: 20s, vmnic: esx01/vmnic1}",
+		"failures:\n  - {at: 20s, vmnic: esx01/vmnic0, down_for: 5s}\n  - {at: 30s, switch: sw-b}\n  - {at: 40s, host: esx02}",
+	} {
+		sc := parseCompare(t, unstacked, activeStandby, failures+"\ncompare: {policies: all, n_minus_1: true}")
+		cases := sc.FailureCases()
+		if cases[0].Name != "baseline" || !slices.EqualFunc(cases[0].Failures, sc.Failures, func(a, b Failure) bool { return a.Target() == b.Target() && a.At == b.At }) {
+			t.Errorf("baseline = %+v, want the scenario's %d failures", cases[0], len(sc.Failures))
+		}
+		if len(cases) < 2 {
+			t.Fatalf("no single-failure cases")
+		}
+		for _, c := range cases[1:] {
+			if len(c.Failures) != 1 {
+				t.Errorf("%s: %d failures %+v, want its own one only", c.Name, len(c.Failures), c.Failures)
+				continue
+			}
+			if got := c.Failures[0].Target(); !strings.HasSuffix(c.Name, got) && c.Name != got {
+				t.Errorf("%s holds a failure of %s", c.Name, got)
+			}
+		}
+	}
+}

@@ -37,6 +37,7 @@ func (l *loader) failure(m *mapping) {
 	}
 	meta.at = m.duration("at", allowZero)
 	f.At = meta.at.v
+	f.Pos = meta.at.pos
 	l.failAts = append(l.failAts, meta.at)
 	f.DownFor = m.duration("down_for", positive).v
 	var targets []string

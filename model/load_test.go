@@ -429,6 +429,10 @@ func normalised(sc *Scenario) Scenario {
 	for i := range c.VMs {
 		c.VMs[i].Position = Pos{}
 	}
+	c.Failures = append([]Failure{}, sc.Failures...)
+	for i := range c.Failures {
+		c.Failures[i].Pos = Pos{}
+	}
 	return c
 }
 

@@ -1,6 +1,9 @@
 package model
 
-import "net/netip"
+import (
+	"fmt"
+	"net/netip"
+)
 
 // Scenario is a loaded, defaulted and validated scenario: every default of
 // DESIGN.md applied, `defaults:` merged into each host, VM groups expanded
@@ -213,6 +216,33 @@ type Failure struct {
 	ISL     [2]string
 	Mode    string   // vmnic failures: "link_down" (default) | "upstream"
 	DownFor Duration // 0 = permanent
+	Pos     Pos      // where its at: is written (zero for n_minus_1 cases)
+}
+
+// Describe names the failure as an architect would read it: "vmnic
+// esx01/vmnic1 at 4m".
+func (f Failure) Describe() string {
+	kind := map[FailureKind]string{FailVmnic: "vmnic", FailSwitch: "switch", FailISL: "inter-switch link", FailHost: "host"}[f.What]
+	t := f.Target()
+	if f.What == FailISL {
+		t = f.ISL[0] + "~" + f.ISL[1]
+	}
+	return fmt.Sprintf("%s %s at %s", kind, t, f.At)
+}
+
+// FailuresAfter returns an error naming every scripted failure that a run
+// of d simulated seconds would never reach, at its place in the file; nil
+// when every failure falls inside the run.
+func (s *Scenario) FailuresAfter(d Duration, flag string) error {
+	var l ErrorList
+	for _, f := range s.Failures {
+		if f.At >= d {
+			l = append(l, &Error{File: s.File, Line: f.Pos.Line, Col: f.Pos.Col,
+				Msg: fmt.Sprintf("the failure of %s would not happen under %s (the run ends first): give a duration longer than %s", f.Describe(), flag, f.At)})
+		}
+	}
+	l.Sort()
+	return l.Err()
 }
 
 // Target names the failed object as events do: HOST/VMNIC, SWITCH, isl:A~B, HOST.

@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -225,11 +226,25 @@ func inList[T comparable](list []T, v T) bool {
 	return false
 }
 
-// suggest returns ` (did you mean "x"?)` for the allowed key closest to k.
+// suggest returns ` (did you mean "x"?)` for the allowed key closest to k:
+// one with the same words in another order (p99_replay_lag for
+// replay_lag_p99), else the nearest by edit distance, allowing more edits
+// in longer keys.
 func suggest(k string, allowed []string) string {
-	best, bestD := "", 3
+	lk := strings.ToLower(k)
+	words := func(s string) string {
+		f := strings.FieldsFunc(s, func(r rune) bool { return r == '_' || r == '-' || r == '.' || r == ' ' })
+		slices.Sort(f)
+		return strings.Join(f, "_")
+	}
 	for _, a := range allowed {
-		if d := editDistance(strings.ToLower(k), a); d < bestD {
+		if strings.Contains(lk, "_") && words(lk) == words(a) {
+			return fmt.Sprintf(" (did you mean %q?)", a)
+		}
+	}
+	best, bestD := "", max(3, len(lk)/4+1)
+	for _, a := range allowed {
+		if d := editDistance(lk, a); d < bestD {
 			best, bestD = a, d
 		}
 	}

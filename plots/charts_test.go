@@ -132,15 +132,33 @@ func TestPlanning(t *testing.T) {
 	var pts []PlanPoint
 	for _, n := range []float64{2, 4, 6, 8, 10} {
 		pts = append(pts,
-			PlanPoint{Policy: "explicit_failover", X: n, XLabel: strconv.Itoa(int(n)), Value: 0.002 * n * n},
-			PlanPoint{Policy: "ip_hash", X: n, XLabel: strconv.Itoa(int(n)), Value: 0.001 * n * n})
+			PlanPoint{Policy: "explicit_failover", X: n, XLabel: strconv.Itoa(int(n)), Value: 0.0002 * n * n * n},
+			PlanPoint{Policy: "ip_hash", X: n, XLabel: strconv.Itoa(int(n)), Value: 0.0001 * n * n * n})
 	}
-	p, err := Planning(pts, "replay_lag_p99_s", &sla)
+	marks := []PlanMark{{Policy: "explicit_failover", Value: "6", Kind: "largest passing"}, {Policy: "ip_hash", Kind: "largest passing"}}
+	c, err := Planning("planning", "web: p99 replay lag against count", "FT VMs (ft_vms[web].count)", pts, "replay_lag_p99_s", &sla, marks)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.X.Label.Text = "FT VMs (ft_vms[web].count)"
-	c := PlotChart("planning", p)
+	// The legend stands beside the data and names each answer; the time
+	// axis is logarithmic, so the smallest lag (1.6 ms) sits above the
+	// bottom of the axis, not flat at 0.
+	if c.Legend == nil {
+		t.Fatal("no legend beside the data")
+	}
+	var svg bytes.Buffer
+	if err := Render(&svg, c, "svg"); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"explicit_failover: largest passing 6", "ip_hash: none passes", "SLA limit"} {
+		if !strings.Contains(svg.String(), want) {
+			t.Errorf("the chart does not read %q", want)
+		}
+	}
+	p := c.Panels[0][0]
+	if lo := math.Log10(0.0001 * 8); !(p.Y.Min < lo && p.Y.Max >= math.Log10(0.2)) {
+		t.Errorf("y axis [%g, %g] (log10) does not hold %g..0.2 s above its floor", p.Y.Min, p.Y.Max, 0.0001*8)
+	}
 	var buf bytes.Buffer
 	if err := Render(&buf, c, "png"); err != nil {
 		t.Fatal(err)
@@ -157,41 +175,24 @@ func TestPlanning(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := Planning(nil, "replay_lag_p99_s", nil); err == nil {
+	if _, err := Planning("p", "", "", nil, "replay_lag_p99_s", nil, nil); err == nil {
 		t.Error("no points: want an error")
 	}
-	if _, err := Planning([]PlanPoint{{Policy: "ip_hash", X: 1, Value: math.NaN()}}, "x", nil); err == nil {
+	if _, err := Planning("p", "", "", []PlanPoint{{Policy: "ip_hash", X: 1, Value: math.NaN()}}, "x", nil, nil); err == nil {
 		t.Error("only NaN points: want an error")
 	}
-	// A wide sweep gets a log axis and still draws.
+	// A wide sweep gets a log axis and still draws; a share stays linear.
 	wide := []PlanPoint{{Policy: "ip_hash", X: 1e9, XLabel: "1Gbps", Value: 0.5},
 		{Policy: "ip_hash", X: 1e10, XLabel: "10Gbps", Value: 0.05}, {Policy: "ip_hash", X: 2.5e10, XLabel: "25Gbps", Value: 0.01}}
-	p, err = Planning(wide, "utilisation_peak", nil)
+	c, err = Planning("p", "t", "speed", wide, "utilisation_peak", nil, []PlanMark{{Policy: "ip_hash", Value: "10Gbps", Kind: "smallest passing"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := Render(new(bytes.Buffer), PlotChart("planning", p), "svg"); err != nil {
+	if p := c.Panels[0][0]; p.Y.Min != 0 {
+		t.Errorf("utilisation axis starts at %g, want 0 (linear)", p.Y.Min)
+	}
+	if err := Render(new(bytes.Buffer), c, "svg"); err != nil {
 		t.Fatal(err)
-	}
-}
-
-func TestLargestPassing(t *testing.T) {
-	pts := []PlanPoint{{X: 2, Value: 0.01}, {X: 4, Value: 0.05}, {X: 6, Value: 0.2}, {X: 8, Value: 0.09}, {X: 10, Value: 0.4}}
-	tests := []struct {
-		sla  float64
-		want float64
-		ok   bool
-	}{
-		{0.1, 8, true}, // the largest passing X, even past a failing one
-		{0.06, 4, true},
-		{0.01, 2, true}, // equal to the limit passes
-		{0.001, 0, false},
-	}
-	for _, tt := range tests {
-		got, ok := largestPassing(pts, tt.sla)
-		if ok != tt.ok || (ok && got.X != tt.want) {
-			t.Errorf("sla %g: got %v %v, want %v %v", tt.sla, got.X, ok, tt.want, tt.ok)
-		}
 	}
 }
 

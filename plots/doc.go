@@ -3,7 +3,7 @@
 // report. It never opens files: Charts and Planning build values, Render and
 // Report write to an io.Writer the caller supplies.
 //
-// The charts (DESIGN.md "Plots"), each a Chart named by the file stem the
+// The charts (docs/model.md "Plots"), each a Chart named by the file stem the
 // command line saves it under:
 //
 //   - utilisation: utilisation over time of every vmnic (both directions)

@@ -249,6 +249,14 @@ func goldenRun(rng *rand.Rand, policy, fc string) (sim.RunResult, []sim.Series) 
 			T: times, V: round(lag[vm.name])})
 	}
 	w := int(goldenWarmup)
+	ph := sim.Phase{From: goldenWarmup, To: goldenDuration}
+	for _, k := range order {
+		host, vmnic, dir := splitLink(k)
+		_, peak := meanPeak(links[k].util[w:])
+		ph.Links = append(ph.Links, sim.PhaseLink{Host: host, Vmnic: vmnic, Direction: dir,
+			FTBytes: math.Round(links[k].bytes), UtilisationPeak: peak})
+	}
+	run.Phases = []sim.Phase{ph}
 	for _, k := range order {
 		host, vmnic, dir := splitLink(k)
 		a := links[k]

@@ -150,17 +150,55 @@ type eventMarkers struct {
 	Groups []markerGroup
 }
 
-// Plot implements plot.Plotter.
+// Plot implements plot.Plotter. Labels of markers closer than a label's
+// height are staggered to the right, each joined to its line by a short
+// leader at the top, so labels of events seconds apart never overprint;
+// a label with no room left is not drawn (the legend and the report's
+// event table still list the event).
 func (m eventMarkers) Plot(c draw.Canvas, p *plot.Plot) {
 	trX, _ := p.Transforms(&c)
+	step := noteStyle(color.Black).Height("0") + vg.Points(3)
+	var xs []vg.Length
+	var gs []markerGroup
 	for _, g := range m.Groups {
-		x := trX(g.T)
-		if !c.ContainsX(x) {
+		if x := trX(g.T); c.ContainsX(x) {
+			c.StrokeLine2(markerStyle(g.Color), x, c.Min.Y, x, c.Max.Y)
+			xs, gs = append(xs, x), append(gs, g)
+		}
+	}
+	for i, lx := range labelPositions(xs, step, c.Min.X, c.Max.X) {
+		x, g := xs[i], gs[i]
+		if lx < 0 {
 			continue
 		}
-		c.StrokeLine2(markerStyle(g.Color), x, c.Min.Y, x, c.Max.Y)
-		drawRotated(c, x, g.Label, g.Color)
+		if lx != x {
+			top := c.Max.Y - vg.Points(1)
+			c.StrokeLine2(lineStyle(g.Color, 0.8), x, top, lx, top)
+			c.StrokeLine2(lineStyle(g.Color, 0.8), lx, top, lx, top-vg.Points(4))
+		}
+		drawRotated(c, lx, g.Label, g.Color)
 	}
+}
+
+// labelPositions places the labels of markers at xs (in increasing order)
+// at least step apart, each at its marker or as little right of it as
+// that allows; -1 for a label with no room before max.
+func labelPositions(xs []vg.Length, step, min, max vg.Length) []vg.Length {
+	out := make([]vg.Length, len(xs))
+	next := min
+	for i, x := range xs {
+		lx := x
+		if lx < next {
+			lx = next
+		}
+		if lx+step > max {
+			out[i] = -1
+			continue
+		}
+		out[i] = lx
+		next = lx + step
+	}
+	return out
 }
 
 func markerStyle(c color.Color) draw.LineStyle {

@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"math"
 	"sort"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -40,18 +41,29 @@ var planMetrics = map[string]metricInfo{
 	"throttled_fraction": {"time the primary was throttled", func(float64) (float64, string) { return 100, "share of time (%)" }},
 }
 
+// PlanMark is a policy's planning answer, as the batch summary gives it:
+// the swept value marked on its line and named in the legend.
+type PlanMark struct {
+	Policy string
+	Value  string // as the sweep wrote it; "" when no value passes
+	Kind   string // "largest passing" or "smallest passing"
+	Group  string // the other swept parameters' values, "" with one
+}
+
 // Planning charts a figure against a swept parameter: a line per policy
 // through its points in X order, the SLA limit (nil: none) drawn, and each
-// policy's largest X whose value is within the SLA ringed and named in the
-// legend. Lower values are better for every figure ftsim reports. The
-// x axis is logarithmic when every X is positive and they span a factor of
-// 20 or more. The caller names the swept parameter by setting
-// p.X.Label.Text (the default reads "swept parameter").
-func Planning(points []PlanPoint, metric string, sla *float64) (*plot.Plot, error) {
+// policy's planning answer (marks: every failure case counted, as the
+// batch summary gives it) ringed on its line and named in the legend,
+// which stands beside the data. Lower values are better for every figure
+// ftsim reports. A time axis is logarithmic (delays span decades, and a
+// linear axis flattens the small ones at 0); the x axis is logarithmic
+// when every X is positive and they span a factor of 20 or more. xlabel
+// names the swept parameter.
+func Planning(name, title, xlabel string, points []PlanPoint, metric string, sla *float64, marks []PlanMark) (Chart, error) {
 	byPolicy := map[string][]PlanPoint{}
 	var policies []string
 	labels := map[float64]string{}
-	xlo, xhi, top := math.Inf(1), math.Inf(-1), 0.0
+	xlo, xhi, top, low := math.Inf(1), math.Inf(-1), 0.0, math.Inf(1)
 	for _, pt := range points {
 		if math.IsNaN(pt.X) || math.IsInf(pt.X, 0) || math.IsNaN(pt.Value) || math.IsInf(pt.Value, 0) {
 			continue
@@ -64,89 +76,113 @@ func Planning(points []PlanPoint, metric string, sla *float64) (*plot.Plot, erro
 			labels[pt.X] = pt.XLabel
 		}
 		xlo, xhi, top = math.Min(xlo, pt.X), math.Max(xhi, pt.X), math.Max(top, pt.Value)
+		if pt.Value > 0 {
+			low = math.Min(low, pt.Value)
+		}
 	}
 	if len(policies) == 0 {
-		return nil, errors.New("plots: planning chart: no finite points")
+		return Chart{}, errors.New("plots: planning chart: no finite points")
 	}
 	sortPolicies(policies)
 	if sla != nil {
 		top = math.Max(top, *sla)
+		if *sla > 0 {
+			low = math.Min(low, *sla)
+		}
 	}
 	info, ok := planMetrics[metric]
 	if !ok {
 		info = metricInfo{metric, func(float64) (float64, string) { return 1, "value" }}
 	}
+	logY := strings.HasSuffix(metric, "_s")
 	scale, unit := info.unit(top)
-	p := newPlot(info.label+" against the swept parameter", "swept parameter",
-		info.label+" ("+unitSuffix(unit)+")")
+	ylabel := info.label + " (" + unitSuffix(unit) + ")"
+	ty := func(v float64) float64 { return v * scale }
+	var floor float64
+	if logY {
+		if math.IsInf(low, 1) {
+			low = 1e-3
+		}
+		floor = math.Min(low, top) / 2
+		ty = func(v float64) float64 { return lg(v, floor) }
+		ylabel = info.label + " (log scale)"
+	}
+	p := newPlot(title, xlabel, ylabel)
 	logX := xlo > 0 && xhi/xlo >= 20
 	tx := func(x float64) float64 { return x }
 	if logX { // a log10 axis, as in style.go
 		tx = math.Log10
 	}
 	p.X.Tick.Marker = sweepTicks(labels, tx)
-	p.Legend.Top, p.Legend.Left = true, true
-	p.Legend.XOffs, p.Legend.YOffs = vg.Points(8), -vg.Points(8)
+	legend := newLegend()
 	for _, policy := range policies {
 		pts := byPolicy[policy]
 		sort.SliceStable(pts, func(a, b int) bool { return pts[a].X < pts[b].X })
 		xys := make(plotter.XYs, len(pts))
 		for k, pt := range pts {
-			xys[k] = plotter.XY{X: tx(pt.X), Y: pt.Value * scale}
+			xys[k] = plotter.XY{X: tx(pt.X), Y: ty(pt.Value)}
 		}
 		l, s, err := plotter.NewLinePoints(xys)
 		if err != nil {
-			return nil, fmt.Errorf("plots: planning line of %s: %w", policy, err)
+			return Chart{}, fmt.Errorf("plots: planning line of %s: %w", policy, err)
 		}
 		col := PolicyColor(policy)
 		l.LineStyle = lineStyle(col, 2.5, policyDashes(policy)...)
 		s.GlyphStyle = draw.GlyphStyle{Color: col, Radius: vg.Points(3.5), Shape: glyphShape(policyIndex(policy))}
 		p.Add(l, s)
-		name := policy
-		if sla != nil {
-			best, ok := largestPassing(pts, *sla)
-			if ok {
-				ring, err := plotter.NewScatter(plotter.XYs{{X: tx(best.X), Y: best.Value * scale}})
+		entry := policy
+		for _, m := range marks {
+			if m.Policy != policy {
+				continue
+			}
+			if m.Value == "" {
+				entry += ": none passes"
+				break
+			}
+			entry += ": " + m.Kind + " " + m.Value
+			for _, pt := range pts {
+				if pt.XLabel != m.Value {
+					continue
+				}
+				ring, err := plotter.NewScatter(plotter.XYs{{X: tx(pt.X), Y: ty(pt.Value)}})
 				if err != nil {
-					return nil, err
+					return Chart{}, err
 				}
 				halo := color.NRGBA{}
 				r, g, b, _ := col.RGBA()
 				halo.R, halo.G, halo.B, halo.A = uint8(r>>8), uint8(g>>8), uint8(b>>8), 80
 				ring.GlyphStyle = draw.GlyphStyle{Color: halo, Radius: vg.Points(11), Shape: draw.CircleGlyph{}}
 				p.Add(ring)
-				name += " (largest passing: " + xLabel(best) + ")"
-			} else {
-				name += " (none passes)"
 			}
+			break
 		}
-		p.Legend.Add(name, l, s)
+		legend.Add(entry, l, s)
 	}
 	if sla != nil {
-		h := hline{Y: *sla * scale, Label: "SLA " + trimFloat(*sla*scale) + " " + unitSuffix(unit),
-			Style: lineStyle(colSLA, 1.5), Left: true}
+		lbl := "SLA " + trimFloat(*sla*scale) + " " + unitSuffix(unit)
+		if logY {
+			lbl = "SLA " + durationLabel(*sla)
+		}
+		h := hline{Y: ty(*sla), Label: lbl, Style: lineStyle(colSLA, 1.5), Left: true}
 		p.Add(h)
-		p.Legend.Add("SLA limit", h)
+		legend.Add("SLA limit", h)
 	}
-	p.Y.Min = 0
-	p.Y.Max = math.Max(top*scale*1.15, 1e-9)
-	p.Y.Tick.Marker = roundTicks{N: 8}
+	if logY {
+		lo, hi := decadeBounds(floor, top*1.5)
+		p.Y.Min, p.Y.Max = lo, hi
+		p.Y.Tick.Marker = durationTicks
+	} else {
+		p.Y.Min = 0
+		p.Y.Max = math.Max(top*scale*1.15, 1e-9)
+		p.Y.Tick.Marker = roundTicks{N: 8}
+	}
 	if pad := (tx(xhi) - tx(xlo)) * 0.04; pad > 0 {
 		p.X.Min, p.X.Max = tx(xlo)-pad, tx(xhi)+pad
 	}
-	return p, nil
-}
-
-// largestPassing is the point of largest X whose value is within the SLA.
-func largestPassing(pts []PlanPoint, sla float64) (PlanPoint, bool) {
-	var best PlanPoint
-	ok := false
-	for _, pt := range pts {
-		if pt.Value <= sla && (!ok || pt.X > best.X) {
-			best, ok = pt, true
-		}
-	}
-	return best, ok
+	p.Title.Text = ""
+	c := Chart{Name: name, Title: title, Panels: [][]*plot.Plot{{p}}, Legend: &legend, Width: Width, Height: Height,
+		Caption: info.label + " against " + xlabel + ", a line per policy; each policy's planning answer (every failure case counted) ringed and named in the legend"}
+	return c, nil
 }
 
 func xLabel(pt PlanPoint) string {

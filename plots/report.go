@@ -30,22 +30,22 @@ var reportTemplate string
 var reportTmpl = template.Must(template.New("report").Funcs(template.FuncMap{"seconds": eventTime}).Parse(reportTemplate))
 
 // ReferenceFacts are the published facts the model rests on, with the
-// section of the domain reference each comes from; the report lists them.
+// section of docs/model.md each comes from; the report lists them.
 var ReferenceFacts = []string{
 	"Framing: a frame carries MTU − 52 bytes of log data and adds 90 bytes on the wire " +
 		"(52 B of TCP/IPv4 headers with timestamps, 38 B of Ethernet preamble, header, FCS and " +
-		"inter-frame gap): 8948 B per frame at MTU 9000, 1448 B at 1500 (reference section 4).",
+		"inter-frame gap): 8948 B per frame at MTU 9000, 1448 B at 1500 (docs/model.md 4).",
 	"Beacon probing sends a probe every 1 s and declares an uplink down after 3 missed probes " +
-		"(reference section 1.8).",
+		"(docs/model.md 1.8).",
 	"Failback waits Net.TeamPolicyUpDelay, 100 ms by default, before using a recovered uplink " +
-		"(reference section 1.8); VMware publishes no link-down detection time, so link-status " +
+		"(docs/model.md 1.8); VMware publishes no link-down detection time, so link-status " +
 		"detection after 100 ms is a model assumption.",
 	"Route based on physical NIC load (LBT) checks the uplinks every 30 s and moves a port off " +
-		"an uplink above 75 % utilisation (reference section 1.5).",
+		"an uplink above 75 % utilisation (docs/model.md 1.5).",
 	"The primary stalls when its log buffer is full, and FT slows it while replay lag exceeds " +
-		"about 1 s (the FT paper, §3.2; reference section 3); the paper publishes no buffer size.",
+		"about 1 s (the FT paper, §3.2; docs/model.md 3); the paper publishes no buffer size.",
 	"Legacy FT bandwidth estimate: (disk reads × 8 + network input) × 1.2, the 1.2 being about " +
-		"20 % headroom (VMware's FT white paper; reference section 2.1).",
+		"20 % headroom (VMware's FT white paper; docs/model.md 2.1).",
 }
 
 // Report writes one self-contained HTML file about r: the scenario in
@@ -69,7 +69,10 @@ type reportPage struct {
 	Summary                      []string // paragraphs about the scenario
 	Params                       [][2]string
 	Cases                        []string
+	Policies                     []policyHead
 	Verdicts                     []verdictRow
+	NotApplicable                []string
+	Uplinks                      []uplinkSection
 	KeyFigures                   []figureRow
 	Charts                       []figure2
 	Skipped                      []string
@@ -79,9 +82,26 @@ type reportPage struct {
 	Command, Version             string
 }
 
+type policyHead struct{ Policy, Name string }
+
+// verdictRow is a failure case's verdicts, a cell per policy.
 type verdictRow struct {
-	Policy, Name string
-	Cells        []verdictCell
+	Case  string
+	Cells []verdictCell
+}
+
+// uplinkSection is one uplink table of the report.
+type uplinkSection struct {
+	Case, Policies string
+	Phases         []uplinkPhase
+	Rows           []uplinkRow
+}
+
+type uplinkPhase struct{ Span, After string }
+
+type uplinkRow struct {
+	Host, Vmnic string
+	Cells       []string
 }
 
 type verdictCell struct {
@@ -129,16 +149,30 @@ func reportData(r sim.Result, cs []Chart, skipped []string, in ReportInput) (rep
 		}
 		pg.Command = fmt.Sprintf("ftsim run %s --seed %d", shellQuote(file), r.Seed)
 	}
-	for _, p := range policiesOf(r) {
-		row := verdictRow{Policy: p, Name: vsphereNames[p]}
+	pols := policiesOf(r)
+	for _, p := range pols {
+		pg.Policies = append(pg.Policies, policyHead{Policy: p, Name: vsphereNames[p]})
+		if ok, reason := applicability(r, p); !ok {
+			pg.NotApplicable = append(pg.NotApplicable, fmt.Sprintf("%s is not applicable: %s", p, reason))
+		}
 		for _, fc := range pg.Cases {
-			row.Cells = append(row.Cells, verdictOf(r, p, fc))
 			if f, ok := keyFigures(r, p, fc); ok {
 				pg.KeyFigures = append(pg.KeyFigures, f)
 			}
 		}
+	}
+	for _, fc := range pg.Cases {
+		row := verdictRow{Case: fc}
+		for _, p := range pols {
+			c := verdictOf(r, p, fc)
+			if c.Class == "na" {
+				c.Details = nil // said once under the table
+			}
+			row.Cells = append(row.Cells, c)
+		}
 		pg.Verdicts = append(pg.Verdicts, row)
 	}
+	pg.Uplinks = uplinkSections(r)
 	for _, c := range cs {
 		svg, err := inlineSVG(c)
 		if err != nil {
@@ -152,10 +186,57 @@ func reportData(r sim.Result, cs []Chart, skipped []string, in ReportInput) (rep
 	return pg, nil
 }
 
+// uplinkSections are the uplink tables of r (sim.UplinkGroups).
+func uplinkSections(r sim.Result) []uplinkSection {
+	var out []uplinkSection
+	for _, g := range sim.UplinkGroups(r) {
+		sec := uplinkSection{Case: g.Table.FailureCase, Policies: strings.Join(g.Policies, ", ")}
+		for _, ph := range g.Table.Phases {
+			sec.Phases = append(sec.Phases, uplinkPhase{Span: durationLabel(ph.From) + " to " + durationLabel(ph.To), After: ph.After})
+		}
+		for _, h := range g.Table.Hosts {
+			for i, v := range h.Vmnics {
+				row := uplinkRow{Vmnic: v.Vmnic}
+				if i == 0 {
+					row.Host = h.Host
+				}
+				for _, c := range v.Cells {
+					row.Cells = append(row.Cells, shareText(c.SentShare)+" / "+shareText(c.ReceivedShare)+", peak "+percent(c.Peak))
+				}
+				sec.Rows = append(sec.Rows, row)
+			}
+		}
+		out = append(out, sec)
+	}
+	return out
+}
+
+// shareText writes a share of FT bytes, "–" when there were none.
+func shareText(v float64) string {
+	if math.IsNaN(v) {
+		return "–"
+	}
+	return strconv.FormatFloat(math.Round(v*100), 'f', 0, 64) + " %"
+}
+
 // scenarioWords describes the scenario in sentences.
 func scenarioWords(r sim.Result) []string {
 	hosts, vms := hostsAndVMs(r)
 	var out []string
+	if len(hosts) == 0 && len(vms) == 0 {
+		var why []string
+		for _, p := range policiesOf(r) {
+			if ok, reason := applicability(r, p); !ok {
+				why = append(why, p+": "+reason)
+			}
+		}
+		out = append(out, fmt.Sprintf("Nothing was simulated: no policy of this run is applicable to the topology (%s). Simulated time would have been %s, seed %d.",
+			strings.Join(why, "; "), durationLabel(r.Duration), r.Seed))
+		if sla := slaWords(r.SLA); sla != "" {
+			out = append(out, "SLA: "+sla+".")
+		}
+		return out
+	}
 	s := fmt.Sprintf("%s between %s (%s), simulated for %s",
 		plural(len(vms), "FT VM", "FT VMs"), plural(len(hosts), "host", "hosts"),
 		strings.Join(hosts, ", "), durationLabel(r.Duration))
@@ -189,7 +270,7 @@ func scenarioWords(r sim.Result) []string {
 	}
 	c := "Failure cases: baseline, the scenario as written with its own failure timeline"
 	if n1 > 0 {
-		c += fmt.Sprintf(", and %s, each permanent from the middle of the measured window",
+		c += fmt.Sprintf(", and %s, each permanent from the middle of the measured window and each alone: it starts from the design without the scenario's own failures",
 			plural(n1, "single failure (N-1)", "single failures (N-1)"))
 	}
 	out = append(out, c+".")
@@ -304,15 +385,14 @@ func verdictCellOf(v sim.Verdict) verdictCell {
 	if v.Pass {
 		return verdictCell{Class: "pass", Text: "PASS"}
 	}
+	const show = 3
 	c := verdictCell{Class: "fail", Text: "FAIL"}
-	for _, x := range v.Violations {
-		if x.Metric == sim.MetricNothingDelivered {
-			c.Details = append(c.Details, fmt.Sprintf("nothing delivered %s: %.4g B of %.4g B logged reached the secondary",
-				x.Object, x.Value, x.Limit/sim.DeliveredMin))
-			continue
+	for i, x := range v.Violations {
+		if i == show {
+			c.Details = append(c.Details, fmt.Sprintf("and %d more (results.json)", len(v.Violations)-show))
+			break
 		}
-		d := metricValue(x.Metric, x.Value) + " > " + metricValue(x.Metric, x.Limit)
-		c.Details = append(c.Details, strings.TrimSpace(x.Metric+" "+x.Object)+": "+d)
+		c.Details = append(c.Details, x.Describe())
 	}
 	return c
 }

@@ -52,13 +52,15 @@ func TestReportStructure(t *testing.T) {
 	}
 	for _, want := range []string{
 		`<table class="verdicts">`,
-		`<th scope="col">baseline</th><th scope="col">vmnic:esx01/vmnic1</th>`,
+		`<tr><th scope="row">baseline</th>`,
+		`<tr><th scope="row">vmnic:esx01/vmnic1</th>`,
+		`<div class="wide"><table class="verdicts">`, // wide tables scroll on their own
 		`<table class="figures">`,
 		`<table class="events">`,
 		"3 FT VMs between 2 hosts (esx01, esx02), simulated for 2 min",
 		"seed 42, 1 replication",
 		"p99 replay lag ≤ 100 ms",
-		"unprotected_s sql01: 25.2 s &gt; 0 s",                    // a violation in words
+		"time unprotected of sql01 25.2 s &gt; 0 s",               // a violation in the registry's words
 		"LACP needs an LACP LAG",                                  // the non-applicable reason
 		"ft.log_buffer 64MiB",                                     // a note of the result
 		"Net.TeamPolicyUpDelay",                                   // a reference fact
@@ -69,11 +71,18 @@ func TestReportStructure(t *testing.T) {
 			t.Errorf("report lacks %q", want)
 		}
 	}
-	// The verdict table: a row per policy, a cell per failure case.
+	// The verdict table: a row per failure case, a column per policy, no
+	// internal metric name in its cells.
 	table := html[strings.Index(html, `<table class="verdicts">`):]
 	table = table[:strings.Index(table, "</table>")]
-	if got := strings.Count(table, "<tr>"); got != 1+3 {
-		t.Errorf("verdict table has %d rows, want a header and 3 policies", got)
+	if got := strings.Count(table, "<tr>"); got != 1+2 {
+		t.Errorf("verdict table has %d rows, want a header and 2 failure cases", got)
+	}
+	if got := strings.Count(table, `<th scope="col">`); got != 1+3 {
+		t.Errorf("verdict table has %d column heads, want the failure case and 3 policies", got)
+	}
+	if m := regexp.MustCompile(`[a-z]+_[a-z0-9_]+_s\b|utilisation_peak|throttled_fraction`).FindString(table); m != "" {
+		t.Errorf("verdict table names %q, an internal metric name", m)
 	}
 	for class, want := range map[string]int{`class="pass"`: 1, `class="fail"`: 3, `class="na"`: 2} {
 		if got := strings.Count(table, class); got != want {
@@ -127,6 +136,44 @@ func TestReportWithoutSeries(t *testing.T) {
 	}
 	if !strings.Contains(html, "Not drawn:") || !strings.Contains(html, "timeseries.csv missing") {
 		t.Error("the report does not say why the time charts are missing")
+	}
+}
+
+// TestReportNotApplicable: a report whose only policy cannot run says
+// why, not "0 FT VMs between 0 hosts ()".
+func TestReportNotApplicable(t *testing.T) {
+	r := sim.Result{Scenario: "lacp-only", Duration: 60, Seed: 3,
+		Summary: []sim.Summary{{Policy: "lacp", FailureCase: "baseline", Reason: "LACP needs an LACP LAG on host esx01"}},
+		Runs:    []sim.RunResult{{Policy: "lacp", FailureCase: "baseline", Reason: "LACP needs an LACP LAG on host esx01"}}}
+	var buf bytes.Buffer
+	if err := Report(&buf, r, nil, ReportInput{}); err != nil {
+		t.Fatal(err)
+	}
+	html := buf.String()
+	if strings.Contains(html, "0 FT VMs") || strings.Contains(html, "()") {
+		t.Error("the report counts nothing in a sentence")
+	}
+	for _, want := range []string{"Nothing was simulated", "lacp: LACP needs an LACP LAG on host esx01"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+}
+
+// TestReportUplinks: the report shows which uplink carries each host's
+// FT traffic, a column per phase of the run.
+func TestReportUplinks(t *testing.T) {
+	html := goldenReport(t, ReportInput{})
+	i := strings.Index(html, `<table class="uplinks">`)
+	if i < 0 {
+		t.Fatal("no uplink table")
+	}
+	table := html[i:]
+	table = table[:strings.Index(table, "</table>")]
+	for _, want := range []string{`<th scope="row">esx01</th><td>vmnic1</td>`, "peak ", " %"} {
+		if !strings.Contains(table, want) {
+			t.Errorf("uplink table lacks %q", want)
+		}
 	}
 }
 

@@ -122,7 +122,7 @@ func policyDashes(p string) []vg.Length {
 	return pts(1, 2)
 }
 
-// vsphereNames are the policies as the vSphere UI writes them (reference
+// vsphereNames are the policies as the vSphere UI writes them (docs/model.md
 // section 1).
 var vsphereNames = map[string]string{
 	string(model.PortID):           "Route based on originating virtual port",

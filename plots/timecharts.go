@@ -14,14 +14,14 @@ import (
 	"github.com/ftsim/ftsim/sim"
 )
 
-// LBT's defaults (reference section 1.5): every 30 s, 75 % busy.
+// LBT's defaults (docs/model.md 1.5): every 30 s, 75 % busy.
 const (
 	lbtThreshold = 0.75
 	lbtInterval  = 30.0
 )
 
 // lagThrottle is the FT paper's lag at which the primary is slowed
-// (reference section 3, §3.2: "say, more than 1 second").
+// (docs/model.md 3, §3.2: "say, more than 1 second").
 const lagThrottle = 1.0
 
 // lagFloor is the smallest replay lag drawn on a log axis; smaller
@@ -255,12 +255,22 @@ func utilisationChart(r sim.Result, all []sim.Series, pick panelPick, name, titl
 	if err != nil {
 		return Chart{}, err
 	}
+	summary := 2*len(ps.objects) > maxUtilSeries
+	if summary {
+		ps = summariseLinks(ps)
+	}
 	span := timeSpan(r, ps)
 	colour, legend := objectLegend(ps)
-	legend.Add("tx: host to switch", thumb(lineStyle(color.Black, 1.5)))
-	legend.Add("rx: switch to host", thumb(lineStyle(color.Black, 1.5, vg.Points(4), vg.Points(2))))
+	if summary {
+		legend.Add("the busier direction of each link", thumb(lineStyle(color.Black, 1.5)))
+	} else {
+		legend.Add("tx: host to switch", thumb(lineStyle(color.Black, 1.5)))
+		legend.Add("rx: switch to host", thumb(lineStyle(color.Black, 1.5, vg.Points(4), vg.Points(2))))
+	}
+	// LBT's label at the left end, the SLA's at the right: 75 % and 80 %
+	// lines sit too close for two labels at one end.
 	lbt := hline{Y: lbtThreshold * 100, Label: fmt.Sprintf("LBT %g %%", lbtThreshold*100),
-		Style: lineStyle(colLimit, 1, vg.Points(2), vg.Points(2))}
+		Style: lineStyle(colLimit, 1, vg.Points(2), vg.Points(2)), Left: true}
 	legend.Add(fmt.Sprintf("LBT threshold (%g %% over %g s)", lbtThreshold*100, lbtInterval), lbt)
 	var sla *hline
 	if m := r.SLA.UtilisationMax; m != nil {
@@ -303,18 +313,91 @@ func utilisationChart(r sim.Result, all []sim.Series, pick panelPick, name, titl
 	}
 	addClasses(&legend, classes)
 	rows, cols, h := layout(len(panels))
+	caption := "Share of each second the wire was busy (framing included) on every vmnic, " +
+		"both directions, and on every inter-switch link, one panel per teaming policy. " +
+		"Dashed vertical lines mark failures, detections, failovers and FT state changes."
+	if summary {
+		caption = "Share of each second the wire was busy (framing included), the busier direction of each vmnic " +
+			"and inter-switch link that carried traffic, one panel per teaming policy (too many links to draw " +
+			"each direction apart; results.json and timeseries.csv hold them all). " +
+			"Dashed vertical lines mark failures, detections, failovers and FT state changes."
+	}
 	return Chart{
-		Name:  name,
-		Title: title,
-		Caption: "Share of each second the wire was busy (framing included) on every vmnic, " +
-			"both directions, and on every inter-switch link, one panel per teaming policy. " +
-			"Dashed vertical lines mark failures, detections, failovers and FT state changes.",
-		Notes:  ps.notes,
-		Panels: gridOf(panels, rows, cols),
-		Legend: &legend,
-		Width:  Width,
-		Height: h,
+		Name:    name,
+		Title:   title,
+		Caption: caption,
+		Notes:   ps.notes,
+		Panels:  gridOf(panels, rows, cols),
+		Legend:  &legend,
+		Width:   Width,
+		Height:  h,
 	}, nil
+}
+
+// maxUtilSeries is the most lines a utilisation panel draws one per link
+// direction; beyond it each link is drawn once, its busier direction, and
+// links idle the whole run are named in a note instead.
+const maxUtilSeries = 10
+
+// summariseLinks turns each panel's tx and rx series of a link into one
+// series of the busier direction each second, and drops links that never
+// reach 1 % in any panel (named in a note).
+func summariseLinks(ps panelSet) panelSet {
+	out := ps
+	out.series = make([][]sim.Series, len(ps.series))
+	busy := map[string]bool{}
+	for i, ss := range ps.series {
+		byLink := map[string]*sim.Series{}
+		var order []string
+		for _, s := range ss {
+			k := linkKey(s.Object)
+			m, ok := byLink[k]
+			if !ok {
+				c := s
+				c.Object = k
+				c.V = append([]float64(nil), s.V...)
+				byLink[k] = &c
+				order = append(order, k)
+				m = &c
+			} else {
+				for j := range m.V {
+					if j < len(s.V) {
+						m.V[j] = math.Max(m.V[j], s.V[j])
+					}
+				}
+			}
+			for _, v := range s.V {
+				if v >= 0.01 {
+					busy[k] = true
+				}
+			}
+		}
+		for _, k := range order {
+			out.series[i] = append(out.series[i], *byLink[k])
+		}
+	}
+	var idle []string
+	out.objects = nil
+	for _, k := range ps.objects {
+		if busy[k] {
+			out.objects = append(out.objects, k)
+		} else {
+			idle = append(idle, k)
+		}
+	}
+	for i := range out.series {
+		kept := out.series[i][:0:0]
+		for _, s := range out.series[i] {
+			if busy[s.Object] {
+				kept = append(kept, s)
+			}
+		}
+		out.series[i] = kept
+	}
+	if len(idle) > 0 {
+		out.notes = append(append([]string{}, out.notes...), "below 1 % the whole run, not drawn: "+strings.Join(idle, ", "))
+	}
+	return out
 }
 
 func replayLagChart(r sim.Result, all []sim.Series, pick panelPick, name, title string) (Chart, error) {
@@ -329,7 +412,9 @@ func replayLagChart(r sim.Result, all []sim.Series, pick panelPick, name, title 
 	legend.Add("FT throttle at 1 s lag (FT paper)", throttle)
 	var sla *hline
 	if m := r.SLA.ReplayLagP99; m != nil {
-		sla = &hline{Y: lg(*m, lagFloor), Label: "SLA p99 " + durationLabel(*m), Style: lineStyle(colSLA, 1.5)}
+		// The SLA's label at the left end, the throttle's at the right: they
+		// never overprint, even when the SLA is 1 s.
+		sla = &hline{Y: lg(*m, lagFloor), Label: "SLA p99 " + durationLabel(*m), Style: lineStyle(colSLA, 1.5), Left: true}
 		legend.Add("SLA replay_lag_p99", sla)
 	}
 	lo, hi := lagThrottle, lagThrottle

@@ -365,6 +365,9 @@ func KeyMetrics() []string { return append([]string(nil), keyMetrics...) }
 // names, with its verdicts and key figures.
 type BatchSummary struct {
 	Cases []CaseSummary `json:"cases"`
+	// Planning is the planning answer per scenario with a sweep and policy
+	// (see PlanningAnswers).
+	Planning []PlanningAnswer `json:"planning,omitempty"`
 }
 
 // CaseSummary is one case of a batch.
@@ -473,5 +476,5 @@ func worstFigures(ms []Metric) []KeyFigure {
 func NewBatchSummary(cases []CaseSummary) BatchSummary {
 	out := append([]CaseSummary{}, cases...)
 	sort.SliceStable(out, func(i, j int) bool { return model.NaturalLess(out[i].Case, out[j].Case) })
-	return BatchSummary{Cases: out}
+	return BatchSummary{Cases: out, Planning: PlanningAnswers(out)}
 }

@@ -84,7 +84,56 @@ func (e *engine) result(rs runSpec) RunResult {
 	if rr.Events == nil {
 		rr.Events = []Event{}
 	}
+	rr.Phases = e.phases(rr.Events)
 	return rr
+}
+
+// phases splits the measured window at every failure and recovery, at
+// whole seconds (the per-second windows the figures come from), and gives
+// each host vmnic's FT payload and peak utilisation in each part.
+func (e *engine) phases(evs []Event) []Phase {
+	lo, hi := int(math.Ceil(e.warm)), int(math.Ceil(e.end))
+	cuts := []Phase{{From: float64(lo)}}
+	for _, ev := range evs {
+		if ev.Kind != "failure" && ev.Kind != "recovery" {
+			continue
+		}
+		s := int(math.Round(ev.T))
+		if s <= lo || s >= hi {
+			continue
+		}
+		last := &cuts[len(cuts)-1]
+		if int(last.From) == s { // two at the same second: one phase after both
+			last.After += ", " + ev.Kind + " " + ev.Target
+			continue
+		}
+		cuts = append(cuts, Phase{From: float64(s), After: ev.Kind + " " + ev.Target})
+	}
+	for k := range cuts {
+		ph := &cuts[k]
+		ph.To = e.end
+		if k+1 < len(cuts) {
+			ph.To = cuts[k+1].From
+		}
+		a, b := int(ph.From), int(math.Ceil(ph.To))
+		for i := range e.nw.links {
+			lk := &e.nw.links[i]
+			if lk.host == "" {
+				continue
+			}
+			pl := PhaseLink{Host: lk.host, Vmnic: lk.vmnic, Direction: lk.dir}
+			busy := lk.st.busySeconds()
+			for s := a; s < b && s < e.nsec; s++ {
+				pl.FTBytes += e.ftsec[i*e.nsec+s]
+				span := math.Min(1, e.end-float64(s))
+				if span > 0 {
+					pl.UtilisationPeak = math.Max(pl.UtilisationPeak, math.Min(1, busy[s]/span))
+				}
+			}
+			ph.Links = append(ph.Links, pl)
+		}
+	}
+	return cuts
 }
 
 // series returns the run's per-second time series over the whole run:

@@ -66,6 +66,10 @@ type engine struct {
 	end   float64
 	warm  float64
 	nsec  int
+	// ftsec is the FT payload (log, acks, heartbeats, re-sync) each link
+	// carried per second of the measured window, by transmission start:
+	// link l's second s at l*nsec+s (phases).
+	ftsec []float64
 	msgs  []msg
 	free  int32
 	vms   []*vmState
@@ -209,6 +213,9 @@ func (e *engine) enqueueAt(m int32, l int, t float64) {
 		}
 		if start >= e.warm && start < e.end {
 			lk.st.bytes += ms.payload
+			if ms.kind != kBG {
+				e.ftsec[l*e.nsec+int(start)] += ms.payload
+			}
 		}
 		lk.st.addBusy(start, end, 1)
 		if lk.fused != -1 && ms.kind != kBG {

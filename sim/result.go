@@ -62,6 +62,29 @@ type RunResult struct {
 	Verdict     Verdict  `json:"verdict"`
 	Balance     Balance  `json:"balance"` // conservation, per run (all VMs)
 	Notes       []string `json:"notes,omitempty"`
+	// Phases split the measured window at each failure and recovery: which
+	// uplink carried the FT traffic before and after each (UplinkTables).
+	Phases []Phase `json:"phases,omitempty"`
+}
+
+// Phase is a stretch of the measured window between two failures or
+// recoveries, with each host vmnic's FT traffic in it.
+type Phase struct {
+	From  float64     `json:"from_s"`
+	To    float64     `json:"to_s"`
+	After string      `json:"after,omitempty"` // the event that starts it: "failure esx01/vmnic0"; "" for the first
+	Links []PhaseLink `json:"links"`
+}
+
+// PhaseLink is one host vmnic direction in a phase: the FT payload it
+// carried (log data, acks, heartbeats, re-sync; no background) and its
+// peak utilisation (every 1 s window inside the phase, all traffic).
+type PhaseLink struct {
+	Host            string  `json:"host"`
+	Vmnic           string  `json:"vmnic"`
+	Direction       string  `json:"direction"`
+	FTBytes         float64 `json:"ft_bytes"`
+	UtilisationPeak float64 `json:"utilisation_peak"`
 }
 
 // Link is the figures of one queue: a vmnic direction or an ISL direction.

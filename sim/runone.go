@@ -75,6 +75,7 @@ func simulate(ctx context.Context, rs runSpec, fuse bool) (runOut, error) {
 	}
 	e.nw = buildNetwork(sc, nsec)
 	e.links = e.nw.links
+	e.ftsec = make([]float64, len(e.links)*nsec)
 	e.h.horizon = heapHorizon(sc, e.nw)
 	e.placePorts()
 	for i := range sc.VMs {
@@ -86,11 +87,8 @@ func simulate(ctx context.Context, rs runSpec, fuse bool) (runOut, error) {
 	for _, v := range e.vms {
 		e.startVM(v)
 	}
-	if fuse && len(sc.Failures) == 0 && len(rs.failureCase.Failures) == 0 {
+	if fuse && len(rs.failureCase.Failures) == 0 {
 		e.fuse()
-	}
-	for _, f := range sc.Failures {
-		e.scheduleFailure(f)
 	}
 	for _, f := range rs.failureCase.Failures {
 		e.scheduleFailure(f)

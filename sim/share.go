@@ -49,7 +49,7 @@ var (
 // false for a run that cannot be shared: one with failures.
 func shareKey(rs runSpec) (key string, lbt, ok bool) {
 	sc := rs.sc
-	if noShare || len(sc.Failures) > 0 || len(rs.failureCase.Failures) > 0 {
+	if noShare || len(rs.failureCase.Failures) > 0 {
 		return "", false, false
 	}
 	e := &engine{sc: sc, nsec: 1, free: -1}

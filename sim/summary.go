@@ -29,12 +29,12 @@ func slaLimits(s model.SLA) SLALimits {
 // modelNotes lists the model's assumptions a reader of the results needs.
 func modelNotes(sc *model.Scenario) []string {
 	n := []string{
-		"framing: frames of MTU-52 B payload, +90 B each on the wire; acks and heartbeats one 84 B frame (reference 4)",
+		"framing: frames of MTU-52 B payload, +90 B each on the wire; acks and heartbeats one 84 B frame (docs/model.md 4)",
 		"each hop stores and forwards a whole message; queue delay excludes transmission",
 		"switch ports drop beyond port_buffer; vmnic TX queues never drop; dropped data is retransmitted after ft.rto",
-		"log buffer full: the primary stalls; replay lag above ft.lag_target: the primary is slowed to what the secondary consumes (reference 3 §3.2)",
+		"log buffer full: the primary stalls; replay lag above ft.lag_target: the primary is slowed to what the secondary consumes (docs/model.md 3 §3.2)",
 		"peer lost after ft.timeout without log, ack or heartbeat; re-protection copies the VM's memory over the FT network",
-		"port ID: port ID mod team size; MAC hash: MAC mod team size; IP hash: last-octet XOR mod team size (reference 1.2-1.4)",
+		"port ID: port ID mod team size; MAC hash: MAC mod team size; IP hash: last-octet XOR mod team size (docs/model.md 1.2-1.4)",
 		"link-status detection after teaming.link_detect; beacon probing at the misses-th probe (needs 3+ uplinks); LACP after 3 x 1 s or 3 x 30 s",
 		"replay_lag_s time series: the highest lag delivered in each second; queue_length: backlog in bytes at each whole second",
 	}
@@ -252,7 +252,8 @@ func ciConverged(runs []RunResult, target float64) bool {
 
 // worstCases names each policy's worst failure case: one where a VM
 // delivered nothing comes first, whatever its lag figures; then the
-// highest p99 lag, then throttling, then unprotected time.
+// highest p99 lag, then throttling, then unprotected time (docs/model.md
+// "compare").
 func worstCases(sum []Summary, nMinus1 bool) []WorstCase {
 	if !nMinus1 {
 		return nil

@@ -8,7 +8,7 @@ import (
 )
 
 // flagsFirst moves a command's flags in front of its arguments, so
-// `ftsim run SCENARIO.yaml --out DIR` works as DESIGN.md writes it
+// `ftsim run SCENARIO.yaml --out DIR` works as docs/model.md writes it
 // (urfave/cli v2 stops reading flags at the first argument). import, whose
 // subcommands read their own flags, is left alone; "--" ends the flags.
 func flagsFirst(app *cli.App, args []string) []string {

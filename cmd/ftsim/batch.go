@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -126,6 +127,11 @@ func batch(ctx context.Context, stdout, stderr io.Writer, paths []string, f batc
 	}
 
 	bar := newBar(stderr, len(todo))
+	var lines *progress // progress lines where there is no bar (CI logs, Slurm outputs)
+	if bar == nil {
+		lines = newProgress(stderr, "batch", "cases")
+	}
+	var done atomic.Int64 // Done runs on the workers
 	inner := 1
 	if len(todo) > 0 && f.parallel > len(todo) {
 		inner = f.parallel / len(todo) // few cases: let each use the spare cores
@@ -140,6 +146,9 @@ func batch(ctx context.Context, stdout, stderr io.Writer, paths []string, f batc
 			}
 			if bar != nil {
 				bar.Add(1)
+			}
+			if lines != nil {
+				lines.update(float64(done.Add(1)), float64(len(todo)))
 			}
 			return nil
 		},
@@ -159,8 +168,12 @@ func batch(ctx context.Context, stdout, stderr io.Writer, paths []string, f batc
 	}
 	// A shard holds every N-th case: its planning charts would mislead, so
 	// they are left to merge.
-	if err := writeIndex(f.out, caseDirs(owned), f.parallel, shard.Count == 0); err != nil {
+	sum, err := writeIndex(f.out, caseDirs(owned), f.parallel, shard.Count == 0)
+	if err != nil {
 		return batchError(err, f.out, owned)
+	}
+	if shard.Count == 0 {
+		printPlanning(stdout, sum.Planning)
 	}
 	fmt.Fprintf(stdout, "%d cases (%d run, %d already done) in %s; index: %s\n",
 		len(owned), len(todo), len(owned)-len(todo), time.Since(start).Round(time.Millisecond),
@@ -228,8 +241,21 @@ func loadCases(paths []string) ([]model.Case, []string, error) {
 			problems = append(problems, err)
 			continue
 		}
+		own := map[string]bool{}
+		for _, w := range sc.Warnings {
+			own[w.Error()] = true
+		}
 		for _, c := range cases {
-			warn(c.Scenario.Warnings)
+			// A case's own warnings name the case; those the scenario
+			// already gave are not repeated for every case.
+			for _, w := range c.Scenario.Warnings {
+				if own[w.Error()] {
+					continue
+				}
+				named := *w
+				named.Msg = "in case " + c.Name + ": " + w.Msg
+				warn([]*model.Error{&named})
+			}
 			if prev, dup := owner[c.Name]; dup {
 				problems = append(problems, fmt.Errorf(
 					"%s: case %q is also a case of %s; give the scenarios different names", file, c.Name, prev))
@@ -424,7 +450,7 @@ func caseDirs(cases []model.Case) []string {
 // resumed, a merged and an uninterrupted batch write the same bytes. It
 // reads and draws on up to workers goroutines; charts false leaves the
 // planning charts out.
-func writeIndex(out string, dirs []string, workers int, charts bool) error {
+func writeIndex(out string, dirs []string, workers int, charts bool) (sim.BatchSummary, error) {
 	type caseIndex struct {
 		name string
 		rows []sim.IndexRow
@@ -432,6 +458,7 @@ func writeIndex(out string, dirs []string, workers int, charts bool) error {
 		plan planCase
 	}
 	all := make([]caseIndex, len(dirs))
+	var sum sim.BatchSummary
 	err := forEach(len(dirs), workers, func(i int) error {
 		path := filepath.Join(out, filepath.FromSlash(dirs[i]), resultsFile)
 		r, err := readResult(path)
@@ -446,7 +473,7 @@ func writeIndex(out string, dirs []string, workers int, charts bool) error {
 		return nil
 	})
 	if err != nil {
-		return err
+		return sum, err
 	}
 	// Each case's rows come sorted; cases in natural order of names then
 	// give the index in the order sim.SortIndexRows defines.
@@ -463,15 +490,16 @@ func writeIndex(out string, dirs []string, workers int, charts bool) error {
 	if err := writeAtomic(filepath.Join(out, indexFile), func(w io.Writer) error {
 		return sim.WriteIndexCSV(w, rows)
 	}); err != nil {
-		return err
+		return sum, err
 	}
-	if err := writeJSON(filepath.Join(out, summaryFile), sim.NewBatchSummary(cases)); err != nil {
-		return err
+	sum = sim.NewBatchSummary(cases)
+	if err := writeJSON(filepath.Join(out, summaryFile), sum); err != nil {
+		return sum, err
 	}
 	if !charts {
-		return nil
+		return sum, nil
 	}
-	return writePlanningCharts(out, plan, workers)
+	return sum, writePlanningCharts(out, plan, sum.Planning, workers)
 }
 
 // forEach calls fn(0), ..., fn(n-1) on up to workers goroutines and

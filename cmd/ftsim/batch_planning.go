@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/ftsim/ftsim/model"
@@ -15,10 +14,12 @@ import (
 )
 
 // The planning charts of a batch: for every scenario with a sweep, p99
-// replay lag (the run-wide figure of the baseline failure case) against
-// the first swept parameter, one line per policy, the SLA drawn; one chart
-// per combination of the other swept parameters' values. Files:
-// planning-<scenario>[-<other params>].png in the batch folder.
+// replay lag (the run-wide figure of the worst failure case: the baseline
+// or any single failure of n_minus_1) against the first swept parameter,
+// one line per policy, the SLA drawn and each policy's planning answer
+// (summary.json) marked; one chart per combination of the other swept
+// parameters' values. Files: planning-<scenario>[-<other params>].png in
+// the batch folder.
 const (
 	planningPrefix = "planning-"
 	planningMetric = "replay_lag_p99_s"
@@ -33,7 +34,7 @@ type planCase struct {
 	scenario string
 	sweep    []sim.SweepValue
 	sla      *float64
-	lag      []policyValue // applicable policies, baseline failure case
+	lag      []policyValue // applicable policies, worst failure case
 }
 
 type policyValue struct {
@@ -43,13 +44,20 @@ type policyValue struct {
 
 func planningData(r sim.Result) planCase {
 	pc := planCase{scenario: r.Scenario, sweep: r.Sweep, sla: r.SLA.ReplayLagP99}
+	worst := map[string]int{} // policy -> index in pc.lag
 	for _, s := range r.Summary {
-		if s.FailureCase != "baseline" || !s.Applicable {
+		if !s.Applicable {
 			continue
 		}
 		for _, m := range s.Metrics {
-			if m.Object == "" && m.Name == planningMetric {
+			if m.Object != "" || m.Name != planningMetric {
+				continue
+			}
+			if i, ok := worst[s.Policy]; !ok {
+				worst[s.Policy] = len(pc.lag)
 				pc.lag = append(pc.lag, policyValue{s.Policy, m.Mean})
+			} else if m.Mean > pc.lag[i].value {
+				pc.lag[i].value = m.Mean
 			}
 		}
 	}
@@ -58,7 +66,7 @@ func planningData(r sim.Result) planCase {
 
 // writePlanningCharts replaces the planning charts in out with those of
 // cases, drawn on up to workers goroutines.
-func writePlanningCharts(out string, cases []planCase, workers int) error {
+func writePlanningCharts(out string, cases []planCase, answers []sim.PlanningAnswer, workers int) error {
 	if !drawPlanning {
 		return nil
 	}
@@ -79,7 +87,7 @@ func writePlanningCharts(out string, cases []planCase, workers int) error {
 	sort.Strings(scenarios)
 	var charts []planningChart
 	for _, s := range scenarios {
-		charts = append(charts, scenarioPlanning(s, byScenario[s])...)
+		charts = append(charts, scenarioPlanning(s, byScenario[s], answers)...)
 	}
 	return forEach(len(charts), workers, func(i int) error { return charts[i].write(out) })
 }
@@ -90,9 +98,10 @@ type planningChart struct {
 	scenario, param, others string
 	points                  []plots.PlanPoint
 	sla                     *float64
+	marks                   []plots.PlanMark
 }
 
-func scenarioPlanning(scenario string, cases []planCase) []planningChart {
+func scenarioPlanning(scenario string, cases []planCase, answers []sim.PlanningAnswer) []planningChart {
 	param := cases[0].sweep[0].Param
 	var values []string
 	seen := map[string]bool{}
@@ -103,17 +112,17 @@ func scenarioPlanning(scenario string, cases []planCase) []planningChart {
 			seen[v] = true
 			values = append(values, v)
 		}
-		k := otherParams(c.sweep)
+		k := sim.SweepGroup(c.sweep)
 		if _, ok := groups[k]; !ok {
 			keys = append(keys, k)
 		}
 		groups[k] = append(groups[k], c)
 	}
 	sort.Slice(keys, func(i, j int) bool { return model.NaturalLess(keys[i], keys[j]) })
-	xs := sweepAxis(values)
+	xs := sim.SweepAxis(values)
 	var out []planningChart
 	for _, k := range keys {
-		ch := planningChart{scenario: scenario, param: param, others: k}
+		ch := planningChart{scenario: scenario, param: param, others: k, marks: planMarks(answers, scenario, k)}
 		for _, c := range groups[k] {
 			ch.sla = c.sla
 			for _, pv := range c.lag {
@@ -126,72 +135,81 @@ func scenarioPlanning(scenario string, cases []planCase) []planningChart {
 	return out
 }
 
+// planMarks are the planning answers of scenario for the group of other
+// swept values.
+func planMarks(answers []sim.PlanningAnswer, scenario, group string) []plots.PlanMark {
+	var out []plots.PlanMark
+	for _, a := range answers {
+		if a.Scenario != scenario {
+			continue
+		}
+		kind, list := answerKind(a)
+		for _, pv := range list {
+			if pv.Group == group {
+				m := plots.PlanMark{Policy: a.Policy, Kind: kind, Group: group}
+				if pv.Value != nil {
+					m.Value = *pv.Value
+				}
+				out = append(out, m)
+			}
+		}
+	}
+	return out
+}
+
+// answerKind is the kind of a planning answer and its entries.
+func answerKind(a sim.PlanningAnswer) (string, []sim.PassingValue) {
+	if len(a.SmallestPassing) > 0 {
+		return "smallest passing", a.SmallestPassing
+	}
+	return "largest passing", a.LargestPassing
+}
+
 // write draws the chart and writes it as planning-<scenario>[-<others>].png.
 func (ch planningChart) write(out string) error {
-	p, err := plots.Planning(ch.points, planningMetric, ch.sla)
-	if err != nil {
-		return fmt.Errorf("planning chart of %s: %w", ch.scenario, err)
-	}
-	p.X.Label.Text = ch.param
-	title := ch.scenario + ": p99 replay lag against " + ch.param
+	title := ch.scenario + ": p99 replay lag (worst failure case) against " + ch.param
 	name := planningPrefix + model.CaseDir(ch.scenario, nil)
 	if ch.others != "" {
 		title += " (" + ch.others + ")"
 		name += "-" + model.CaseDir(ch.others, nil)
 	}
-	p.Title.Text = title
-	chart := plots.PlotChart(name, p)
+	chart, err := plots.Planning(name, title, ch.param, ch.points, planningMetric, ch.sla, ch.marks)
+	if err != nil {
+		return fmt.Errorf("planning chart of %s: %w", ch.scenario, err)
+	}
 	return writeAtomic(filepath.Join(out, name+".png"), func(w io.Writer) error {
 		return plots.Render(w, chart, "png")
 	})
 }
 
-// otherParams writes every swept parameter but the first: "speed=10Gbps".
-func otherParams(sweep []sim.SweepValue) string {
-	var b strings.Builder
-	for i, v := range sweep[1:] {
-		if i > 0 {
-			b.WriteByte(',')
+// printPlanning prints each scenario's planning answer per policy: the
+// value, or why none passes, and what failed beyond it.
+func printPlanning(w io.Writer, answers []sim.PlanningAnswer) {
+	scenario := ""
+	for _, a := range answers {
+		if a.Scenario != scenario {
+			scenario = a.Scenario
+			fmt.Fprintf(w, "\nplanning answer for %s\n", scenario)
 		}
-		b.WriteString(v.Param + "=" + v.Value)
-	}
-	return b.String()
-}
-
-// sweepAxis places swept values on the x axis: as numbers when every value
-// reads as one kind of quantity (a count, a bit rate, a size, a duration,
-// a percentage), else at their rank in natural order.
-func sweepAxis(values []string) map[string]float64 {
-	parsers := []func(string) (float64, error){
-		func(s string) (float64, error) { return strconv.ParseFloat(s, 64) },
-		func(s string) (float64, error) { v, err := model.ParseBitRate(s); return float64(v), err },
-		func(s string) (float64, error) { v, err := model.ParseByteRate(s); return float64(v), err },
-		func(s string) (float64, error) { v, err := model.ParseSize(s); return float64(v), err },
-		func(s string) (float64, error) { v, err := model.ParseDuration(s); return float64(v), err },
-		model.ParsePercent,
-	}
-	for _, parse := range parsers {
-		xs := make(map[string]float64, len(values))
-		ok := true
-		for _, v := range values {
-			x, err := parse(v)
-			if err != nil {
-				ok = false
-				break
+		kind, list := answerKind(a)
+		for _, pv := range list {
+			head := "  " + a.Policy
+			if pv.Group != "" {
+				head += " (" + pv.Group + ")"
 			}
-			xs[v] = x
-		}
-		if ok {
-			return xs
+			if pv.Value == nil {
+				fmt.Fprintf(w, "%s: no %s passes (counting %s): %s\n", head, pv.Parameter, pv.Counting, pv.Reason)
+				continue
+			}
+			fmt.Fprintf(w, "%s: %s %s=%s (counting %s)\n", head, kind, pv.Parameter, *pv.Value, pv.Counting)
+			if pv.LimitedBy != "" {
+				fmt.Fprintf(w, "      then %s\n", pv.LimitedBy)
+			}
 		}
 	}
-	sorted := append([]string(nil), values...)
-	sort.Slice(sorted, func(i, j int) bool { return model.NaturalLess(sorted[i], sorted[j]) })
-	xs := make(map[string]float64, len(values))
-	for i, v := range sorted {
-		xs[v] = float64(i + 1)
+	if len(answers) > 0 {
+		fmt.Fprintln(w)
 	}
-	return xs
 }
 
 // removePlanningCharts deletes the planning charts of an earlier run; the

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -698,5 +699,112 @@ func BenchmarkBatchSweep100(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// planningYAML is a sweep whose single failures fail before its baseline:
+// the standby uplink of esx01 carries 450 Mbit/s of other traffic, so the
+// FT load fits the active uplink up to count=8 but the standby only to 4.
+const planningYAML = `name: nm1
+duration: 20s
+warmup: 2s
+defaults:
+  vmnics:
+    - {name: vmnic0, speed: 1Gbps}
+    - {name: vmnic1, speed: 1Gbps}
+  teaming:
+    load_balancing: explicit_failover
+    active: [vmnic0]
+    standby: [vmnic1]
+hosts:
+  - {name: esx01, ft_ip: 192.168.50.11}
+  - {name: esx02, ft_ip: 192.168.50.12}
+ft_vms:
+  - {name: app, count: 1, primary: esx01, secondary: esx02, memory: 1GiB, logging: {rate: 100Mbps}}
+background:
+  - {host: esx01, vmnic: vmnic1, rate: 450Mbps}
+compare:
+  policies: [explicit_failover]
+  n_minus_1: %N1%
+sweep:
+  "ft_vms[app].count": [2, 4, 6, 8]
+sla:
+  replay_lag_p99: 500ms
+%SLA%`
+
+// TestBatchPlanningAnswerCountsNMinus1: the planning answer counts every
+// failure case: summary.json, the terminal and the chart say 4 where the
+// baseline alone passes up to 8, and say why when nothing passes.
+func TestBatchPlanningAnswerCountsNMinus1(t *testing.T) {
+	for _, tc := range []struct {
+		name, n1, sla string
+		value         string // "" = null
+		counting      string
+		printed       []string
+	}{
+		{"baseline only", "false", "", "8", "baseline", []string{"explicit_failover: largest passing count=8 (counting baseline)"}},
+		{"with n_minus_1", "true", "", "4", "baseline+n_minus_1", []string{
+			"explicit_failover: largest passing count=4 (counting baseline+n_minus_1)",
+			"then count=6 fails: vmnic:esx01/vmnic0: p99 replay lag of app-"}},
+		{"unprotected_max 0s", "true", "  unprotected_max: 0s\n", "", "baseline+n_minus_1", []string{
+			"explicit_failover: no count passes (counting baseline+n_minus_1): count=2 fails: host:",
+			"unprotected_max 0 s cannot hold through a host failure"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			scen := filepath.Join(dir, "nm1.yaml")
+			must(t, os.WriteFile(scen, []byte(strings.NewReplacer("%N1%", tc.n1, "%SLA%", tc.sla).Replace(planningYAML)), 0o644))
+			out := filepath.Join(dir, "out")
+			stdout := mustFtsim(t, "batch", scen, "--out", out)
+			for _, p := range tc.printed {
+				if !strings.Contains(stdout, p) {
+					t.Errorf("the terminal does not print %q:\n%s", p, stdout)
+				}
+			}
+			b, err := os.ReadFile(filepath.Join(out, "summary.json"))
+			must(t, err)
+			var sum sim.BatchSummary
+			must(t, json.Unmarshal(b, &sum))
+			if len(sum.Planning) != 1 || len(sum.Planning[0].LargestPassing) != 1 {
+				t.Fatalf("planning = %+v, want one answer", sum.Planning)
+			}
+			pv := sum.Planning[0].LargestPassing[0]
+			got := ""
+			if pv.Value != nil {
+				got = *pv.Value
+			}
+			if got != tc.value || pv.Counting != tc.counting || pv.Parameter != "count" {
+				t.Errorf("largest_passing = %q counting %q (%+v), want %q counting %q", got, pv.Counting, pv, tc.value, tc.counting)
+			}
+			if _, err := os.Stat(filepath.Join(out, "planning-nm1.png")); err != nil {
+				t.Errorf("no planning chart: %v", err)
+			}
+		})
+	}
+}
+
+// TestBatchWarningsNameTheCase: a warning that only a sweep case raises
+// names the case, and no warning line is printed twice.
+func TestBatchWarningsNameTheCase(t *testing.T) {
+	noCharts(t)
+	dir := t.TempDir()
+	scen := filepath.Join(dir, "nm1.yaml")
+	must(t, os.WriteFile(scen, []byte(strings.NewReplacer("%N1%", "false", "%SLA%", "").Replace(planningYAML)), 0o644))
+	_, stderr, code := ftsim(t, context.Background(), "batch", scen, "--out", filepath.Join(dir, "out"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	seen := map[string]bool{}
+	for _, l := range strings.Split(strings.TrimSpace(stderr), "\n") {
+		if seen[l] {
+			t.Errorf("printed twice: %s", l)
+		}
+		seen[l] = true
+		if strings.Contains(l, "das.maxftvmsperhost") && !strings.Contains(l, "in case nm1/count=") {
+			t.Errorf("a case's warning does not name the case: %s", l)
+		}
+	}
+	if !strings.Contains(stderr, "in case nm1/count=6: host esx01 runs 6 FT VMs") {
+		t.Errorf("no warning for count=6:\n%s", stderr)
 	}
 }

@@ -7,7 +7,7 @@ import (
 	"github.com/ftsim/ftsim/model"
 )
 
-// Exit statuses (DESIGN.md "Command line"); never renumbered.
+// Exit statuses (docs/model.md "Command line"); never renumbered.
 const (
 	exitOK       = 0 // ran, whatever the verdict
 	exitSLA      = 1 // the SLA failed and --fail-on-sla was given

@@ -30,7 +30,7 @@ type importFlags struct {
 func (f *importFlags) flags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "out", Usage: "output `DIR` (required): scenario.yaml, provenance.csv, traces/", Destination: &f.out},
-		&cli.StringFlag{Name: "mode", Value: importer.ModeLegacy, Usage: "FT `MODE` of the estimate: legacy (record/replay) or smp (fast checkpointing)", Destination: &f.mode},
+		&cli.StringFlag{Name: "mode", Value: importer.ModeSMP, Usage: "FT `MODE` of the estimate: smp (fast checkpointing, vSphere 6 and later) or legacy (record/replay)", Destination: &f.mode},
 		&cli.StringFlag{Name: "dirty-memory", Usage: "SMP-FT memory dirtying `RATE` added to every sample (200Mbps, 25MB/s)", Destination: &f.dirty},
 		&cli.StringFlag{Name: "inventory", Usage: "RVTools vInfo export (CSV) `FILE`: FT VMs, their hosts and roles", Destination: &f.inventory},
 		&cli.StringFlag{Name: "window", Usage: "time range `FROM..TO` to write: 600..4200 (seconds), 10m..70m, timestamps, or busiest:1h", Destination: &f.window},

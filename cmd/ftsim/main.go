@@ -14,7 +14,7 @@ import (
 var version = "0.1.0-dev"
 
 func newApp() *cli.App {
-	return &cli.App{
+	app := &cli.App{
 		Name:                 "ftsim",
 		Usage:                "capacity planning for the VMware Fault Tolerance logging network",
 		Version:              version,
@@ -32,7 +32,17 @@ func newApp() *cli.App {
 		},
 		// Exit codes are decided in main alone.
 		ExitErrHandler: func(*cli.Context, error) {},
+		Suggest:        true, // "Did you mean ...?" for commands and flags
 	}
+	for _, c := range app.Commands {
+		for _, f := range c.Flags {
+			if b, ok := f.(*cli.BoolFlag); ok {
+				b.DisableDefaultText = true // a switch is off unless given
+			}
+		}
+	}
+	app.Commands = append(app.Commands, completionCommand(app))
+	return app
 }
 
 func main() {

@@ -118,9 +118,11 @@ func merge(stdout io.Writer, dirs []string, out string) error {
 		dirList = append(dirList, c)
 	}
 	sort.Strings(dirList)
-	if err := writeIndex(out, dirList, runtime.NumCPU(), true); err != nil {
+	sum, err := writeIndex(out, dirList, runtime.NumCPU(), true)
+	if err != nil {
 		return internal(err)
 	}
+	printPlanning(stdout, sum.Planning)
 	fmt.Fprintf(stdout, "%d cases from %d folders (%d files copied); index: %s\n",
 		len(dirList), len(dirs), copied, filepath.Join(out, indexFile))
 	return nil

@@ -27,13 +27,13 @@ const width = 100
 // what it requires and balances), the LAG hash names, the presets and the
 // model's assumptions, wrapped to 100 columns.
 func policies(w io.Writer) error {
-	fmt.Fprintln(w, "Teaming policies (reference section 1):")
+	fmt.Fprintln(w, "Teaming policies (docs/model.md 1):")
 	for _, p := range model.Policies {
 		api := ""
 		if p.API != "" {
 			api = ", API " + p.API
 		}
-		fmt.Fprintf(w, "\n%s  %q%s (reference %s)\n", p.Policy, p.VSphere, api, p.Reference)
+		fmt.Fprintf(w, "\n%s  %q%s (docs/model.md %s)\n", p.Policy, p.VSphere, api, p.Reference)
 		wrap(w, "  requires: ", p.Requires)
 		wrap(w, "  balances: ", p.Balances)
 	}

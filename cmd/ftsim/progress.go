@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"runtime"
@@ -23,30 +24,46 @@ func isTerminal(w io.Writer) bool {
 
 func defaultParallel() int { return runtime.NumCPU() }
 
-// progress is a bar on a terminal for work that takes more than a second;
-// elsewhere it stays silent.
+// progress is a bar on a terminal for work that takes more than a second.
+// Elsewhere (a CI log, a Slurm output file) it writes a plain line every
+// lineEvery once the work has run that long, so long runs show progress.
 type progress struct {
 	mu    sync.Mutex
 	w     io.Writer
 	desc  string
+	unit  string // what done and total count: "simulated seconds", "cases"
 	start time.Time
 	bar   *progressbar.ProgressBar
-	on    bool
+	term  bool
+	now   func() time.Time
+	next  time.Time // when the next plain line is due
 }
 
-func newProgress(w io.Writer, desc string) *progress {
-	return &progress{w: w, desc: desc, start: time.Now(), on: isTerminal(w)}
+// lineEvery is how long a run goes before its first progress line on a
+// non-terminal, and the time between lines.
+const lineEvery = 10 * time.Second
+
+func newProgress(w io.Writer, desc, unit string) *progress {
+	p := &progress{w: w, desc: desc, unit: unit, now: time.Now, term: isTerminal(w)}
+	p.start = p.now()
+	p.next = p.start.Add(lineEvery)
+	return p
 }
 
 // update reports done of total units (simulated seconds, cases, ...).
 func (p *progress) update(done, total float64) {
-	if !p.on {
-		return
-	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if !p.term {
+		if now := p.now(); !now.Before(p.next) && total > 0 {
+			fmt.Fprintf(p.w, "%s: %.0f %% (%.0f of %.0f %s), %s elapsed\n",
+				p.desc, 100*done/total, done, total, p.unit, now.Sub(p.start).Round(time.Second))
+			p.next = now.Add(lineEvery)
+		}
+		return
+	}
 	if p.bar == nil {
-		if time.Since(p.start) < time.Second {
+		if p.now().Sub(p.start) < time.Second {
 			return
 		}
 		p.bar = progressbar.NewOptions64(int64(total), progressbar.OptionSetWriter(p.w),

@@ -41,16 +41,16 @@ func runCommand() *cli.Command {
 		Usage:     "simulate a scenario and report every policy and failure case against the SLA",
 		ArgsUsage: "SCENARIO.yaml",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "out", Usage: "output folder (default ftsim-out/<scenario>/)", Destination: &f.out},
-			&cli.StringSliceFlag{Name: "policy", Usage: "run only this policy (repeatable)", Destination: &f.policies},
-			&cli.Uint64Flag{Name: "seed", Usage: "root seed (default: the scenario's)", Destination: &f.seed},
-			&cli.StringFlag{Name: "duration", Usage: "simulated time, e.g. 10m (default: the scenario's)", Destination: &f.duration},
-			&cli.IntFlag{Name: "replications", Usage: "independent runs (default: the scenario's)", Destination: &f.replications},
+			&cli.StringFlag{Name: "out", Usage: "output `DIR`", DefaultText: "ftsim-out/<scenario>/", Destination: &f.out},
+			&cli.StringSliceFlag{Name: "policy", Usage: "run only `POLICY` (repeatable)", Destination: &f.policies},
+			&cli.Uint64Flag{Name: "seed", Usage: "root `SEED`", DefaultText: "the scenario's", Destination: &f.seed},
+			&cli.StringFlag{Name: "duration", Usage: "simulated `TIME`, e.g. 10m", DefaultText: "the scenario's", Destination: &f.duration},
+			&cli.IntFlag{Name: "replications", Usage: "`N` independent runs", DefaultText: "the scenario's", Destination: &f.replications},
 			&cli.StringFlag{Name: "format", Value: "table", Usage: "what to print: table, json (results.json) or csv (per-run summary)", Destination: &f.format},
 			&cli.BoolFlag{Name: "no-plots", Usage: "write no charts and no report", Destination: &f.noPlots},
 			&cli.StringFlag{Name: "plot-format", Value: "png", Usage: "chart format: png, svg or pdf", Destination: &f.plotFormat},
 			&cli.BoolFlag{Name: "fail-on-sla", Usage: "exit with status 1 when a verdict fails", Destination: &f.failOnSLA},
-			&cli.IntFlag{Name: "parallel", Usage: "runs simulated at once (default: all cores)", Destination: &f.parallel},
+			&cli.IntFlag{Name: "parallel", Usage: "`N` runs simulated at once", DefaultText: "all cores", Destination: &f.parallel},
 			&cli.StringFlag{Name: "shard", Usage: "simulate only shard `I/N` of the failure cases, for ftsim merge (auto/N: I from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID)", Destination: &f.shard},
 			&cli.StringFlag{Name: "series", Usage: "time series kept: all, worst (baseline and each policy's worst single failure; the default with n_minus_1) or none", Destination: &f.series},
 		},
@@ -102,6 +102,9 @@ func run(ctx context.Context, stdout, stderr io.Writer, path string, f runFlags,
 		if d <= sc.Warmup {
 			return badInput(fmt.Errorf("ftsim run: --duration %s is not longer than the warm-up (%s)", f.duration, sc.Warmup))
 		}
+		if err := sc.FailuresAfter(d, "--duration "+f.duration); err != nil {
+			return badInput(err)
+		}
 		opts.Duration = float64(d)
 	}
 	for _, p := range f.policies.Value() {
@@ -130,7 +133,7 @@ func run(ctx context.Context, stdout, stderr io.Writer, path string, f runFlags,
 		return badInput(fmt.Errorf("ftsim run: %w", err))
 	}
 	defer od.abort()
-	bar := newProgress(stderr, "simulating")
+	bar := newProgress(stderr, "simulating", "simulated seconds")
 	opts.Progress = bar.update
 	res, err := sim.Run(ctx, sc, opts)
 	bar.finish()

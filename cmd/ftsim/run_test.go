@@ -154,3 +154,36 @@ func TestRunNamesPoliciesOnTheSamePaths(t *testing.T) {
 		t.Errorf("baseline rows of the three policies differ: %q", rows)
 	}
 }
+
+// TestRunDurationBeforeFailure: a --duration that ends before a scripted
+// failure is refused (exit 2) at the failure's line, naming it; one that
+// reaches every failure runs.
+func TestRunDurationBeforeFailure(t *testing.T) {
+	src := strings.ReplaceAll(runYAML, "%LAG%", "1s") + `failures:
+  - {at: 3s, vmnic: esx01/vmnic0, down_for: 500ms}
+  - {at: 2s, host: esx02}
+`
+	p := filepath.Join(t.TempDir(), "f.yaml")
+	if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		dur   string
+		code  int
+		names []string
+	}{
+		{"2500ms", exitBadInput, []string{p + ":15:10:", "vmnic esx01/vmnic0 at 3s", "--duration 2500ms"}},
+		{"1s", exitBadInput, []string{p + ":15:10:", p + ":16:10:", "host esx02 at 2s"}},
+		{"3500ms", exitOK, nil},
+	} {
+		code, _, stderr := runCLI(t, "run", p, "--duration", tc.dur, "--no-plots", "--out", t.TempDir())
+		if code != tc.code {
+			t.Errorf("--duration %s: exit %d, want %d: %s", tc.dur, code, tc.code, stderr)
+		}
+		for _, n := range tc.names {
+			if !strings.Contains(stderr, n) {
+				t.Errorf("--duration %s: stderr does not name %q:\n%s", tc.dur, n, stderr)
+			}
+		}
+	}
+}

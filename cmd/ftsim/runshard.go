@@ -152,7 +152,7 @@ func runShard(ctx context.Context, stdout, stderr io.Writer, path string, sc *mo
 	defer od.abort()
 	opts.Shard = shard
 	opts.NoSeries = false
-	bar := newProgress(stderr, "simulating shard "+shard.String())
+	bar := newProgress(stderr, "simulating shard "+shard.String(), "simulated seconds")
 	opts.Progress = bar.update
 	res, err := sim.Run(ctx, sc, opts)
 	bar.finish()

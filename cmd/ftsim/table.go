@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"slices"
@@ -12,49 +13,63 @@ import (
 )
 
 // printTables prints, per policy, one row per failure case with the
-// run-wide figures and the verdict, then a policies x failure cases
-// verdict matrix when there is more than one of either. Lines fit in 100
-// columns.
+// run-wide figures (each with its unit, the link that holds the peak) and
+// the verdict, the reasons of every failing row under the table, then the
+// FT uplink tables and a policies x failure cases verdict matrix when
+// there is more than one of either. Colour is added after the columns are
+// laid out, so it never shifts them.
 func printTables(w io.Writer, r sim.Result, colour bool) {
 	fmt.Fprintf(w, "%s", r.Scenario)
 	if r.Description != "" {
 		fmt.Fprintf(w, ": %s", r.Description)
 	}
 	fmt.Fprintf(w, "\n%g s simulated (warm-up %g s), seed %d, %d replication(s)\n", r.Duration, r.Warmup, r.Seed, replications(r))
+	cutOff := false
 	for _, p := range policiesOf(r) {
 		fmt.Fprintf(w, "\n%s (%s)\n", model.Policy(p).VSphereName(), p)
 		if reason, na := notApplicable(r, p); na {
 			fmt.Fprintf(w, "  %s: %s\n", paint("not applicable", "33", colour), reason)
 			continue
 		}
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "failure case\tp99 lag\tp99 output\tpeak util\tthrottled\tunprotected\tverdict\t")
+		var tb bytes.Buffer
+		tw := tabwriter.NewWriter(&tb, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "  failure case\tp99 lag\tp99 output\tpeak util, link\tthrottled\tunprotected\tverdict")
+		var failing []sim.Summary
 		for _, s := range r.Summary {
 			if s.Policy != p {
 				continue
 			}
 			if !s.Applicable {
-				fmt.Fprintf(tw, "%s\t\t\t\t\t\t%s\t\n", clip(s.FailureCase, 26), paint("n/a", "33", colour))
+				fmt.Fprintf(tw, "  %s\t\t\t\t\t\tn/a\n", clip(s.FailureCase, 22))
 				continue
 			}
-			od := worstObj(s, "output_delay_p99_s")
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", clip(s.FailureCase, 26),
-				secs(metric(s, sim.MetricLagP99)), secs(od),
-				pct(metric(s, sim.MetricUtilPeak)), pct(metric(s, sim.MetricThrottled)),
-				secs(metric(s, sim.MetricUnprotected)), verdictText(s.Verdict, colour))
+			unp := secs(metric(s, sim.MetricUnprotected))
+			if stillUnprotected(r, s.Policy, s.FailureCase) {
+				unp += "*"
+				cutOff = true
+			}
+			util, link := peakLink(s)
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", clip(s.FailureCase, 22),
+				secs(metric(s, sim.MetricLagP99)), secs(worstObj(s, "output_delay_p99_s")),
+				strings.TrimSpace(pct(util)+" "+clip(link, 16)), pct(metric(s, sim.MetricThrottled)), unp, verdictWord(s.Verdict))
+			if !s.Verdict.Pass {
+				failing = append(failing, s)
+			}
 		}
 		tw.Flush()
+		w.Write(colourVerdicts(tb.Bytes(), colour))
 		for _, s := range r.Summary {
 			if s.Policy == p && !s.Applicable {
 				fmt.Fprintf(w, "  not applicable: %s\n", s.Reason)
 				break
 			}
 		}
-		for _, s := range r.Summary {
-			if s.Policy == p && s.Applicable && len(s.Verdict.Violations) > 0 && s.FailureCase == "baseline" {
-				printViolations(w, s)
-			}
+		for _, s := range failing {
+			printViolations(w, s)
 		}
+	}
+	if cutOff {
+		fmt.Fprintln(w, "\n* still unprotected when the run ended: cut off by the end of the run, not ended by re-protection")
 	}
 	printCheckpoints(w, r)
 	for _, wc := range r.Worst {
@@ -63,8 +78,72 @@ func printTables(w io.Writer, r sim.Result, colour bool) {
 	if len(r.Worst) > 0 {
 		fmt.Fprintln(w)
 	}
+	printUplinks(w, r)
 	printMatrix(w, r, colour)
 	printSamePaths(w, r)
+}
+
+// stillUnprotected reports whether a VM of a run of policy p and failure
+// case fc was still without a secondary when the run ended, in any
+// replication.
+func stillUnprotected(r sim.Result, p, fc string) bool {
+	for _, rr := range r.Runs {
+		if rr.Policy != p || rr.FailureCase != fc {
+			continue
+		}
+		for _, vm := range rr.VMs {
+			last := ""
+			for _, ev := range vm.FTEvents {
+				switch ev.Kind {
+				case "ft_lost", "protected", "resync_start", "promoted":
+					last = ev.Kind
+				}
+			}
+			if vm.UnprotectedS > 0 && last != "" && last != "protected" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// peakLink is the highest peak utilisation of a summary and the link that
+// holds it (the first in natural order of equals).
+func peakLink(s sim.Summary) (float64, string) {
+	best, link := metric(s, sim.MetricUtilPeak), ""
+	top := -1.0
+	for _, m := range s.Metrics {
+		if m.Object != "" && m.Name == sim.MetricUtilPeak && (m.Mean > top || m.Mean == top && model.NaturalLess(m.Object, link)) {
+			top, link = m.Mean, m.Object
+		}
+	}
+	return best, link
+}
+
+// colourVerdicts paints the verdict words of a laid-out table: it only
+// wraps them in colour codes, so the columns stay where tabwriter put
+// them.
+func colourVerdicts(b []byte, colour bool) []byte {
+	if !colour {
+		return b
+	}
+	lines := strings.SplitAfter(string(b), "\n")
+	for i, l := range lines {
+		for _, v := range []struct{ word, code string }{{"PASS", "32"}, {"FAIL", "31"}, {"n/a", "33"}} {
+			body := strings.TrimRight(l, "\n")
+			if strings.HasSuffix(body, " "+v.word) || strings.Contains(body, " "+v.word+" ") {
+				lines[i] = strings.ReplaceAll(l, " "+v.word, " "+paint(v.word, v.code, true))
+			}
+		}
+	}
+	return []byte(strings.Join(lines, ""))
+}
+
+func verdictWord(v sim.Verdict) string {
+	if v.Pass {
+		return "PASS"
+	}
+	return "FAIL"
 }
 
 // printSamePaths names the policies that sent every FT flow the same way
@@ -116,20 +195,28 @@ func notApplicable(r sim.Result, p string) (string, bool) {
 	return reason, any
 }
 
+// printViolations says why a row fails: its first violations in words,
+// with units.
 func printViolations(w io.Writer, s sim.Summary) {
-	const show = 3
-	for i, v := range s.Verdict.Violations {
-		if i == show {
-			fmt.Fprintf(w, "  ... and %d more violations in %s\n", len(s.Verdict.Violations)-show, s.FailureCase)
-			break
+	line := func(show int) string {
+		var parts []string
+		for i, v := range s.Verdict.Violations {
+			if i == show {
+				parts = append(parts, fmt.Sprintf("and %d more", len(s.Verdict.Violations)-show))
+				break
+			}
+			parts = append(parts, v.Describe())
 		}
-		if v.Metric == sim.MetricNothingDelivered {
-			fmt.Fprintf(w, "  %s: %s nothing delivered: %.4g B reached the secondary, under 1%% of the %.4g B logged\n",
-				s.FailureCase, v.Object, v.Value, v.Limit/sim.DeliveredMin)
-			continue
+		if len(parts) == 0 {
+			parts = append(parts, "the verdict failed")
 		}
-		fmt.Fprintf(w, "  %s: %s %s = %s > %s\n", s.FailureCase, v.Object, v.Metric, figure(v.Metric, v.Value), figure(v.Metric, v.Limit))
+		return fmt.Sprintf("  FAIL %s: %s", s.FailureCase, strings.Join(parts, "; "))
 	}
+	l := line(2)
+	if len([]rune(l)) > 100 {
+		l = line(1)
+	}
+	fmt.Fprintln(w, l)
 }
 
 // printMatrix is the one-screen answer: policies down, failure cases
@@ -146,7 +233,8 @@ func printMatrix(w io.Writer, r sim.Result, colour bool) {
 		return
 	}
 	fmt.Fprintln(w, "\nverdicts (policy x failure case)")
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	var tb bytes.Buffer
+	tw := tabwriter.NewWriter(&tb, 0, 0, 2, ' ', 0)
 	shown := cases
 	if len(shown) > 6 {
 		shown = shown[:1]
@@ -158,11 +246,11 @@ func printMatrix(w io.Writer, r sim.Result, colour bool) {
 	if len(shown) < len(cases) {
 		hdr = append(hdr, fmt.Sprintf("%d single failures", len(cases)-1))
 	}
-	fmt.Fprintln(tw, strings.Join(hdr, "\t")+"\t")
+	fmt.Fprintln(tw, strings.Join(hdr, "\t"))
 	for _, p := range pols {
 		row := []string{p}
 		for _, c := range shown {
-			row = append(row, cell(r, p, c, colour))
+			row = append(row, cell(r, p, c))
 		}
 		if _, na := notApplicable(r, p); na && len(shown) < len(cases) {
 			row = append(row, "n/a")
@@ -179,18 +267,19 @@ func printMatrix(w io.Writer, r sim.Result, colour bool) {
 			}
 			row = append(row, fmt.Sprintf("%d pass, %d fail", pass, fail))
 		}
-		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
+		fmt.Fprintln(tw, strings.Join(row, "\t"))
 	}
 	tw.Flush()
+	w.Write(colourVerdicts(tb.Bytes(), colour))
 }
 
-func cell(r sim.Result, p, c string, colour bool) string {
+func cell(r sim.Result, p, c string) string {
 	for _, s := range r.Summary {
 		if s.Policy == p && s.FailureCase == c {
 			if !s.Applicable {
-				return paint("n/a", "33", colour)
+				return "n/a"
 			}
-			return verdictText(s.Verdict, colour)
+			return verdictWord(s.Verdict)
 		}
 	}
 	return "-"
@@ -247,19 +336,9 @@ func clip(s string, n int) string {
 }
 
 // secs formats seconds with a unit that keeps three significant digits.
-func secs(v float64) string {
-	switch {
-	case v == 0:
-		return "0"
-	case v < 1e-3:
-		return fmt.Sprintf("%.3gus", v*1e6)
-	case v < 1:
-		return fmt.Sprintf("%.3gms", v*1e3)
-	}
-	return fmt.Sprintf("%.3gs", v)
-}
+func secs(v float64) string { return sim.FormatSeconds(v) }
 
-func pct(v float64) string { return fmt.Sprintf("%.1f%%", v*100) }
+func pct(v float64) string { return fmt.Sprintf("%.1f %%", v*100) }
 
 func figure(metric string, v float64) string {
 	if strings.HasSuffix(metric, "_s") {
