@@ -720,7 +720,7 @@ hosts:
   - {name: esx01, ft_ip: 192.168.50.11}
   - {name: esx02, ft_ip: 192.168.50.12}
 ft_vms:
-  - {name: app, count: 1, primary: esx01, secondary: esx02, memory: 1GiB, logging: {rate: 100Mbps}}
+  - {name: app, count: 1, primary: esx01, secondary: esx02, memory: 1GiB, mode: legacy, logging: {rate: 100Mbps}}
 background:
   - {host: esx01, vmnic: vmnic1, rate: 450Mbps}
 compare:
