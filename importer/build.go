@@ -15,7 +15,7 @@ import (
 // Logging formula constants.
 const (
 	// legacyHeadroom is the 1.2 of VMware's legacy FT sizing guideline:
-	// (disk reads x 8 + network input) x 1.2 (reference 2.1).
+	// (disk reads x 8 + network input) x 1.2 (docs/model.md 2.1).
 	legacyHeadroom = 1.2
 	ModeLegacy     = "legacy"
 	ModeSMP        = "smp"

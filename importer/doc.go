@@ -16,8 +16,7 @@
 // the caller to write. Problems are *Error values printed FILE:LINE:
 // message; warnings are *Error values with Warning set.
 //
-// Readings fixed here (DESIGN.md "Import"; reference
-// vsphere-data-sources.md):
+// Readings fixed here (README "Importing measured load"):
 //
 //   - VMs in an esxtop capture are the clients of network ports written
 //     "<switch>:<port>:<world id>:<VM>", the instances of Virtual Disk, and

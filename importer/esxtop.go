@@ -24,7 +24,7 @@ const (
 )
 
 // Unit factors to bits per second: esxtop's MBits and MBytes read as
-// decimal mega, as the FT sizing formula does (reference 2.1).
+// decimal mega, as the FT sizing formula does (docs/model.md 2.1).
 const (
 	mbitFactor  = 1e6
 	mbyteFactor = 8e6

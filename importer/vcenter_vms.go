@@ -16,7 +16,7 @@ import (
 )
 
 // maxFTVCPUs is the most vCPUs an FT VM may have (SMP-FT, vSphere 6.7 and
-// later, Enterprise Plus; reference 2.3).
+// later, Enterprise Plus; docs/model.md 2.3).
 const maxFTVCPUs = 8
 
 // vmLightProps are read for every VM of the scope; vmProps for the FT and

@@ -43,8 +43,7 @@ func TraceCSV(pts []Point) []byte {
 }
 
 // Scenario writes the scenario: two 10 GbE vmnics per host, MTU 9000,
-// port_id teaming, warm-up 0, the window's span as duration (DESIGN.md
-// "Import"), and one FT VM per imported VM with its trace.
+// port_id teaming, warm-up 0, the window's span as duration (README "Importing measured load"), and one FT VM per imported VM with its trace.
 func Scenario(imp *Import) []byte {
 	var b bytes.Buffer
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }

@@ -52,7 +52,7 @@ func (s *Scenario) OwnPolicy(p Policy) bool {
 	return true
 }
 
-// WithPolicy returns the scenario as it runs under policy p (DESIGN.md
+// WithPolicy returns the scenario as it runs under policy p (docs/model.md
 // "compare"): p replaces load_balancing on every host; IP hash takes every
 // Standby and Unused uplink into the Active list and link-status detection;
 // the switch side is derived (a static EtherChannel for ip_hash, an LACP

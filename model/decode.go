@@ -53,7 +53,7 @@ var topKeys = []string{
 	"background", "failures", "compare", "sweep", "sla",
 }
 
-// Defaults of DESIGN.md "Defaults and exact definitions".
+// Defaults of docs/model.md "Defaults and exact definitions".
 const (
 	defaultSeed            = 1
 	defaultAutoStart       = 3 // replications: auto starts with this many runs

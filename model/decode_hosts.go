@@ -58,7 +58,7 @@ type hostMeta struct {
 	vmnicsFrom Pos      // where the vmnics list was written
 }
 
-// Defaults for hosts and teaming (DESIGN.md "Defaults").
+// Defaults for hosts and teaming (docs/model.md "Defaults and exact definitions").
 const (
 	defaultMTU           = 1500
 	defaultLinkDetect    = 0.1
@@ -469,7 +469,7 @@ func lastLine(n *yaml.Node, depth int) int {
 }
 
 // DefaultTeaming returns the teaming and failover policy a host gets when
-// its `teaming:` is silent, with no uplinks listed (DESIGN.md "Defaults").
+// its `teaming:` is silent, with no uplinks listed (docs/model.md "Defaults and exact definitions").
 func DefaultTeaming() Teaming {
 	return Teaming{
 		LoadBalancing:    PortID,

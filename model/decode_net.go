@@ -27,7 +27,7 @@ type lagMeta struct {
 	hostIdx int // index into Scenario.Hosts, -1 when unknown
 }
 
-// Default switch and link parameters (DESIGN.md "Defaults").
+// Default switch and link parameters (docs/model.md "Defaults and exact definitions").
 const (
 	defaultPortBuffer Size     = 1 << 20
 	defaultLatency    Duration = 2e-6

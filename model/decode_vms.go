@@ -6,7 +6,7 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// Presets are the logging rates of the FT paper's Table 1 (reference 3).
+// Presets are the logging rates of the FT paper's Table 1 (docs/model.md 3).
 var Presets = map[string]BitRate{
 	"specjbb2005":       1.5e6,
 	"kernel_compile":    3.0e6,
@@ -18,7 +18,7 @@ var Presets = map[string]BitRate{
 var PresetNames = []string{"specjbb2005", "kernel_compile", "oracle_swingbench", "mssql_dvdstore"}
 
 // LegacyHeadroom is the factor of VMware's legacy FT sizing rule:
-// logging = (disk reads x 8 + network input) x 1.2 (reference 2.1).
+// logging = (disk reads x 8 + network input) x 1.2 (docs/model.md 2.1).
 const LegacyHeadroom = 1.2
 
 // Modes of FT.
@@ -362,7 +362,7 @@ func (l *loader) fromStats(n *yaml.Node, lg *Logging, lm *loggingMeta) {
 }
 
 // resolveFromStats computes the logging rate of a from_stats source for
-// the VM's mode (DESIGN.md "from_stats").
+// the VM's mode (docs/model.md "Defaults and exact definitions").
 func (l *loader) resolveFromStats(lg *Logging, lm loggingMeta, mode string, written opt[string]) {
 	if lg.Source != "from_stats" || lg.FromStats == nil {
 		return

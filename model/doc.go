@@ -3,7 +3,7 @@
 // written in, loading YAML with the position of every problem, validation in
 // vSphere terms, and the teaming policies' uplink choice as pure functions.
 //
-// Load and Parse read a scenario, apply every default of DESIGN.md and
+// Load and Parse read a scenario, apply every default of docs/model.md and
 // validate it, returning every problem at once as an ErrorList sorted by
 // position (FILE:LINE:COL: message, at the value that must change).
 // Warnings (FT limits per host, beacon probing on two uplinks) do not stop
@@ -11,7 +11,7 @@
 // are errors too. Marshal writes a Scenario back as YAML in its fully
 // expanded form; JSONSchema describes the format for editors.
 //
-// Where DESIGN.md leaves a choice open, the loader decides:
+// Where docs/model.md leaves a choice open, the loader decides:
 //
 //   - Without `switches:`, every vmnic is on one switch "sw1" with the
 //     default port buffer (1MiB), latency (2us) and PortFast. With

@@ -8,7 +8,7 @@ import (
 // Policy is a NIC teaming load-balancing policy, by its snake_case name.
 type Policy string
 
-// The six teaming policies (reference section 1).
+// The six teaming policies (docs/model.md section 1).
 const (
 	PortID           Policy = "port_id"           // Route based on originating virtual port
 	MACHash          Policy = "mac_hash"          // Route based on source MAC hash
@@ -111,8 +111,8 @@ func ParsePolicy(s string) (Policy, bool) {
 }
 
 // LACPHashes are the LAG hash algorithms of the vSphere API enum
-// VMwareDvsLacpLoadBalanceAlgorithm (reference 1.7) in snake_case, with
-// "dest" written "dst" as in DESIGN.md (src_dst_ip). ParseLACPHash also
+// VMwareDvsLacpLoadBalanceAlgorithm (docs/model.md 1.7) in snake_case, with
+// "dest" written "dst" as in docs/model.md (src_dst_ip). ParseLACPHash also
 // reads "dest" and the API's camelCase (srcDestIp).
 var LACPHashes = []string{
 	"src_mac", "dst_mac", "src_dst_mac",

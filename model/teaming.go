@@ -15,8 +15,8 @@ type Flow struct {
 	VLAN             uint16
 }
 
-// FTPortBase is the TCP port of the FT logging channel (reference 2.1:
-// TCP 8100); a VM's source port is FTSrcPortBase + its index (DESIGN.md).
+// FTPortBase is the TCP port of the FT logging channel (docs/model.md 2.1:
+// TCP 8100); a VM's source port is FTSrcPortBase + its index (docs/model.md).
 const (
 	FTDstPort     = 8100
 	FTSrcPortBase = 49152
@@ -25,7 +25,7 @@ const (
 // Team returns the uplinks in the team as the host sees it now: the Active
 // list, where an Active uplink that is not usable is replaced in its slot by
 // the first usable Standby uplink not already in use, and dropped when there
-// is none (reference 1.1, 1.8; DESIGN.md "Teaming"). Unused uplinks never
+// is none (docs/model.md 1.1, 1.8; docs/model.md "Model semantics"). Unused uplinks never
 // appear.
 func Team(t *Teaming, usable func(vmnic string) bool) []string {
 	team := make([]string, 0, len(t.Active))
@@ -61,13 +61,13 @@ func ExplicitOrder(t *Teaming, usable func(vmnic string) bool) (string, bool) {
 }
 
 // PortIDIndex is the uplink index for "Route based on originating virtual
-// port": port ID modulo the number of uplinks (reference 1.2, the community
+// port": port ID modulo the number of uplinks (docs/model.md 1.2, the community
 // modulo model; the real function is undocumented).
 func PortIDIndex(portID uint32, n int) int { return int(portID % uint32(n)) }
 
 // MACIndex is the uplink index for "Route based on source MAC hash":
 // the 48-bit MAC modulo n (whole_mac, default) or its last byte modulo n
-// (last_byte) (reference 1.3, case 10).
+// (last_byte) (docs/model.md 1.3, case 10).
 func MACIndex(mac MAC, variant string, n int) int {
 	if variant == "last_byte" {
 		return int(uint64(mac&0xff) % uint64(n))
@@ -78,7 +78,7 @@ func MACIndex(mac MAC, variant string, n int) int {
 // IPHashIndex is the uplink index for "Route based on IP hash": the last
 // octets of source and destination XORed (last_octet, the documented
 // default) or the whole 32-bit addresses XORed (full_address), modulo n
-// (reference 1.4, cases 1, 2 and 10).
+// (docs/model.md 1.4, cases 1, 2 and 10).
 func IPHashIndex(src, dst netip.Addr, variant string, n int) int {
 	if variant == "full_address" {
 		return int(uint64(ip32(src)^ip32(dst)) % uint64(n))
@@ -87,9 +87,9 @@ func IPHashIndex(src, dst netip.Addr, variant string, n int) int {
 }
 
 // LAGIndex is the member index an EtherChannel or LACP hash picks for a
-// flow (reference 1.7: the API's hash families). Names follow the API enum
+// flow (docs/model.md 1.7: the API's hash families). Names follow the API enum
 // in snake_case; "dest" and "dst" are the same. Fields are combined by XOR;
-// IP fields use the last octet, as the host-side IP hash does (DESIGN.md).
+// IP fields use the last octet, as the host-side IP hash does (docs/model.md).
 func LAGIndex(hash string, f Flow, n int) int {
 	return CompileLAGHash(hash).Index(&f, n)
 }

@@ -6,7 +6,7 @@ import (
 )
 
 // Scenario is a loaded, defaulted and validated scenario: every default of
-// DESIGN.md applied, `defaults:` merged into each host, VM groups expanded
+// docs/model.md applied, `defaults:` merged into each host, VM groups expanded
 // and every logging source resolved to a mean rate.
 type Scenario struct {
 	File        string // path as given, used in messages
@@ -48,7 +48,7 @@ type Replications struct {
 	Max      int // cap on auto replications (default 30)
 }
 
-// FTParams are the FT session parameters (DESIGN.md "Defaults").
+// FTParams are the FT session parameters (docs/model.md "Defaults and exact definitions").
 type FTParams struct {
 	MessageSize  Size     // log payload per message (64KiB)
 	AckSize      Size     // 64B

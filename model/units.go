@@ -24,7 +24,7 @@ type ByteRate float64
 // Seconds returns d as a float64 number of seconds.
 func (d Duration) Seconds() float64 { return float64(d) }
 
-// Units are written as people write them and parsed strictly (DESIGN.md
+// Units are written as people write them and parsed strictly (docs/model.md
 // "Units"): K, M, G, T are decimal, Ki, Mi, Gi, Ti binary; one space
 // between the number and its unit is allowed; the number is a plain
 // decimal (no sign, no exponent). The Parse functions accept zero; callers

@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// FT limits per host (reference 2.3): das.maxftvmsperhost and
+// FT limits per host (docs/model.md 2.3): das.maxftvmsperhost and
 // das.maxftvcpusperhost, primaries and secondaries counted.
 const (
 	MaxFTVMsPerHost   = 4
