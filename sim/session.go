@@ -116,6 +116,11 @@ func (e *engine) endSession(v *vmState) {
 	v.acks, v.ackHead = v.acks[:0], 0
 	v.sess++
 	v.genVer++
+	if v.tc != nil {
+		ver := v.tc.timerVer + 1 // a pending timer of the old connection is stale
+		v.tc = newTCP(v, e.nw.hosts[v.pri].h.MTU)
+		v.tc.timerVer = ver
+	}
 }
 
 // reprotect starts a new secondary on the first host after the old one
@@ -141,6 +146,11 @@ func (e *engine) reprotect(v *vmState, oldSec int) {
 		return // nowhere to go: the VM stays unprotected
 	}
 	e.setFlows(v)
+	if v.tc != nil {
+		ver := v.tc.timerVer + 1
+		v.tc = newTCP(v, e.nw.hosts[v.pri].h.MTU) // a new connection to the new secondary
+		v.tc.timerVer = ver
+	}
 	v.resyncing = true
 	v.syncLeft = float64(v.vm.Memory)
 	v.expect, v.nextSeq = 0, 0
@@ -159,15 +169,25 @@ func (e *engine) resyncPump(v *vmState) {
 	}
 	for v.syncLeft > 0 && v.syncUnack+v.msgBytes <= v.logBuffer {
 		p := math.Min(v.msgBytes, v.syncLeft)
-		m := e.alloc()
-		e.newMsg(m, kResync, v, int32(v.pri), int32(v.sec), v.nextSeq, p, wireBytes(p, e.nw.hosts[v.pri].h.MTU))
-		v.pushRing(unacked{seq: v.nextSeq, created: e.now, payload: p, kind: kResync})
+		m := int32(-1)
+		if v.tc != nil {
+			v.pushRing(unacked{seq: v.nextSeq, created: e.now, payload: p, kind: kResync, sent: -1})
+		} else {
+			m = e.alloc()
+			e.newMsg(m, kResync, v, int32(v.pri), int32(v.sec), v.nextSeq, p, wireBytes(p, e.nw.hosts[v.pri].h.MTU))
+			v.pushRing(unacked{seq: v.nextSeq, created: e.now, payload: p, kind: kResync})
+		}
 		v.nextSeq++
 		v.syncLeft -= p
 		v.syncUnack += p
 		v.offered += p
 		v.inflight += p
-		e.send(m)
+		if m >= 0 {
+			e.send(m)
+		}
+	}
+	if v.tc != nil && v.resyncing {
+		e.tcpPush(v)
 	}
 	if v.syncLeft <= 0 && v.syncUnack <= 0 {
 		// In sync: logging starts on the new pair.

@@ -49,6 +49,7 @@ type linkStats struct {
 	busy    []float64 // wire-busy seconds per 1 s window aligned to t = 0 (whole run); see acc
 	dropped float64   // payload dropped at this queue
 	qlen    []float64 // backlog in bytes sampled at each whole second
+	retx    float64   // payload of retransmissions carried (in bytes too)
 }
 
 func newLinkStats(nsec int) linkStats {
