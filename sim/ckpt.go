@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"math"
 
-	hdr "github.com/HdrHistogram/hdrhistogram-go"
-
 	"github.com/ftsim/ftsim/model"
 )
 
@@ -309,7 +307,7 @@ func (e *engine) ckptAcked(v *vmState, seq int64, t float64) {
 // recordUniform adds a delay spread evenly over [lo, lo+w] with weight w
 // (seconds of running time) to h, in outputSlices points at offset off
 // (0..1) within their slices.
-func recordUniform(h *hdr.Histogram, lo, w, off float64) {
+func recordUniform(h *hist, lo, w, off float64) {
 	total := int64(w*1e9 + 0.5)
 	var done int64
 	for j := 0; j < outputSlices; j++ {

@@ -3,7 +3,6 @@ package sim
 import (
 	"math"
 
-	hdr "github.com/HdrHistogram/hdrhistogram-go"
 	"github.com/fschuetz04/simgo"
 
 	"github.com/ftsim/ftsim/model"
@@ -56,7 +55,7 @@ type vmState struct {
 	ringHead  int
 	acks      []pendingAck // acks on their last hop, by arrival time, from ackHead
 	ackHead   int
-	odH       *hdr.Histogram
+	odH       *hist
 
 	// liveness: last time anything from the peer reached each side
 	heardAtSec, heardAtPri float64
@@ -77,7 +76,7 @@ type vmState struct {
 	lagSum   float64
 	lagN     int64
 	lagMax   float64
-	lagH     *hdr.Histogram
+	lagH     *hist
 	// secMax is the max lag in second secAt, whose slot in lagSec is stale
 	// until flushed (lagSeconds).
 	secAt   int

@@ -32,12 +32,28 @@ func (e *engine) heartbeat(ref int, sess uint32) {
 	e.h.push(e.now+float64(v.ft.Heartbeat), evHB, int32(ref), sess)
 }
 
-// armTimeout schedules the lazy liveness check: FT declares the peer lost
-// exactly ft.timeout after the last log data, ack or heartbeat reached
-// either side (DESIGN.md "Peer lost"). The check is a simgo event; when it
-// fires it catches the data plane up and either re-arms or acts.
+// lostAt is when FT declares the peer lost, as the survivor sees it: each
+// side declares ft.timeout after the last log data, ack or heartbeat it
+// received, a dead host declares nothing, and FT acts on the first
+// declaration of a live side (docs/model.md "Peer lost").
+func (e *engine) lostAt(v *vmState) float64 {
+	t := float64(v.ft.Timeout)
+	priDown := e.nw.hosts[v.pri].down
+	secDown := v.sec >= 0 && e.nw.hosts[v.sec].down
+	switch {
+	case priDown && !secDown:
+		return v.heardAtSec + t
+	case secDown && !priDown:
+		return v.heardAtPri + t
+	}
+	return math.Min(v.heardAtSec, v.heardAtPri) + t
+}
+
+// armTimeout schedules the lazy liveness check (lostAt). The check is a
+// simgo event; when it fires it catches the data plane up and either
+// re-arms or acts.
 func (e *engine) armTimeout(v *vmState) {
-	deadline := math.Min(v.heardAtSec, v.heardAtPri) + float64(v.ft.Timeout)
+	deadline := e.lostAt(v)
 	if deadline >= e.end {
 		deadline = e.end // checked once more at the end of the run
 	}
@@ -52,8 +68,7 @@ func (e *engine) armTimeout(v *vmState) {
 			return
 		}
 		e.applyAcks(v, e.now)
-		d := math.Min(v.heardAtSec, v.heardAtPri) + float64(v.ft.Timeout)
-		if e.now >= d {
+		if e.now >= e.lostAt(v) {
 			// Losing the peer changes the pair and its paths: the network's
 			// cached choices are renewed around it, as for other control
 			// events (atControl). A live peer changes nothing.
