@@ -462,6 +462,7 @@ func (e *engine) retransmit(m int32) {
 	v.dropped -= ms.payload
 	v.inflight += ms.payload
 	ms.from, ms.to = int32(v.pri), int32(v.sec)
+	ms.retx = true
 	e.send(m)
 }
 

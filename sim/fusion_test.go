@@ -137,12 +137,18 @@ func TestFusionInvisible(t *testing.T) {
 		{"no background", "  []", 0},
 		{"background", "  - {host: esx02, vmnic: vmnic0, rate: 4Gbps, pattern: poisson}\n  - {host: esx05, vmnic: vmnic1, direction: rx, rate: 2Gbps}", 1e-4},
 	}
-	for _, p := range model.AllPolicies {
+	for i, p := range model.AllPolicies {
 		for _, b := range bgs {
-			bn, bg := b.name, b.yaml
+			// The congestion window (newreno, the default) and, in turn
+			// over the policies, CUBIC and the windowless model.
+			cc := []string{model.CongestionNewReno, model.CongestionCubic, model.CongestionNone}[i%3]
+			bn, bg := b.name+", "+cc, b.yaml
 			v := model.WithPolicy(tmParse(t, fuseYAML, "%RATE%", "3Gbps", "%BG%", bg), p)
 			if !v.Applicable {
 				t.Fatalf("%s: not applicable: %s", p, v.Reason)
+			}
+			for k := range v.Scenario.VMs {
+				v.Scenario.VMs[k].FT.TCP.Congestion = cc
 			}
 			if testing.Short() { // -race: the same checks over fewer bursts
 				v.Scenario.Duration = model.Duration(3)

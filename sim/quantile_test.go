@@ -14,7 +14,7 @@ func TestBucketWidth(t *testing.T) {
 	for i := 0; i < 2000; i++ {
 		v := int64(math.Exp(rng.Float64() * math.Log(float64(histMax))))
 		h := newHist()
-		h.RecordValue(v) //nolint:errcheck
+		h.RecordValue(v)             //nolint:errcheck
 		hi := h.ValueAtQuantile(100) // the bucket's highest equivalent value
 		lo := hi - bucketWidth(v) + 1
 		eq := h.ValuesAreEquivalent

@@ -34,6 +34,7 @@ type tcpConn struct {
 	dupacks          int
 	inRecovery       bool
 	recover          int64 // NewReno: highest sequence sent when recovery began
+	holeSeq          int64 // recovery: next sequence to look at for a hole
 	wmax, k, epochAt float64
 	west             float64 // CUBIC's Reno-friendly estimate (bytes)
 }
@@ -168,6 +169,7 @@ func (e *engine) rtoFired(v *vmState, ver uint32) {
 	tc.dupacks = 0
 	tc.rto = math.Min(tc.rto*2, tc.maxRTO)
 	tc.timerAt = math.Inf(1)
+	tc.holeSeq = tc.lastAck + 2
 	if u := v.entry(tc.lastAck + 1); u != nil {
 		e.tcpSend(v, u, true)
 	}
@@ -246,6 +248,7 @@ func (tc *tcpConn) sample(r float64) {
 func (e *engine) tcpAck(v *vmState, seq int64, acked, rtt, t float64) {
 	tc := v.tc
 	if seq > tc.lastAck {
+		before := tc.flight
 		tc.lastAck = seq
 		tc.flight = math.Max(0, tc.flight-acked)
 		tc.dupacks = 0
@@ -259,11 +262,15 @@ func (e *engine) tcpAck(v *vmState, seq int64, acked, rtt, t float64) {
 			} else {
 				// Partial ack: the next hole goes now (RFC 6582 §3.2 step 5).
 				tc.cwnd = math.Max(tc.cwnd-acked+tc.mss, tc.mss)
-				if u := v.entry(seq + 1); u != nil {
+				if u := v.entry(seq + 1); u != nil && (u.lost || u.copies == 0) {
 					e.tcpSend(v, u, true)
 				}
+				e.fillHoles(v, 2)
 			}
-		} else {
+		} else if 2*before >= tc.cwnd {
+			// The window grows only while it limits the sender (RFC 7661;
+			// Linux's tcp_is_cwnd_limited): an application-limited
+			// stream does not build a window it never used.
 			tc.grow(acked, t)
 		}
 		if tc.flight > 0 {
@@ -273,17 +280,34 @@ func (e *engine) tcpAck(v *vmState, seq int64, acked, rtt, t float64) {
 		}
 	} else if seq == tc.lastAck && tc.flight > 0 {
 		tc.dupacks++
+		// Three later arrivals, or fewer when fewer messages are out
+		// (early retransmit, RFC 5827).
+		thresh := 3
+		if out := int(tc.sendSeq - tc.lastAck - 1); out < 4 {
+			thresh = max(1, out-1)
+		}
 		switch {
-		case tc.dupacks == 3 && !tc.inRecovery:
+		case tc.dupacks < thresh && !tc.inRecovery:
+			// Limited transmit (RFC 3042): a later arrival lets one new
+			// message go, so a small window still yields three arrivals.
+			if u := v.entry(tc.sendSeq); u != nil && !e.nw.hosts[v.pri].down {
+				u.sent = e.now
+				tc.flight += u.payload
+				tc.sendSeq++
+				e.tcpSend(v, u, false)
+			}
+		case tc.dupacks == thresh && !tc.inRecovery:
 			// Fast retransmit: three later arrivals (RFC 5681 §3.2).
 			tc.congestion(t, false)
 			tc.inRecovery = true
 			tc.recover = tc.sendSeq - 1
+			tc.holeSeq = seq + 2
 			if u := v.entry(seq + 1); u != nil {
 				e.tcpSend(v, u, true)
 			}
-		case tc.dupacks > 3 && tc.inRecovery:
+		case tc.dupacks > thresh && tc.inRecovery:
 			tc.cwnd = math.Min(tc.cwnd+v.msgBytes, tc.maxWnd) // one message left the network
+			e.fillHoles(v, 1)
 		}
 	}
 	e.tcpPush(v)
@@ -318,4 +342,25 @@ func (e *engine) receivedSeq(v *vmState, seq int64) bool {
 	}
 	_, ok := v.held[seq]
 	return ok
+}
+
+// fillHoles resends up to n more messages of the current recovery that
+// later arrivals show missing (the scoreboard of RFC 6675 at message
+// granularity: a message is missing when every copy of it was lost), so a
+// burst of losses is repaired in a few round trips, not one per round trip.
+func (e *engine) fillHoles(v *vmState, n int) {
+	tc := v.tc
+	if tc.holeSeq <= tc.lastAck {
+		tc.holeSeq = tc.lastAck + 1
+	}
+	for ; n > 0 && tc.holeSeq <= tc.recover; tc.holeSeq++ {
+		u := v.entry(tc.holeSeq)
+		if u == nil {
+			return
+		}
+		if u.lost && u.copies == 0 {
+			e.tcpSend(v, u, true)
+			n--
+		}
+	}
 }
