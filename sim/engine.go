@@ -239,7 +239,7 @@ func (e *engine) enqueueAt(m int32, l int, t float64) {
 		}
 		ms.link, ms.epoch, ms.start, ms.end = int32(l), lk.epoch, start, end
 		if ms.kind == kAck && lk.toHost && !ms.lost {
-			if v := e.vms[ms.vm]; (v.tc == nil || v.tc.lazyAck(ms.seq)) && !v.resyncing && ms.sess == v.sess && e.nw.hostOf[lk.nic] == ms.to {
+			if v := e.vms[ms.vm]; v.tc == nil && !v.resyncing && ms.sess == v.sess && e.nw.hostOf[lk.nic] == ms.to {
 				e.pendAck(v, m, end+lk.lat)
 				return
 			}

@@ -140,7 +140,7 @@ func (e *engine) pendAck(v *vmState, m int32, arrive float64) {
 		i--
 	}
 	v.acks[i] = a
-	if (v.stalled || v.blocked()) && i == v.ackHead {
+	if v.stalled && i == v.ackHead {
 		e.h.push(a.t, evAckWake, int32(v.idx), v.sess)
 	}
 	e.release(m)
@@ -169,7 +169,7 @@ func (e *engine) applyAcks(v *vmState, t float64) {
 // ackWake: a stalled primary's earliest pending ack arrives now.
 func (e *engine) ackWake(v *vmState) {
 	e.applyAcks(v, e.now)
-	if (v.stalled || v.blocked()) && v.ackHead < len(v.acks) {
+	if v.stalled && v.ackHead < len(v.acks) {
 		e.h.push(v.acks[v.ackHead].t, evAckWake, int32(v.idx), v.sess)
 	}
 }
@@ -387,9 +387,6 @@ func (e *engine) deliver(m int32) {
 		// Acknowledge everything read, in one ack (reference 3 §3.2).
 		e.sendCtl(m, v, kAck, int32(v.sec), int32(v.pri), v.expect-1)
 	case kAck:
-		if v.ackHead < len(v.acks) {
-			e.applyAcks(v, e.now) // pending acks that came before this one
-		}
 		v.heardAtPri = e.now
 		e.acked(v, ms.seq)
 		e.release(m)

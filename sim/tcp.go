@@ -35,7 +35,6 @@ type tcpConn struct {
 	inRecovery       bool
 	recover          int64 // NewReno: highest sequence sent when recovery began
 	holeSeq          int64 // recovery: next sequence to look at for a hole
-	pendHigh         int64 // highest ack seq sent to the pending list or applied
 	wmax, k, epochAt float64
 	west             float64 // CUBIC's Reno-friendly estimate (bytes)
 }
@@ -55,7 +54,7 @@ func newTCP(v *vmState, mtu int) *tcpConn {
 	c := &tcpConn{cubic: t.Congestion == model.CongestionCubic, mss: mss,
 		iw: float64(t.InitialWindow) * mss, maxWnd: v.logBuffer,
 		minRTO: float64(v.ft.RTO), maxRTO: math.Max(float64(v.ft.RTO), float64(t.MaxRTO)),
-		lastAck: -1, pendHigh: -1, timerAt: math.Inf(1), ssthresh: math.Inf(1), recover: -1}
+		lastAck: -1, timerAt: math.Inf(1), ssthresh: math.Inf(1), recover: -1}
 	c.cwnd = math.Min(c.iw, c.maxWnd)
 	c.rto = c.minRTO
 	return c
@@ -81,13 +80,9 @@ func (e *engine) tcpPush(v *vmState) {
 	if e.nw.hosts[v.pri].down || v.sec < 0 {
 		return
 	}
-	if v.ackHead < len(v.acks) && v.acks[v.ackHead].t <= e.now {
-		e.applyAcks(v, e.now) // the window as of now
-		if v.tc != tc {
-			return
-		}
-	}
-	if tc.flight == 0 && e.now-tc.lastSend > tc.rto && tc.lastSend > 0 {
+	// Idle restart, judged when there is something to send: an ack that
+	// empties the flight restarts nothing by itself.
+	if tc.flight == 0 && e.now-tc.lastSend > tc.rto && tc.lastSend > 0 && v.entry(tc.sendSeq) != nil {
 		tc.cwnd = math.Min(tc.cwnd, tc.iw) // idle restart (RFC 5681 §4.1)
 	}
 	for {
@@ -96,12 +91,7 @@ func (e *engine) tcpPush(v *vmState) {
 			return
 		}
 		if tc.flight > 0 && tc.flight+u.payload > tc.cwnd {
-			// Blocked by the window: the next pending ack must be
-			// applied at its own time (pendAck).
-			if v.ackHead < len(v.acks) {
-				e.h.push(v.acks[v.ackHead].t, evAckWake, int32(v.idx), v.sess)
-			}
-			return
+			return // blocked by the window until an ack
 		}
 		u.sent = e.now
 		tc.flight += u.payload
@@ -162,12 +152,6 @@ func (e *engine) rtoFired(v *vmState, ver uint32) {
 		return
 	}
 	tc.timerPending = false
-	if v.ackHead < len(v.acks) {
-		e.applyAcks(v, e.now) // acks that came before the timer
-		if v.tc != tc {
-			return
-		}
-	}
 	if tc.timerAt == math.Inf(1) {
 		return
 	}
@@ -268,7 +252,6 @@ func (tc *tcpConn) sample(r float64) {
 // t; acked is the bytes it newly acknowledges, rtt a measurement or -1.
 func (e *engine) tcpAck(v *vmState, seq int64, acked, rtt, t float64) {
 	tc := v.tc
-	tc.pendHigh = max(tc.pendHigh, seq)
 	if seq > tc.lastAck {
 		before := tc.flight
 		tc.lastAck = seq
@@ -385,28 +368,4 @@ func (e *engine) fillHoles(v *vmState, n int) {
 			n--
 		}
 	}
-}
-
-// noLazyAck turns the pending-ack shortcut off for connections with a
-// window (TestLazyAckInvisible compares both).
-var noLazyAck = false
-
-// lazyAck reports whether an ack of seq on its last hop may wait in the
-// pending list (pendAck) instead of the calendar: a new cumulative ack
-// while the connection is neither recovering nor counting duplicates.
-// Whatever it triggers is then done at its own time: the sender applies
-// pending acks before it produces or sends, when its timer fires, when
-// another ack arrives, and at the first pending ack's time while the
-// window holds messages back (tcpPush) or the buffer is full.
-func (tc *tcpConn) lazyAck(seq int64) bool {
-	if noLazyAck || tc.inRecovery || tc.dupacks > 0 || seq <= tc.pendHigh {
-		return false
-	}
-	tc.pendHigh = seq
-	return true
-}
-
-// blocked: the window holds messages back.
-func (v *vmState) blocked() bool {
-	return v.tc != nil && v.entry(v.tc.sendSeq) != nil
 }

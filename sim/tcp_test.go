@@ -1,12 +1,9 @@
 package sim
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -212,25 +209,7 @@ failures:
 // (throttled little, replay lag well under a second) and the copies finish
 // at about the same time.
 func TestReprotectionSharesPort(t *testing.T) {
-	src := `name: reprotect
-duration: 60s
-warmup: 0s
-seed: 4
-defaults:
-  mtu: 9000
-  vmnics: [{name: vmnic0, speed: 10Gbps}]
-  teaming: {load_balancing: port_id, active: [vmnic0]}
-hosts: [{name: esx01}, {name: esx02}, {name: esx03}, {name: esx04}, {name: esx05}]
-ft_vms:
-  - {name: a1, primary: esx01, secondary: esx02, mode: legacy, vcpus: 1, memory: 8GiB, logging: {rate: 1Gbps}}
-  - {name: a2, primary: esx04, secondary: esx02, mode: legacy, vcpus: 1, memory: 8GiB, logging: {rate: 1Gbps}}
-  - {name: a3, primary: esx05, secondary: esx02, mode: legacy, vcpus: 1, memory: 8GiB, logging: {rate: 1Gbps}}
-  - {name: s1, primary: esx01, secondary: esx03, mode: legacy, vcpus: 1, memory: 8GiB, logging: {rate: 1Gbps}}
-  - {name: s2, primary: esx04, secondary: esx03, mode: legacy, vcpus: 1, memory: 8GiB, logging: {rate: 1Gbps}}
-failures:
-  - {at: 5s, host: esx02}
-`
-	rr := runYAML(t, src)
+	rr := runYAML(t, reprotectYAML)
 	var done []float64
 	for _, v := range rr.VMs {
 		switch {
@@ -262,52 +241,21 @@ failures:
 	t.Logf("copies done at %v; esx03 port busy %.1f%%", done, 100*port.UtilisationMean)
 }
 
-// TestLazyAckInvisible: letting new acks of a quiet connection wait in
-// the pending list (pendAck) instead of the calendar changes no result:
-// scenarios drawn at random (congestion control, small buffers, SMP-FT
-// and legacy VMs), and the fusion scenario's bursts into small buffers
-// under every congestion control, with a lossy link, give the same bytes
-// with the shortcut on and off.
-func TestLazyAckInvisible(t *testing.T) {
-	run := func(sc *model.Scenario, off bool) []byte {
-		noLazyAck = off
-		defer func() { noLazyAck = false }()
-		r, err := Run(context.Background(), sc, Options{Parallel: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := json.Marshal(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
-	}
-	n := 12
-	if testing.Short() {
-		n = 4
-	}
-	rng := rand.New(rand.NewPCG(5, 8))
-	pick := func(s ...string) string { return s[rng.IntN(len(s))] }
-	for i := 0; i < n; i++ {
-		src := randomShareScenario(rng, pick)
-		sc, err := model.Parse(fmt.Sprintf("random-%d.yaml", i), []byte(src))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(run(sc, false), run(sc, true)) {
-			t.Errorf("scenario %d: results differ with lazy acks on and off\n%s", i, src)
-		}
-	}
-	for _, cc := range []string{model.CongestionNewReno, model.CongestionCubic} {
-		for _, fail := range []string{"", "failures:\n  - {at: 1s, vmnic: esx01/vmnic0, kind: lossy, loss: 0.01%}\n"} {
-			sc := tmParse(t, fuseYAML+fail, "%RATE%", "3Gbps", "%BG%", "  []")
-			sc.Duration = model.Duration(3)
-			for k := range sc.VMs {
-				sc.VMs[k].FT.TCP.Congestion = cc
-			}
-			if !bytes.Equal(run(sc, false), run(sc, true)) {
-				t.Errorf("%s %q: results differ with lazy acks on and off", cc, fail)
-			}
-		}
-	}
-}
+const reprotectYAML = `name: reprotect
+duration: 60s
+warmup: 0s
+seed: 4
+defaults:
+  mtu: 9000
+  vmnics: [{name: vmnic0, speed: 10Gbps}]
+  teaming: {load_balancing: port_id, active: [vmnic0]}
+hosts: [{name: esx01}, {name: esx02}, {name: esx03}, {name: esx04}, {name: esx05}]
+ft_vms:
+  - {name: a1, primary: esx01, secondary: esx02, mode: legacy, vcpus: 1, memory: 8GiB, logging: {rate: 1Gbps}}
+  - {name: a2, primary: esx04, secondary: esx02, mode: legacy, vcpus: 1, memory: 8GiB, logging: {rate: 1Gbps}}
+  - {name: a3, primary: esx05, secondary: esx02, mode: legacy, vcpus: 1, memory: 8GiB, logging: {rate: 1Gbps}}
+  - {name: s1, primary: esx01, secondary: esx03, mode: legacy, vcpus: 1, memory: 8GiB, logging: {rate: 1Gbps}}
+  - {name: s2, primary: esx04, secondary: esx03, mode: legacy, vcpus: 1, memory: 8GiB, logging: {rate: 1Gbps}}
+failures:
+  - {at: 5s, host: esx02}
+`
