@@ -31,7 +31,8 @@
 //     control event then changes the network's state at exactly its time.
 //     Liveness is a lazy timer: the check re-arms itself at the last
 //     arrival plus ft.timeout and acts only if nothing arrived meanwhile.
-//   - In runs without failures, a queue whose only feeder is one other
+//   - In runs without failures and without a congestion window
+//     (congestion: none), a queue whose only feeder is one other
 //     queue (a switch port or ISL fed by one vmnic TX queue, a switch port
 //     fed by the ISL alone) forms a tandem with it and is entered when the
 //     message enters its feeder (fusion.go): one event fewer per message
@@ -74,18 +75,22 @@
 //
 // Under a window every arrival is acknowledged and the sender must see
 // each ack at its own time, so the pending-ack shortcut (pendAck) is off
-// for connections with a window: the one fast path the window turns off.
-// Fusion, policy sharing and the forward and hash caches stay on:
-// TestFusionInvisible runs every policy with NewReno, CUBIC or no window
-// over small buffers that drop; TestSharingInvisibleRandom draws the
-// congestion control and small port buffers; TestForwardCacheInvisible
-// adds a lossy vmnic (its draws come from a stream per link, so the order
-// of other traffic does not move them). Lossy links only exist in runs
-// with failures, which are never fused or shared.
+// for connections with a window. Fusion is off too in runs where any
+// connection has a window: a queue entered ahead of time decides drops
+// before their time and orders equal times differently, which a window
+// turns into different results (TestFusionInvisible, which runs every
+// policy with NewReno, CUBIC or no window over small buffers that drop,
+// found it; it now checks that windowed runs are not fused and that
+// windowless ones are exact). Policy sharing and the forward and hash
+// caches stay on: TestSharingInvisibleRandom draws the congestion control
+// and small port buffers, TestForwardCacheInvisible adds a lossy vmnic
+// (its draws come from a stream per link, so the order of other traffic
+// does not move them). Lossy links only exist in runs with failures, which
+// are never fused or shared.
 //
 // # SMP-FT fast checkpointing
 //
-// The paragraph above is legacy FT (mode: legacy). An SMP-FT VM (mode:
+// "What a run measures" is legacy FT (mode: legacy). An SMP-FT VM (mode:
 // smp) runs the epoch loop of ckpt.go (docs/model.md, "SMP-FT fast
 // checkpointing"): it runs for the interval, is stunned while the epoch's
 // unique dirty memory is copied, then sends the checkpoint (that memory,

@@ -165,6 +165,7 @@ func (e *engine) dispatch(it item) {
 		}
 	case evRTO:
 		e.rtoFired(e.vms[it.ref], it.ver())
+
 	case evCkptMore:
 		v := e.vms[it.ref]
 		if it.ver() == v.genVer&0xfffffff && v.protected && !e.nw.hosts[v.pri].down {
@@ -440,7 +441,9 @@ func (e *engine) loseAt(m int32, t float64) {
 		v := e.vms[ms.vm]
 		if ms.sess == v.sess {
 			if v.tc != nil {
-				e.tcpLost(v, m) // the sender learns of it from the acks or its timer
+				// The sender learns of it from the acks or its timer.
+				// (Never ahead of time: runs with a window are not fused.)
+				e.tcpLost(v, m)
 				return
 			}
 			v.inflight -= ms.payload

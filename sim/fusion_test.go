@@ -157,10 +157,13 @@ func TestFusionInvisible(t *testing.T) {
 			if d != "" {
 				t.Errorf("%s, %s: results differ with fusion on and off at %s", p, bn, d)
 			}
+			if cc != model.CongestionNone && fused != 0 {
+				t.Errorf("%s, %s: %d runs fused; a window turns fusion off", p, bn, fused)
+			}
 			if again != 0 {
 				t.Errorf("%s, %s: %d runs had to be run again without fusion; want none (no path changes)", p, bn, again)
 			}
-			if crosses := p == model.PortID || p == model.MACHash || p == model.NICLoad; crosses && fused == 0 {
+			if crosses := p == model.PortID || p == model.MACHash || p == model.NICLoad; crosses && fused == 0 && cc == model.CongestionNone {
 				t.Errorf("%s, %s: no run was fused; every pair crosses the ISL, so the far ports should be", p, bn)
 			}
 		}
@@ -193,6 +196,9 @@ func TestFusionRunAgain(t *testing.T) {
 		sc.Duration = model.Duration(c.dur)
 		for i := range sc.Hosts {
 			sc.Hosts[i].Teaming.LBTInterval = 5
+		}
+		for i := range sc.VMs { // fusion is for runs without a window
+			sc.VMs[i].FT.TCP.Congestion = model.CongestionNone
 		}
 		if c.name == "peer lost" {
 			for i := range sc.VMs {
