@@ -56,7 +56,8 @@ func (l *loader) failure(m *mapping) {
 	}
 	kind := m.enum("kind", "link_down", "upstream", "lossy")
 	if kind.set && targets[0] != "vmnic" && !(kind.v == "lossy" && targets[0] == "isl") {
-		l.errorf(kind.pos, "kind applies only to vmnic failures (kind: lossy also to an inter-switch link), not to a %s failure", targets[0])
+		what := map[string]string{"switch": "a switch", "isl": "an inter-switch link", "host": "a host"}[targets[0]]
+		l.errorf(kind.pos, "kind applies only to vmnic failures (kind: lossy also to an inter-switch link), not to %s failure", what)
 	}
 	if kind.v == "lossy" {
 		f.Loss = l.lossProb(m, meta.pos)
