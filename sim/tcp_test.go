@@ -239,6 +239,20 @@ func TestReprotectionSharesPort(t *testing.T) {
 	}
 	port := findLink(t, rr, "esx03", "vmnic0", "rx")
 	t.Logf("copies done at %v; esx03 port busy %.1f%%", done, 100*port.UtilisationMean)
+	// Without a window every drop waits 200 ms while the port idles: the
+	// copies take far longer, if they finish at all.
+	none := runYAML(t, strings.Replace(reprotectYAML, "seed: 4\n", "seed: 4\nft: {tcp: {congestion: none}}\n", 1))
+	finished := 0
+	for _, v := range none.VMs {
+		for _, ev := range v.FTEvents {
+			if ev.Kind == "protected" && ev.T < hi {
+				finished++
+			}
+		}
+	}
+	if finished == 3 {
+		t.Errorf("congestion: none finished all three copies by %.1f s too; the window should matter here", hi)
+	}
 }
 
 const reprotectYAML = `name: reprotect
