@@ -77,6 +77,7 @@ func DefaultFT() FTParams {
 		LagTarget:    1,
 		RestartDelay: 10,
 		Checkpoint:   DefaultCheckpoint(),
+		TCP:          DefaultTCP(),
 	}
 }
 
@@ -185,10 +186,11 @@ type ftSpec struct {
 	messageSize, ackSize, logBuffer                  opt[Size]
 	heartbeat, timeout, rto, lagTarget, restartDelay opt[Duration]
 	ckpt                                             ckptSpec
+	tcp                                              tcpSpec
 	pos                                              Pos
 }
 
-var ftKeys = []string{"message_size", "ack_size", "log_buffer", "heartbeat", "timeout", "rto", "lag_target", "restart_delay", "checkpoint"}
+var ftKeys = []string{"message_size", "ack_size", "log_buffer", "heartbeat", "timeout", "rto", "lag_target", "restart_delay", "checkpoint", "tcp"}
 
 func (l *loader) ftSpec(n *yaml.Node, what string) ftSpec {
 	if n == nil {
@@ -208,6 +210,7 @@ func (l *loader) ftSpec(n *yaml.Node, what string) ftSpec {
 		lagTarget:    m.duration("lag_target", positive),
 		restartDelay: m.duration("restart_delay", positive),
 		ckpt:         l.ckptSpec(m.get("checkpoint")),
+		tcp:          l.tcpSpec(m.get("tcp")),
 		pos:          posOf(m.node),
 	}
 }
@@ -223,6 +226,7 @@ func (s ftSpec) apply(base FTParams) FTParams {
 	base.LagTarget = s.lagTarget.or(base.LagTarget)
 	base.RestartDelay = s.restartDelay.or(base.RestartDelay)
 	base.Checkpoint = s.ckpt.apply(base.Checkpoint)
+	base.TCP = s.tcp.apply(base.TCP)
 	return base
 }
 

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -12,7 +13,7 @@ type failMeta struct {
 	target Pos
 }
 
-var failureKeys = []string{"at", "vmnic", "switch", "isl", "host", "kind", "down_for"}
+var failureKeys = []string{"at", "vmnic", "switch", "isl", "host", "kind", "down_for", "loss"}
 
 func (l *loader) failures(root *mapping) {
 	n := root.get("failures")
@@ -54,9 +55,18 @@ func (l *loader) failure(m *mapping) {
 		l.errorf(m.keyPos(targets[1]), "a failure takes down one thing; this one names %s and %s", targets[0], targets[1])
 		return
 	}
-	kind := m.enum("kind", "link_down", "upstream")
-	if kind.set && targets[0] != "vmnic" {
-		l.errorf(kind.pos, "kind applies only to vmnic failures")
+	kind := m.enum("kind", "link_down", "upstream", "lossy")
+	if kind.set && targets[0] != "vmnic" && !(kind.v == "lossy" && targets[0] == "isl") {
+		what := map[string]string{"switch": "a switch", "isl": "an inter-switch link", "host": "a host"}[targets[0]]
+		l.errorf(kind.pos, "kind applies only to vmnic failures (kind: lossy also to an inter-switch link), not to %s failure", what)
+	}
+	if kind.v == "lossy" {
+		f.Loss = l.lossProb(m, meta.pos)
+		if targets[0] == "isl" {
+			f.Mode = "lossy"
+		}
+	} else if lp := m.get("loss"); lp != nil {
+		l.errorf(posOf(lp), "loss applies only to kind: lossy (random frame loss on a vmnic or inter-switch link)")
 	}
 	ok := true
 	switch targets[0] {
@@ -277,4 +287,27 @@ func (l *loader) sweep(root *mapping) {
 			break
 		}
 	}
+}
+
+// lossProb reads `loss:` of a lossy failure: the probability that each
+// frame is lost, a percentage or a fraction, more than 0 and below 1.
+func (l *loader) lossProb(m *mapping, at Pos) float64 {
+	n := m.get("loss")
+	if n == nil {
+		l.errorf(at, "a lossy failure needs loss: the chance each frame is lost, such as loss: 0.1%%")
+		return 0
+	}
+	str, ok := l.scalar(n, "loss")
+	if !ok {
+		return 0
+	}
+	f, err := ParsePercent(str)
+	if err != nil {
+		f, err = strconv.ParseFloat(str, 64)
+	}
+	if err != nil || !(f > 0 && f < 1) {
+		l.errorf(posOf(n), "loss %s must be a frame-loss probability above 0 and below 1, such as 0.1%% or 0.001", str)
+		return 0
+	}
+	return f
 }

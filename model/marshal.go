@@ -178,6 +178,9 @@ func marshalFT(p, base FTParams) *yaml.Node {
 	if c := marshalCheckpoint(p.Checkpoint, base.Checkpoint); len(c.Content) > 0 {
 		yPut(m, "checkpoint", c)
 	}
+	if t := marshalTCP(p.TCP, base.TCP); len(t.Content) > 0 {
+		yPut(m, "tcp", t)
+	}
 	return m
 }
 
@@ -443,10 +446,16 @@ func marshalFailure(f Failure) (*yaml.Node, error) {
 		yPut(m, "switch", yStr(f.Switch))
 	case FailISL:
 		yPut(m, "isl", yStrList(f.ISL[:]))
+		if f.Mode == "lossy" {
+			yPut(m, "kind", yStr(f.Mode))
+		}
 	case FailHost:
 		yPut(m, "host", yStr(f.Host))
 	default:
 		return nil, fmt.Errorf("model: marshal failure: unknown kind %q", f.What)
+	}
+	if f.Mode == "lossy" {
+		yPut(m, "loss", yStr(strconv.FormatFloat(f.Loss, 'g', -1, 64)))
 	}
 	if f.DownFor > 0 {
 		yPut(m, "down_for", yStr(f.DownFor.String()))

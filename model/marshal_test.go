@@ -51,3 +51,50 @@ func TestMarshalBuiltInCode(t *testing.T) {
 		t.Error("Marshal(nil) succeeded")
 	}
 }
+
+// TestTCPAndLossyRoundTrip: ft.tcp and a lossy failure load as written,
+// and Marshal writes them back so they load the same.
+func TestTCPAndLossyRoundTrip(t *testing.T) {
+	src := `name: rt
+duration: 1m
+ft: {tcp: {congestion: cubic, initial_window: 4, max_rto: 10s}}
+switches: [{name: sw1}, {name: sw2}]
+inter_switch_links: [{between: [sw1, sw2], speed: 10Gbps}]
+defaults:
+  vmnics: [{name: vmnic0, speed: 10Gbps, switch: sw1}]
+hosts: [{name: esx01}, {name: esx02, vmnics: [{name: vmnic0, speed: 10Gbps, switch: sw2}]}]
+ft_vms:
+  - {name: vm1, primary: esx01, secondary: esx02, logging: {rate: 1Gbps}, ft: {tcp: {congestion: none}}}
+failures:
+  - {at: 10s, vmnic: esx01/vmnic0, kind: lossy, loss: 0.1%, down_for: 5s}
+  - {at: 20s, isl: [sw1, sw2], kind: lossy, loss: 0.00002}
+`
+	sc, err := Parse("rt.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tc := sc.FT.TCP; tc != (TCP{Congestion: CongestionCubic, InitialWindow: 4, MaxRTO: 10}) {
+		t.Errorf("ft.tcp = %+v", tc)
+	}
+	if tc := sc.VMs[0].FT.TCP; tc.Congestion != CongestionNone || tc.InitialWindow != 4 {
+		t.Errorf("vm1's tcp = %+v, want none over the scenario's window and timeout", tc)
+	}
+	f := sc.Failures
+	if f[0].Mode != "lossy" || f[0].Loss != 0.001 || f[0].DownFor != 5 || f[1].Mode != "lossy" || f[1].Loss != 0.00002 {
+		t.Errorf("failures = %+v", f)
+	}
+	out, err := Marshal(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := Parse("rt2.yaml", out)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if again.VMs[0].FT != sc.VMs[0].FT || again.Failures[0] != f[0] || again.Failures[1] != f[1] {
+		t.Errorf("round trip changed:\n%s", out)
+	}
+	if d := DefaultFT().TCP; d != (TCP{Congestion: CongestionNewReno, InitialWindow: 10, MaxRTO: 60}) {
+		t.Errorf("default tcp %+v", d)
+	}
+}

@@ -98,6 +98,11 @@ func JSONSchema() []byte {
 			"lag_target":    sDesc(sRef("duration"), "replay lag above which the primary is slowed (1s)"),
 			"restart_delay": sDesc(sRef("duration"), "peer lost to the start of re-protection (10s)"),
 			"checkpoint":    sRef("checkpoint"),
+			"tcp": sClosed("transport of the FT logging connection", jsonObj{
+				"congestion":     sEnum("congestion control (newreno)", CongestionNewReno, CongestionCubic, CongestionNone),
+				"initial_window": jsonObj{"type": "integer", "minimum": 1, "maximum": 1000, "description": "initial window in segments (10)"},
+				"max_rto":        sDesc(sRef("duration"), "largest backed-off retransmission timeout (60s)"),
+			}),
 		}),
 		"checkpoint": sClosed("SMP-FT fast checkpointing (mode: smp)", jsonObj{
 			"interval":        jsonObj{"description": "dynamic, or a fixed epoch from 100us to 10s (ftcpt.cptIntervalUS)", "anyOf": []any{jsonObj{"const": "dynamic"}, sRef("duration")}},
@@ -235,7 +240,8 @@ func JSONSchema() []byte {
 				"switch":   sRef("name"),
 				"isl":      jsonObj{"type": "array", "items": sRef("name"), "minItems": 2, "maxItems": 2},
 				"host":     sRef("name"),
-				"kind":     sEnum("link_down (default) or upstream (link stays up)", "link_down", "upstream"),
+				"kind":     sEnum("link_down (default), upstream (link stays up) or lossy (random frame loss; vmnic or isl)", "link_down", "upstream", "lossy"),
+				"loss":     jsonObj{"type": []string{"string", "number"}, "description": "lossy: probability each frame is lost (0.1% or 0.001)"},
 				"down_for": sDesc(sRef("duration"), "recovers after this long (permanent when absent)"),
 			},
 			"oneOf": []any{jsonObj{"required": []string{"vmnic"}}, jsonObj{"required": []string{"switch"}}, jsonObj{"required": []string{"isl"}}, jsonObj{"required": []string{"host"}}},

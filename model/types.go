@@ -60,6 +60,8 @@ type FTParams struct {
 	RestartDelay Duration // 10s: peer lost -> start of the new secondary's memory copy
 	// Checkpoint is SMP-FT fast checkpointing (mode: smp only).
 	Checkpoint Checkpoint
+	// TCP is the logging connection's transport (`ft.tcp`).
+	TCP TCP
 }
 
 // Switch is a physical switch. Switches of one Stack act as one for LAGs.
@@ -214,8 +216,9 @@ type Failure struct {
 	Vmnic   string // vmnic failures
 	Switch  string // switch failures
 	ISL     [2]string
-	Mode    string   // vmnic failures: "link_down" (default) | "upstream"
+	Mode    string   // vmnic failures: "link_down" (default) | "upstream" | "lossy"; ISL: "" | "lossy"
 	DownFor Duration // 0 = permanent
+	Loss    float64  // lossy: probability that each frame is lost
 	Pos     Pos      // where its at: is written (zero for n_minus_1 cases)
 }
 

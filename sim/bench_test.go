@@ -11,12 +11,27 @@ import (
 // uplink, one-frame (1448 B) messages, Poisson at 80% load, 2 M log
 // messages (30.8 simulated seconds). Compare msgs/s with the typed-heap
 // baseline's packets/s measured in the same run (README, "Performance").
+//
+// BenchmarkFTPair/none is the same pair without a congestion window (the
+// earlier model): the difference is the window's bookkeeping per message.
 func BenchmarkFTPair(b *testing.B) {
+	ftPair(b, "")
+}
+
+func BenchmarkFTPairNoWindow(b *testing.B) {
+	ftPair(b, model.CongestionNone)
+}
+
+func ftPair(b *testing.B, cc string) {
 	const rho, msgs = 0.8, 2_000_000
 	dur := msgs * (1448.0 + 90) * 8 / 1e9 / rho
 	var logged float64
 	for i := 0; i < b.N; i++ {
-		r, err := Run(context.Background(), mdScenario(rho, durationOf(dur)), Options{NoSeries: true})
+		sc := mdScenario(rho, durationOf(dur))
+		if cc != "" {
+			sc.VMs[0].FT.TCP.Congestion = cc
+		}
+		r, err := Run(context.Background(), sc, Options{NoSeries: true})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"math"
 
-	hdr "github.com/HdrHistogram/hdrhistogram-go"
-
 	"github.com/ftsim/ftsim/model"
 )
 
@@ -219,9 +217,14 @@ func (e *engine) pump(v *vmState) {
 			w = wireBytes(p, h.MTU)
 		}
 		wire, last = wire+w, w
-		m := e.alloc()
-		e.newMsg(m, kLog, v, int32(v.pri), int32(v.sec), j.seq, p, w)
-		v.pushRing(unacked{seq: j.seq, created: e.now, payload: p, kind: kLog})
+		m := int32(-1)
+		if v.tc != nil {
+			v.pushRing(unacked{seq: j.seq, created: e.now, payload: p, kind: kLog, sent: -1})
+		} else {
+			m = e.alloc()
+			e.newMsg(m, kLog, v, int32(v.pri), int32(v.sec), j.seq, p, w)
+			v.pushRing(unacked{seq: j.seq, created: e.now, payload: p, kind: kLog})
+		}
 		j.seq++
 		v.unacked += p
 		v.offered += p
@@ -232,7 +235,12 @@ func (e *engine) pump(v *vmState) {
 		if j.left <= 0 {
 			ck.jobs = ck.jobs[1:]
 		}
-		e.send(m)
+		if m >= 0 {
+			e.send(m)
+		}
+	}
+	if v.tc != nil {
+		e.tcpPush(v)
 	}
 	ck.pumping = len(ck.jobs) > 0
 	if !ck.pumping {
@@ -250,14 +258,14 @@ func (e *engine) pump(v *vmState) {
 // checkpoint whose last message is now replayed is complete. Its replay
 // lag is the time its last byte arrived minus its epoch's end, and one
 // ack goes back for it.
-func (e *engine) ckptArrived(v *vmState, m int32) bool {
+func (e *engine) ckptArrived(v *vmState, m int32, ack bool) bool {
 	ck := v.ck
 	sent := false
 	for ck.atSec < len(ck.out) && ck.out[ck.atSec].lastSeq < v.expect {
 		c := &ck.out[ck.atSec]
 		ck.atSec++
 		e.noteLag(v, e.now-c.end, c.measured && e.now < e.end)
-		if ck.atSec == len(ck.out) || ck.out[ck.atSec].lastSeq >= v.expect {
+		if ack && (ck.atSec == len(ck.out) || ck.out[ck.atSec].lastSeq >= v.expect) {
 			e.sendCtl(m, v, kAck, int32(v.sec), int32(v.pri), c.lastSeq)
 			sent = true
 		}
@@ -299,7 +307,7 @@ func (e *engine) ckptAcked(v *vmState, seq int64, t float64) {
 // recordUniform adds a delay spread evenly over [lo, lo+w] with weight w
 // (seconds of running time) to h, in outputSlices points at offset off
 // (0..1) within their slices.
-func recordUniform(h *hdr.Histogram, lo, w, off float64) {
+func recordUniform(h *hist, lo, w, off float64) {
 	total := int64(w*1e9 + 0.5)
 	var done int64
 	for j := 0; j < outputSlices; j++ {

@@ -17,7 +17,7 @@ func (e *engine) result(rs runSpec) RunResult {
 	for i := range e.nw.links {
 		lk := &e.nw.links[i]
 		l := Link{Host: lk.host, Vmnic: lk.vmnic, Direction: lk.dir, SpeedBps: lk.speed,
-			Bytes: lk.st.bytes, DroppedBytes: lk.st.dropped}
+			Bytes: lk.st.bytes, DroppedBytes: lk.st.dropped, RetransmittedBytes: lk.st.retx}
 		busy, peak := 0.0, 0.0
 		for s, b := range lk.st.busySeconds() {
 			lo, hi := float64(s), float64(s+1)

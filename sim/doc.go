@@ -31,7 +31,8 @@
 //     control event then changes the network's state at exactly its time.
 //     Liveness is a lazy timer: the check re-arms itself at the last
 //     arrival plus ft.timeout and acts only if nothing arrived meanwhile.
-//   - In runs without failures, a queue whose only feeder is one other
+//   - In runs without failures and without a congestion window
+//     (congestion: none), a queue whose only feeder is one other
 //     queue (a switch port or ISL fed by one vmnic TX queue, a switch port
 //     fed by the ISL alone) forms a tandem with it and is entered when the
 //     message enters its feeder (fusion.go): one event fewer per message
@@ -50,17 +51,46 @@
 //
 // Messages occupy each queue as one unit for their whole wire time,
 // framing included (reference section 4). Switch ports and inter-switch
-// links drop beyond their buffer; dropped log data is retransmitted after
-// ft.rto. The secondary replays in sequence order and acknowledges
-// cumulatively; the primary holds up to ft.log_buffer of unacknowledged log
-// data and stalls when it is full, and is slowed to what the secondary
-// consumes while replay lag exceeds ft.lag_target (reference section 3).
-// Percentiles come from HDR histograms (1 % resolution), so memory does not
-// grow with simulated time; the per-second time series does, by design.
+// links drop beyond their buffer, and lossy links at random. The secondary
+// replays in sequence order and acknowledges cumulatively; the primary
+// holds up to ft.log_buffer of unacknowledged log data and stalls when it
+// is full, and is slowed to what the secondary consumes while replay lag
+// exceeds ft.lag_target (reference section 3). Percentiles come from HDR
+// histograms (buckets at most 1/128 wide, reported at their midpoint and
+// clamped to the exact extremes), so memory does not grow with simulated
+// time; the per-second time series does, by design.
+//
+// # The transport
+//
+// Each FT session and each re-protection copy is a TCP connection
+// (tcp.go, docs/model.md "Transport"): the log buffer is the sender's
+// buffer (the ring of unacknowledged messages) and a congestion window
+// (NewReno or CUBIC, RFC 6298 timeouts with backoff, fast retransmit,
+// SACK-like recovery at message granularity) decides which of its
+// messages are on the wire. A dropped message is only marked lost; the
+// sender learns of it from the acks (three later arrivals) or its timer,
+// an evRTO in the data-plane calendar (at most one pending per connection,
+// moved lazily). ft.tcp.congestion: none keeps the earlier model: window =
+// log buffer, every drop resent ft.rto later (evRetx).
+//
+// Under a window every arrival is acknowledged and the sender must see
+// each ack at its own time, so the pending-ack shortcut (pendAck) is off
+// for connections with a window. Fusion is off too in runs where any
+// connection has a window: a queue entered ahead of time decides drops
+// before their time and orders equal times differently, which a window
+// turns into different results (TestFusionInvisible, which runs every
+// policy with NewReno, CUBIC or no window over small buffers that drop,
+// found it; it now checks that windowed runs are not fused and that
+// windowless ones are exact). Policy sharing and the forward and hash
+// caches stay on: TestSharingInvisibleRandom draws the congestion control
+// and small port buffers, TestForwardCacheInvisible adds a lossy vmnic
+// (its draws come from a stream per link, so the order of other traffic
+// does not move them). Lossy links only exist in runs with failures, which
+// are never fused or shared.
 //
 // # SMP-FT fast checkpointing
 //
-// The paragraph above is legacy FT (mode: legacy). An SMP-FT VM (mode:
+// "What a run measures" is legacy FT (mode: legacy). An SMP-FT VM (mode:
 // smp) runs the epoch loop of ckpt.go (docs/model.md, "SMP-FT fast
 // checkpointing"): it runs for the interval, is stunned while the epoch's
 // unique dirty memory is copied, then sends the checkpoint (that memory,

@@ -28,6 +28,7 @@ const (
 	evAckWake                // a stalled primary's pending ack arrives
 	evCkptReady              // an SMP-FT VM's stun has copied its checkpoint
 	evCkptMore               // an SMP-FT VM hands the next chunk of its checkpoints to the uplink
+	evRTO                    // a connection's retransmission timer (tcp.go)
 )
 
 // msg is one message in flight. Messages live in a slab and are reused.
@@ -51,6 +52,8 @@ type msg struct {
 	// ghost is a copy whose twin already settled the message's fate.
 	twin  int32
 	ghost bool
+	retx  bool // a retransmission (links count its bytes as retransmitted)
+	lost  bool // a lossy link will drop it at the end of its hop
 }
 
 // engine is one run: one policy, one failure case, one replication.
@@ -106,7 +109,7 @@ func (e *engine) newMsg(m int32, kind uint8, v *vmState, from, to int32, seq int
 	ms := &e.msgs[m]
 	ms.kind, ms.vm, ms.from, ms.to, ms.sess = kind, int32(v.idx), from, to, v.sess
 	ms.seq, ms.payload, ms.wire, ms.created = seq, payload, wire, e.now
-	ms.next, ms.twin, ms.ghost = -1, 0, false
+	ms.next, ms.twin, ms.ghost, ms.retx, ms.lost = -1, 0, false, false, false
 }
 
 func (e *engine) release(i int32) {
@@ -164,6 +167,9 @@ func (e *engine) dispatch(it item) {
 		if it.ver() == v.genVer&0xfffffff {
 			e.ckptReady(v)
 		}
+	case evRTO:
+		e.rtoFired(e.vms[it.ref], it.ver())
+
 	case evCkptMore:
 		v := e.vms[it.ref]
 		if it.ver() == v.genVer&0xfffffff && v.protected && !e.nw.hosts[v.pri].down {
@@ -216,9 +222,15 @@ func (e *engine) enqueueAt(m int32, l int, t float64) {
 			if ms.kind != kBG {
 				e.ftsec[l*e.nsec+int(start)] += ms.payload
 			}
+			if ms.retx {
+				lk.st.retx += ms.payload
+			}
+		}
+		if lk.loss > 0 && !ms.lost && lk.lossy(ms) {
+			ms.lost = true // crosses the wire, arrives corrupt: dropped at the end of the hop
 		}
 		lk.st.addBusy(start, end, 1)
-		if lk.fused != -1 && ms.kind != kBG {
+		if lk.fused != -1 && ms.kind != kBG && !ms.lost {
 			// The next queue has this link as its only feeder: enter it
 			// now, at the arrival time this departure gives (fusion.go).
 			next := int(lk.fused)
@@ -234,8 +246,8 @@ func (e *engine) enqueueAt(m int32, l int, t float64) {
 			}
 		}
 		ms.link, ms.epoch, ms.start, ms.end = int32(l), lk.epoch, start, end
-		if ms.kind == kAck && lk.toHost {
-			if v := e.vms[ms.vm]; !v.resyncing && ms.sess == v.sess && e.nw.hostOf[lk.nic] == ms.to {
+		if ms.kind == kAck && lk.toHost && !ms.lost {
+			if v := e.vms[ms.vm]; v.tc == nil && !v.resyncing && ms.sess == v.sess && e.nw.hostOf[lk.nic] == ms.to {
 				e.pendAck(v, m, end+lk.lat)
 				return
 			}
@@ -257,7 +269,7 @@ func (e *engine) dropAt(m int32, lk *link, t float64) {
 func (e *engine) hopDone(m int32) {
 	ms := &e.msgs[m]
 	lk := &e.nw.links[ms.link]
-	if lk.epoch != ms.epoch || lk.dead {
+	if lk.epoch != ms.epoch || lk.dead || ms.lost {
 		// The link died while the message was queued or on the wire.
 		if lk.epoch != ms.epoch {
 			lk.st.addBusy(math.Max(ms.start, lk.diedAt), ms.end, -1)
@@ -435,6 +447,12 @@ func (e *engine) loseAt(m int32, t float64) {
 	if ms.kind == kLog || ms.kind == kResync {
 		v := e.vms[ms.vm]
 		if ms.sess == v.sess {
+			if v.tc != nil {
+				// The sender learns of it from the acks or its timer.
+				// (Never ahead of time: runs with a window are not fused.)
+				e.tcpLost(v, m)
+				return
+			}
 			v.inflight -= ms.payload
 			v.dropped += ms.payload
 			e.h.push(t+v.rto, evRetx, m, 0)
@@ -454,6 +472,7 @@ func (e *engine) retransmit(m int32) {
 	v.dropped -= ms.payload
 	v.inflight += ms.payload
 	ms.from, ms.to = int32(v.pri), int32(v.sec)
+	ms.retx = true
 	e.send(m)
 }
 

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/ftsim/ftsim/model"
 )
 
 // tmFailYAML: esx01 runs the primary of vm1 (1 Gb/s of FT logging), esx02
@@ -225,35 +227,55 @@ func TestFailbackOffKeepsStandby(t *testing.T) {
 // TestNotifySwitchesOff: when the secondary's uplink fails over without
 // notifying the switches, the switch keeps sending the log to the dead
 // port until the secondary next transmits from its new uplink (its next
-// heartbeat, since nothing arrives to acknowledge), so far more is lost
-// than during the 100 ms of detection alone (reference 1.8).
+// heartbeat, since nothing arrives to acknowledge), so the stream is cut
+// for far longer than the 100 ms of detection alone (reference 1.8).
+// Without a window (congestion: none) the primary keeps sending into the
+// dead port all that time; with one it loses about a window and then
+// waits on its timer, so the cost shows as replay lag, not bytes.
 func TestNotifySwitchesOff(t *testing.T) {
-	dropped := map[string]float64{}
-	for _, notify := range []string{"true", "false"} {
-		sc := tmParse(t, tmFailYAML, "%TEAM%", tmTeamAS+"\n    notify_switches: "+notify,
-			"%FAIL%", "  - {at: 3s, vmnic: esx02/vmnic0}", "%DUR%", "8s")
-		rr := tmRun(t, sc)
-		dropped[notify] = tmLink(t, rr, "esx02", "vmnic0", "rx").DroppedBytes
-		if n := len(tmEvents(rr, "failover")); n != 1 {
-			t.Errorf("notify %s: %d failover events, want 1", notify, n)
+	for _, cc := range []string{model.CongestionNone, model.CongestionNewReno} {
+		dropped, lagMax := map[string]float64{}, map[string]float64{}
+		for _, notify := range []string{"true", "false"} {
+			sc := tmParse(t, tmFailYAML, "%TEAM%", tmTeamAS+"\n    notify_switches: "+notify,
+				"%FAIL%", "  - {at: 3s, vmnic: esx02/vmnic0}", "%DUR%", "8s")
+			for i := range sc.VMs {
+				sc.VMs[i].FT.TCP.Congestion = cc
+			}
+			rr := tmRun(t, sc)
+			dropped[notify] = tmLink(t, rr, "esx02", "vmnic0", "rx").DroppedBytes
+			lagMax[notify] = tmVM(t, rr, "vm1").ReplayLagMax
+			if n := len(tmEvents(rr, "failover")); n != 1 {
+				t.Errorf("%s, notify %s: %d failover events, want 1", cc, notify, n)
+			}
+			if len(tmEvents(rr, "ft_lost")) != 0 {
+				t.Errorf("%s, notify %s: FT lost: %s", cc, notify, tmFmt(rr.Events))
+			}
+			// With notify on, 100 ms of log data (12.5 MB) at most waits
+			// for its retransmission, far below the 64 MiB log buffer.
+			if v := tmVM(t, rr, "vm1"); notify == "true" && v.ThrottledFraction != 0 {
+				t.Errorf("%s, notify on: throttled %.3f", cc, v.ThrottledFraction)
+			}
 		}
-		if len(tmEvents(rr, "ft_lost")) != 0 {
-			t.Errorf("notify %s: FT lost: %s", notify, tmFmt(rr.Events))
+		t.Logf("%s: dropped at the dead port: notify on %.0f B, off %.0f B; max lag on %.3f s, off %.3f s",
+			cc, dropped["true"], dropped["false"], lagMax["true"], lagMax["false"])
+		if cc == model.CongestionNone {
+			// 1 Gb/s for 100 ms of detection is 12.5 MB: with notify on
+			// about that is lost, with notify off up to a heartbeat more.
+			if on := dropped["true"]; on < 5e6 || on > 40e6 {
+				t.Errorf("none, notify on: %.0f B dropped at the dead port, want about 12.5 MB", on)
+			}
+			if dropped["false"] < 2*dropped["true"] {
+				t.Errorf("none: notify off dropped %.0f B, notify on %.0f B: want notify off to lose far more", dropped["false"], dropped["true"])
+			}
+			continue
 		}
-		// With notify on, 100 ms of log data (12.5 MB) waits for its
-		// retransmission, far below the 64 MiB log buffer.
-		if v := tmVM(t, rr, "vm1"); notify == "true" && v.ThrottledFraction != 0 {
-			t.Errorf("notify on: throttled %.3f", v.ThrottledFraction)
+		// A window at 1 Gb/s is well under a few MiB.
+		if on, off := dropped["true"], dropped["false"]; on > 4<<20 || off > 4<<20 {
+			t.Errorf("%s: dropped %.0f B (notify on), %.0f B (off): want about a window", cc, on, off)
 		}
-	}
-	t.Logf("dropped at the dead port: notify on %.0f B, off %.0f B", dropped["true"], dropped["false"])
-	// 1 Gb/s for 100 ms of detection is 12.5 MB: with notify on about that
-	// is lost, with notify off up to a heartbeat interval more.
-	if on := dropped["true"]; on < 5e6 || on > 40e6 {
-		t.Errorf("notify on: %.0f B dropped at the dead port, want about 12.5 MB", on)
-	}
-	if dropped["false"] < 2*dropped["true"] {
-		t.Errorf("notify off dropped %.0f B, notify on %.0f B: want notify off to lose far more", dropped["false"], dropped["true"])
+		if lagMax["false"] < lagMax["true"]+0.1 {
+			t.Errorf("%s: max lag %.3f s with notify off, %.3f s on: want the stream cut far longer", cc, lagMax["false"], lagMax["true"])
+		}
 	}
 }
 

@@ -1,6 +1,10 @@
 package sim
 
 import (
+	"math"
+	"math/rand/v2"
+	"strconv"
+
 	"github.com/ftsim/ftsim/model"
 )
 
@@ -25,6 +29,11 @@ func (e *engine) fail(f model.Failure) {
 		hi := nw.hostIx[f.Host]
 		ni := nw.hosts[hi].byName[f.Vmnic]
 		n := &nw.nics[ni]
+		if f.Mode == "lossy" {
+			e.setLoss(n.tx, f.Loss)
+			e.setLoss(n.rx, f.Loss)
+			return
+		}
 		linkDown := f.Mode != "upstream"
 		if linkDown {
 			n.linkUp = false
@@ -51,7 +60,10 @@ func (e *engine) fail(f model.Failure) {
 	case model.FailISL:
 		for i := range nw.isls {
 			is := &nw.isls[i]
-			if e.islMatches(is, f.ISL) {
+			if e.islMatches(is, f.ISL) && f.Mode == "lossy" {
+				e.setLoss(is.ab, f.Loss)
+				e.setLoss(is.ba, f.Loss)
+			} else if e.islMatches(is, f.ISL) {
 				is.down = true
 				e.setISLDead(is, true)
 			}
@@ -75,6 +87,9 @@ func (e *engine) fail(f model.Failure) {
 }
 
 func failDetail(f model.Failure) string {
+	if f.Mode == "lossy" {
+		return "lossy " + strconv.FormatFloat(f.Loss, 'g', -1, 64)
+	}
 	if f.What == model.FailVmnic {
 		if f.Mode == "" {
 			return "link_down"
@@ -148,6 +163,11 @@ func (e *engine) recover(f model.Failure) {
 	case model.FailVmnic:
 		hi := nw.hostIx[f.Host]
 		ni := nw.hosts[hi].byName[f.Vmnic]
+		if f.Mode == "lossy" {
+			e.setLoss(nw.nics[ni].tx, 0)
+			e.setLoss(nw.nics[ni].rx, 0)
+			return
+		}
 		if f.Mode == "upstream" {
 			nw.nics[ni].pathOK = true
 		} else {
@@ -172,7 +192,10 @@ func (e *engine) recover(f model.Failure) {
 	case model.FailISL:
 		for i := range nw.isls {
 			is := &nw.isls[i]
-			if e.islMatches(is, f.ISL) {
+			if e.islMatches(is, f.ISL) && f.Mode == "lossy" {
+				e.setLoss(is.ab, 0)
+				e.setLoss(is.ba, 0)
+			} else if e.islMatches(is, f.ISL) {
 				is.down = false
 				if !nw.sws[is.a].down && !nw.sws[is.b].down {
 					e.setISLDead(is, false)
@@ -279,4 +302,23 @@ func (e *engine) meanUtil(l int, a, b float64) float64 {
 		return 0
 	}
 	return s / (b - a)
+}
+
+// setLoss makes link l drop each frame with probability p (a lossy
+// failure; 0 ends it). The draws come from a stream of the link's own,
+// seeded from the run's seed and the link's index, so they do not depend
+// on other traffic's draws.
+func (e *engine) setLoss(l int, p float64) {
+	lk := &e.nw.links[l]
+	lk.loss = p
+	if lk.lossRng == nil {
+		lk.lossRng = rand.New(rand.NewPCG(e.seed^0x6c6f7373, uint64(l)+1))
+	}
+}
+
+// lossy draws whether message ms is lost on this link: it is when any of
+// its frames is (one frame per MSS of payload; acks and heartbeats are one).
+func (lk *link) lossy(ms *msg) bool {
+	frames := math.Max(1, math.Round((ms.wire-ms.payload)/frameOverhead))
+	return lk.lossRng.Float64() < 1-math.Pow(1-lk.loss, frames)
 }

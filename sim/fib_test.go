@@ -48,6 +48,8 @@ func TestForwardCacheInvisible(t *testing.T) {
 		"  - {at: 2s, vmnic: esx02/vmnic0, down_for: 2s}",
 		"  - {at: 2.5s, vmnic: esx01/vmnic0, kind: upstream, down_for: 4s}",
 		"  - {at: 2s, switch: sw-a, down_for: 3s}",
+		// Random frame loss: fast retransmit and timeouts under the window.
+		"  - {at: 1s, vmnic: esx01/vmnic0, kind: lossy, loss: 0.05%, down_for: 5s}",
 	}
 	for tn, team := range teams {
 		for _, f := range fails {

@@ -3,7 +3,6 @@ package sim
 import (
 	"math"
 
-	hdr "github.com/HdrHistogram/hdrhistogram-go"
 	"github.com/fschuetz04/simgo"
 
 	"github.com/ftsim/ftsim/model"
@@ -16,6 +15,12 @@ type unacked struct {
 	created float64
 	payload float64
 	kind    uint8
+	// Under a congestion window (tcp.go): copies on the wire, lost (every
+	// copy dropped, not yet resent), retx (resent: no RTT sample, Karn),
+	// sent (first send time, -1 while it waits for the window).
+	lost, retx bool
+	copies     int32
+	sent       float64
 }
 
 // vmState is one FT VM: its primary's log source and log buffer, its
@@ -50,7 +55,7 @@ type vmState struct {
 	ringHead  int
 	acks      []pendingAck // acks on their last hop, by arrival time, from ackHead
 	ackHead   int
-	odH       *hdr.Histogram
+	odH       *hist
 
 	// liveness: last time anything from the peer reached each side
 	heardAtSec, heardAtPri float64
@@ -71,7 +76,7 @@ type vmState struct {
 	lagSum   float64
 	lagN     int64
 	lagMax   float64
-	lagH     *hdr.Histogram
+	lagH     *hist
 	// secMax is the max lag in second secAt, whose slot in lagSec is stale
 	// until flushed (lagSeconds).
 	secAt   int
@@ -106,6 +111,9 @@ type vmState struct {
 
 	// ck is the epoch loop of an SMP-FT VM (ckpt.go); nil for legacy FT.
 	ck *ckptState
+	// tc is the connection's congestion window (tcp.go); nil with
+	// congestion: none.
+	tc *tcpConn
 }
 
 // pendingAck is an ack on its last hop, whose arrival time at the primary
@@ -180,6 +188,7 @@ func (e *engine) newVM(i int, vm *model.FTVM) *vmState {
 	v.sec = e.nw.hostIx[vm.Secondary]
 	v.src = newSource(vm.Logging, v.msgBytes, e.seed, "vm/"+vm.Name)
 	e.setFlows(v)
+	v.tc = newTCP(v, e.nw.hosts[v.pri].h.MTU)
 	if vm.Mode == model.ModeSMP {
 		e.newCkpt(v)
 	}
@@ -263,17 +272,26 @@ func (e *engine) produce(v *vmState) {
 		}
 		return
 	}
-	m := e.alloc()
-	e.newMsg(m, kLog, v, int32(v.pri), int32(v.sec), v.nextSeq, v.msgBytes, v.mtuWire)
+	m := int32(-1)
+	if v.tc != nil {
+		v.pushRing(unacked{seq: v.nextSeq, created: e.now, payload: v.msgBytes, kind: kLog, sent: -1})
+	} else {
+		m = e.alloc()
+		e.newMsg(m, kLog, v, int32(v.pri), int32(v.sec), v.nextSeq, v.msgBytes, v.mtuWire)
+		v.pushRing(unacked{seq: v.nextSeq, created: e.now, payload: v.msgBytes, kind: kLog})
+	}
 	v.nextSeq++
-	v.pushRing(unacked{seq: e.msgs[m].seq, created: e.now, payload: v.msgBytes, kind: kLog})
 	v.unacked += v.msgBytes
 	v.offered += v.msgBytes
 	v.inflight += v.msgBytes
 	if e.inWindow(e.now) {
 		v.logged += v.msgBytes
 	}
-	e.send(m)
+	if m >= 0 {
+		e.send(m)
+	} else {
+		e.tcpPush(v)
+	}
 	cur := v.vnext
 	v.vnext = v.src.next(cur)
 	e.schedGen(v, e.now+(v.vnext-cur)/v.speed)
@@ -301,6 +319,10 @@ func (e *engine) deliver(m int32) {
 		return
 	}
 	if ms.sess != v.sess || e.nw.hosts[ms.to].down {
+		if v.tc != nil && (ms.kind == kLog || ms.kind == kResync) && ms.sess == v.sess {
+			e.tcpLost(v, m) // a dead host acknowledges nothing: the sender times out
+			return
+		}
 		if (ms.kind == kLog || ms.kind == kResync) && ms.sess == v.sess {
 			v.inflight -= ms.payload
 			v.abandoned += ms.payload
@@ -311,11 +333,28 @@ func (e *engine) deliver(m int32) {
 	switch ms.kind {
 	case kLog, kResync:
 		v.heardAtSec = e.now
+		if v.tc != nil {
+			u := v.entry(ms.seq)
+			if u != nil {
+				u.copies--
+			}
+			if u == nil || e.receivedSeq(v, ms.seq) {
+				// A copy of what the secondary has: acknowledged again.
+				e.sendCtl(m, v, kAck, int32(v.sec), int32(v.pri), v.expect-1)
+				return
+			}
+		}
 		v.inflight -= ms.payload
 		if ms.seq != v.expect {
 			v.held[ms.seq] = heldMsg{ms.payload, ms.created, ms.kind}
 			v.nheld = len(v.held)
 			v.heldBytes += ms.payload
+			if v.tc != nil {
+				// A later arrival: the ack repeats the last in-order
+				// sequence (a duplicate ack at message granularity).
+				e.sendCtl(m, v, kAck, int32(v.sec), int32(v.pri), v.expect-1)
+				return
+			}
 			e.release(m)
 			return
 		}
@@ -333,8 +372,14 @@ func (e *engine) deliver(m int32) {
 			v.expect++
 		}
 		if v.ck != nil && !v.resyncing {
-			// SMP-FT: one ack per complete checkpoint.
-			if !e.ckptArrived(v, m) {
+			// SMP-FT: one ack per complete checkpoint; under a window,
+			// the transport acknowledges every arrival and a checkpoint
+			// is acknowledged by the ack that covers its last message.
+			if !e.ckptArrived(v, m, v.tc == nil) {
+				if v.tc != nil {
+					e.sendCtl(m, v, kAck, int32(v.sec), int32(v.pri), v.expect-1)
+					return
+				}
 				e.release(m)
 			}
 			return
@@ -481,9 +526,16 @@ func (e *engine) acked(v *vmState, seq int64) { e.ackedAt(v, seq, e.now) }
 
 // ackedAt applies an ack that reached the primary at time t <= now.
 func (e *engine) ackedAt(v *vmState, seq int64, t float64) {
+	acked, rtt := 0.0, -1.0
 	for v.ringHead < len(v.ring) && v.ring[v.ringHead].seq <= seq {
 		u := v.ring[v.ringHead]
 		v.ringHead++
+		if v.tc != nil {
+			acked += u.payload
+			if u.seq == seq && !u.retx && u.sent >= 0 {
+				rtt = t - u.sent
+			}
+		}
 		if u.kind == kLog {
 			v.unacked -= u.payload
 			if v.ck == nil && u.created >= e.warm && u.created < e.end {
@@ -492,6 +544,9 @@ func (e *engine) ackedAt(v *vmState, seq int64, t float64) {
 		} else {
 			v.syncUnack -= u.payload
 		}
+	}
+	if v.tc != nil {
+		e.tcpAck(v, seq, acked, rtt, t)
 	}
 	if v.resyncing {
 		e.resyncPump(v)

@@ -137,12 +137,18 @@ func TestFusionInvisible(t *testing.T) {
 		{"no background", "  []", 0},
 		{"background", "  - {host: esx02, vmnic: vmnic0, rate: 4Gbps, pattern: poisson}\n  - {host: esx05, vmnic: vmnic1, direction: rx, rate: 2Gbps}", 1e-4},
 	}
-	for _, p := range model.AllPolicies {
+	for i, p := range model.AllPolicies {
 		for _, b := range bgs {
-			bn, bg := b.name, b.yaml
+			// The congestion window (newreno, the default) and, in turn
+			// over the policies, CUBIC and the windowless model.
+			cc := []string{model.CongestionNewReno, model.CongestionCubic, model.CongestionNone}[i%3]
+			bn, bg := b.name+", "+cc, b.yaml
 			v := model.WithPolicy(tmParse(t, fuseYAML, "%RATE%", "3Gbps", "%BG%", bg), p)
 			if !v.Applicable {
 				t.Fatalf("%s: not applicable: %s", p, v.Reason)
+			}
+			for k := range v.Scenario.VMs {
+				v.Scenario.VMs[k].FT.TCP.Congestion = cc
 			}
 			if testing.Short() { // -race: the same checks over fewer bursts
 				v.Scenario.Duration = model.Duration(3)
@@ -151,10 +157,13 @@ func TestFusionInvisible(t *testing.T) {
 			if d != "" {
 				t.Errorf("%s, %s: results differ with fusion on and off at %s", p, bn, d)
 			}
+			if cc != model.CongestionNone && fused != 0 {
+				t.Errorf("%s, %s: %d runs fused; a window turns fusion off", p, bn, fused)
+			}
 			if again != 0 {
 				t.Errorf("%s, %s: %d runs had to be run again without fusion; want none (no path changes)", p, bn, again)
 			}
-			if crosses := p == model.PortID || p == model.MACHash || p == model.NICLoad; crosses && fused == 0 {
+			if crosses := p == model.PortID || p == model.MACHash || p == model.NICLoad; crosses && fused == 0 && cc == model.CongestionNone {
 				t.Errorf("%s, %s: no run was fused; every pair crosses the ISL, so the far ports should be", p, bn)
 			}
 		}
@@ -187,6 +196,9 @@ func TestFusionRunAgain(t *testing.T) {
 		sc.Duration = model.Duration(c.dur)
 		for i := range sc.Hosts {
 			sc.Hosts[i].Teaming.LBTInterval = 5
+		}
+		for i := range sc.VMs { // fusion is for runs without a window
+			sc.VMs[i].FT.TCP.Congestion = model.CongestionNone
 		}
 		if c.name == "peer lost" {
 			for i := range sc.VMs {

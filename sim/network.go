@@ -2,6 +2,7 @@ package sim
 
 import (
 	"math"
+	"math/rand/v2"
 
 	"github.com/ftsim/ftsim/model"
 )
@@ -42,7 +43,11 @@ type link struct {
 	host, vmnic, dir string
 	speed            float64 // bits/s
 	diedAt           float64
-	_                [1]uint64 // to a whole number of cache lines
+	// loss is a lossy failure's frame-loss probability (0: none), drawn
+	// from lossRng, a stream of its own per link.
+	loss    float64
+	lossRng *rand.Rand
+	_       [6]uint64 // to a whole number of cache lines
 }
 
 // sampleAhead records the backlog at every whole second before an

@@ -99,6 +99,9 @@ type Link struct {
 	QueueDelayMean  float64 `json:"queue_delay_mean_s"`
 	QueueDelayP99   float64 `json:"queue_delay_p99_s"`
 	DroppedBytes    float64 `json:"dropped_bytes"`
+	// RetransmittedBytes is the payload of retransmissions this queue
+	// carried (also counted in Bytes).
+	RetransmittedBytes float64 `json:"retransmitted_bytes"`
 }
 
 // VM is the figures of one FT VM.

@@ -32,12 +32,28 @@ func (e *engine) heartbeat(ref int, sess uint32) {
 	e.h.push(e.now+float64(v.ft.Heartbeat), evHB, int32(ref), sess)
 }
 
-// armTimeout schedules the lazy liveness check: FT declares the peer lost
-// exactly ft.timeout after the last log data, ack or heartbeat reached
-// either side (DESIGN.md "Peer lost"). The check is a simgo event; when it
-// fires it catches the data plane up and either re-arms or acts.
+// lostAt is when FT declares the peer lost, as the survivor sees it: each
+// side declares ft.timeout after the last log data, ack or heartbeat it
+// received, a dead host declares nothing, and FT acts on the first
+// declaration of a live side (docs/model.md "Peer lost").
+func (e *engine) lostAt(v *vmState) float64 {
+	t := float64(v.ft.Timeout)
+	priDown := e.nw.hosts[v.pri].down
+	secDown := v.sec >= 0 && e.nw.hosts[v.sec].down
+	switch {
+	case priDown && !secDown:
+		return v.heardAtSec + t
+	case secDown && !priDown:
+		return v.heardAtPri + t
+	}
+	return math.Min(v.heardAtSec, v.heardAtPri) + t
+}
+
+// armTimeout schedules the lazy liveness check (lostAt). The check is a
+// simgo event; when it fires it catches the data plane up and either
+// re-arms or acts.
 func (e *engine) armTimeout(v *vmState) {
-	deadline := math.Min(v.heardAtSec, v.heardAtPri) + float64(v.ft.Timeout)
+	deadline := e.lostAt(v)
 	if deadline >= e.end {
 		deadline = e.end // checked once more at the end of the run
 	}
@@ -52,8 +68,7 @@ func (e *engine) armTimeout(v *vmState) {
 			return
 		}
 		e.applyAcks(v, e.now)
-		d := math.Min(v.heardAtSec, v.heardAtPri) + float64(v.ft.Timeout)
-		if e.now >= d {
+		if e.now >= e.lostAt(v) {
 			// Losing the peer changes the pair and its paths: the network's
 			// cached choices are renewed around it, as for other control
 			// events (atControl). A live peer changes nothing.
@@ -116,6 +131,11 @@ func (e *engine) endSession(v *vmState) {
 	v.acks, v.ackHead = v.acks[:0], 0
 	v.sess++
 	v.genVer++
+	if v.tc != nil {
+		ver := v.tc.timerVer + 1 // a pending timer of the old connection is stale
+		v.tc = newTCP(v, e.nw.hosts[v.pri].h.MTU)
+		v.tc.timerVer = ver
+	}
 }
 
 // reprotect starts a new secondary on the first host after the old one
@@ -141,6 +161,11 @@ func (e *engine) reprotect(v *vmState, oldSec int) {
 		return // nowhere to go: the VM stays unprotected
 	}
 	e.setFlows(v)
+	if v.tc != nil {
+		ver := v.tc.timerVer + 1
+		v.tc = newTCP(v, e.nw.hosts[v.pri].h.MTU) // a new connection to the new secondary
+		v.tc.timerVer = ver
+	}
 	v.resyncing = true
 	v.syncLeft = float64(v.vm.Memory)
 	v.expect, v.nextSeq = 0, 0
@@ -159,15 +184,25 @@ func (e *engine) resyncPump(v *vmState) {
 	}
 	for v.syncLeft > 0 && v.syncUnack+v.msgBytes <= v.logBuffer {
 		p := math.Min(v.msgBytes, v.syncLeft)
-		m := e.alloc()
-		e.newMsg(m, kResync, v, int32(v.pri), int32(v.sec), v.nextSeq, p, wireBytes(p, e.nw.hosts[v.pri].h.MTU))
-		v.pushRing(unacked{seq: v.nextSeq, created: e.now, payload: p, kind: kResync})
+		m := int32(-1)
+		if v.tc != nil {
+			v.pushRing(unacked{seq: v.nextSeq, created: e.now, payload: p, kind: kResync, sent: -1})
+		} else {
+			m = e.alloc()
+			e.newMsg(m, kResync, v, int32(v.pri), int32(v.sec), v.nextSeq, p, wireBytes(p, e.nw.hosts[v.pri].h.MTU))
+			v.pushRing(unacked{seq: v.nextSeq, created: e.now, payload: p, kind: kResync})
+		}
 		v.nextSeq++
 		v.syncLeft -= p
 		v.syncUnack += p
 		v.offered += p
 		v.inflight += p
-		e.send(m)
+		if m >= 0 {
+			e.send(m)
+		}
+	}
+	if v.tc != nil && v.resyncing {
+		e.tcpPush(v)
 	}
 	if v.syncLeft <= 0 && v.syncUnack <= 0 {
 		// In sync: logging starts on the new pair.

@@ -177,10 +177,12 @@ func TestSharingInvisibleRandom(t *testing.T) {
 func randomShareScenario(rng *rand.Rand, pick func(...string) string) string {
 	var b strings.Builder
 	b.WriteString("name: random\nduration: 4s\nwarmup: 1s\nseed: " + strconv.Itoa(rng.IntN(1000)) + "\n")
+	// Any transport; small port buffers make the window meet drops.
+	fmt.Fprintf(&b, "ft:\n  tcp: {congestion: %s}\n", pick(model.CongestionNewReno, model.CongestionCubic, model.CongestionNone))
 	switches := []string{"sw-a"}
 	switch rng.IntN(3) {
 	case 0:
-		b.WriteString("switches:\n  - {name: sw-a}\n")
+		b.WriteString("switches:\n  - {name: sw-a, port_buffer: " + pick("1MiB", "128KiB") + "}\n")
 	case 1:
 		switches = append(switches, "sw-b")
 		b.WriteString("switches:\n  - {name: sw-a, stack: s}\n  - {name: sw-b, stack: s}\n")

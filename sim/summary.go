@@ -160,7 +160,7 @@ func runFigures(rr RunResult) []Metric {
 			n string
 			v float64
 		}{{"bytes", l.Bytes}, {"utilisation_mean", l.UtilisationMean}, {"utilisation_peak", l.UtilisationPeak},
-			{"queue_delay_mean_s", l.QueueDelayMean}, {"queue_delay_p99_s", l.QueueDelayP99}, {"dropped_bytes", l.DroppedBytes}} {
+			{"queue_delay_mean_s", l.QueueDelayMean}, {"queue_delay_p99_s", l.QueueDelayP99}, {"dropped_bytes", l.DroppedBytes}, {"retransmitted_bytes", l.RetransmittedBytes}} {
 			m = append(m, Metric{Object: o, Name: x.n, Mean: x.v})
 		}
 	}

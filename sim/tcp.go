@@ -1,0 +1,371 @@
+package sim
+
+import (
+	"math"
+
+	"github.com/ftsim/ftsim/model"
+)
+
+// tcpConn is the congestion state of one FT logging connection (an FT
+// session, or the re-protection copy that starts a new one): the sender's
+// window over the VM's ring of unacknowledged messages (docs/model.md
+// "Transport"). Windows are in bytes with MSS = MTU - 52; messages stay
+// the unit every queue holds.
+type tcpConn struct {
+	cubic    bool
+	mss      float64
+	iw       float64 // initial (and restart) window, bytes
+	maxWnd   float64 // ft.log_buffer: the window never exceeds it
+	cwnd     float64
+	ssthresh float64
+
+	// RFC 6298: minRTO is ft.rto, the first timeout too.
+	srtt, rttvar     float64
+	rto              float64 // current timeout, backoff included
+	minRTO, maxRTO   float64
+	timerAt          float64 // deadline of the retransmission timer; +Inf when off
+	timerVer         uint32
+	timerPending     bool    // an evRTO sits in the calendar
+	timerPendingAt   float64 // its time
+	lastSend         float64 // for the idle restart (RFC 5681 §4.1)
+	sendSeq          int64   // next sequence number to send for the first time
+	flight           float64 // bytes sent for the first time and not yet acknowledged
+	lastAck          int64   // highest cumulative ack (-1: none)
+	dupacks          int
+	inRecovery       bool
+	recover          int64 // NewReno: highest sequence sent when recovery began
+	holeSeq          int64 // recovery: next sequence to look at for a hole
+	wmax, k, epochAt float64
+	west             float64 // CUBIC's Reno-friendly estimate (bytes)
+}
+
+// CUBIC constants (RFC 9438 §4.1): C in segments per second cubed.
+const (
+	cubicC    = 0.4
+	cubicBeta = 0.7
+)
+
+func newTCP(v *vmState, mtu int) *tcpConn {
+	t := v.ft.TCP
+	if t.Congestion == model.CongestionNone {
+		return nil
+	}
+	mss := float64(mtu - 52)
+	c := &tcpConn{cubic: t.Congestion == model.CongestionCubic, mss: mss,
+		iw: float64(t.InitialWindow) * mss, maxWnd: v.logBuffer,
+		minRTO: float64(v.ft.RTO), maxRTO: math.Max(float64(v.ft.RTO), float64(t.MaxRTO)),
+		lastAck: -1, timerAt: math.Inf(1), ssthresh: math.Inf(1), recover: -1}
+	c.cwnd = math.Min(c.iw, c.maxWnd)
+	c.rto = c.minRTO
+	return c
+}
+
+// entry returns the ring entry of sequence seq, nil when it is already
+// acknowledged or not yet produced.
+func (v *vmState) entry(seq int64) *unacked {
+	if v.ringHead >= len(v.ring) {
+		return nil
+	}
+	i := v.ringHead + int(seq-v.ring[v.ringHead].seq)
+	if i < v.ringHead || i >= len(v.ring) {
+		return nil
+	}
+	return &v.ring[i]
+}
+
+// tcpPush sends queued messages for the first time while the window
+// allows: one message may always be in flight, whatever the window.
+func (e *engine) tcpPush(v *vmState) {
+	tc := v.tc
+	if e.nw.hosts[v.pri].down || v.sec < 0 {
+		return
+	}
+	// Idle restart, judged when there is something to send: an ack that
+	// empties the flight restarts nothing by itself.
+	if tc.flight == 0 && e.now-tc.lastSend > tc.rto && tc.lastSend > 0 && v.entry(tc.sendSeq) != nil {
+		tc.cwnd = math.Min(tc.cwnd, tc.iw) // idle restart (RFC 5681 §4.1)
+	}
+	for {
+		u := v.entry(tc.sendSeq)
+		if u == nil {
+			return
+		}
+		if tc.flight > 0 && tc.flight+u.payload > tc.cwnd {
+			return // blocked by the window until an ack
+		}
+		u.sent = e.now
+		tc.flight += u.payload
+		tc.sendSeq++
+		e.tcpSend(v, u, false)
+	}
+}
+
+// tcpSend puts one copy of ring entry u on the wire.
+func (e *engine) tcpSend(v *vmState, u *unacked, retx bool) {
+	tc := v.tc
+	m := e.alloc()
+	w := v.mtuWire
+	if u.payload != v.msgBytes {
+		w = wireBytes(u.payload, e.nw.hosts[v.pri].h.MTU)
+	}
+	e.newMsg(m, u.kind, v, int32(v.pri), int32(v.sec), u.seq, u.payload, w)
+	ms := &e.msgs[m]
+	ms.created = u.created
+	ms.retx = retx
+	if retx {
+		u.retx = true
+		if u.lost {
+			u.lost = false
+			v.dropped -= u.payload
+			v.inflight += u.payload
+		}
+	}
+	u.copies++
+	tc.lastSend = e.now
+	if tc.timerAt == math.Inf(1) {
+		e.armRTO(v)
+	}
+	e.send(m)
+}
+
+// armRTO (re)starts the retransmission timer at now + rto. The calendar
+// holds at most one evRTO per connection: a later deadline is picked up
+// when the pending one fires.
+func (e *engine) armRTO(v *vmState) { e.armRTOAt(v, e.now) }
+
+// armRTOAt starts the timer as of time t <= now (an ack applied late).
+func (e *engine) armRTOAt(v *vmState, t float64) {
+	tc := v.tc
+	tc.timerAt = t + tc.rto
+	if tc.timerPending && tc.timerPendingAt <= tc.timerAt {
+		return
+	}
+	tc.timerVer++
+	tc.timerPending, tc.timerPendingAt = true, tc.timerAt
+	e.h.push(tc.timerAt, evRTO, int32(v.idx), tc.timerVer)
+}
+
+// rtoFired: the retransmission timer's event.
+func (e *engine) rtoFired(v *vmState, ver uint32) {
+	tc := v.tc
+	if tc == nil || ver != tc.timerVer&0xfffffff {
+		return
+	}
+	tc.timerPending = false
+	if tc.timerAt == math.Inf(1) {
+		return
+	}
+	if e.now < tc.timerAt {
+		tc.timerVer++
+		tc.timerPending, tc.timerPendingAt = true, tc.timerAt
+		e.h.push(tc.timerAt, evRTO, int32(v.idx), tc.timerVer)
+		return
+	}
+	if tc.flight <= 0 || e.nw.hosts[v.pri].down || !(v.protected || v.resyncing) {
+		tc.timerAt = math.Inf(1)
+		return
+	}
+	// Timeout (RFC 6298 §5.4-5.7, RFC 5681 §3.1): resend the oldest
+	// unacknowledged message, one segment of window, the timeout doubled.
+	tc.congestion(e.now, true)
+	tc.cwnd = tc.mss
+	tc.inRecovery = true
+	tc.recover = tc.sendSeq - 1
+	tc.dupacks = 0
+	tc.rto = math.Min(tc.rto*2, tc.maxRTO)
+	tc.timerAt = math.Inf(1)
+	tc.holeSeq = tc.lastAck + 2
+	if u := v.entry(tc.lastAck + 1); u != nil {
+		e.tcpSend(v, u, true)
+	}
+	if tc.timerAt == math.Inf(1) {
+		e.armRTO(v)
+	}
+}
+
+// congestion cuts the window on a loss: NewReno halves the flight size
+// (RFC 5681 §3.1), CUBIC multiplies the window by beta and remembers W_max
+// (RFC 9438 §4.6-4.7).
+func (tc *tcpConn) congestion(now float64, timeout bool) {
+	if tc.cubic {
+		w := tc.cwnd
+		if w < tc.wmax { // fast convergence (RFC 9438 §4.7)
+			tc.wmax = w * (1 + cubicBeta) / 2
+		} else {
+			tc.wmax = w
+		}
+		tc.ssthresh = math.Max(w*cubicBeta, 2*tc.mss)
+		tc.k = math.Cbrt(tc.wmax / tc.mss * (1 - cubicBeta) / cubicC)
+		tc.epochAt = -1
+		tc.west = tc.ssthresh
+	} else {
+		tc.ssthresh = math.Max(tc.flight/2, 2*tc.mss)
+	}
+	if !timeout {
+		tc.cwnd = tc.ssthresh
+	}
+}
+
+// grow opens the window for acked new bytes outside recovery: slow start
+// below ssthresh (byte counting), then congestion avoidance.
+func (tc *tcpConn) grow(acked, now float64) {
+	if tc.cwnd < tc.ssthresh {
+		tc.cwnd += acked
+	} else if tc.cubic {
+		if tc.epochAt < 0 {
+			tc.epochAt = now
+			if tc.wmax < tc.cwnd {
+				tc.wmax, tc.k = tc.cwnd, 0
+			} else {
+				tc.k = math.Cbrt((tc.wmax - tc.cwnd) / tc.mss / cubicC)
+			}
+			tc.west = tc.cwnd
+		}
+		t := now - tc.epochAt + tc.srtt
+		target := (cubicC*math.Pow(t-tc.k, 3))*tc.mss + tc.wmax
+		target = math.Max(tc.cwnd, math.Min(target, 1.5*tc.cwnd))
+		alpha := 3 * (1 - cubicBeta) / (1 + cubicBeta)
+		tc.west += alpha * tc.mss * acked / tc.cwnd
+		if tc.west > target {
+			target = tc.west
+		}
+		tc.cwnd += (target - tc.cwnd) * acked / tc.cwnd
+	} else {
+		tc.cwnd += tc.mss * acked / tc.cwnd
+	}
+	tc.cwnd = math.Min(tc.cwnd, tc.maxWnd)
+}
+
+// sample updates SRTT, RTTVAR and the timeout from one measurement
+// (RFC 6298 §2), with ft.rto as the minimum and max_rto as the maximum.
+func (tc *tcpConn) sample(r float64) {
+	if tc.srtt == 0 {
+		tc.srtt, tc.rttvar = r, r/2
+	} else {
+		tc.rttvar = 0.75*tc.rttvar + 0.25*math.Abs(tc.srtt-r)
+		tc.srtt = 0.875*tc.srtt + 0.125*r
+	}
+	tc.rto = math.Min(math.Max(tc.srtt+4*tc.rttvar, tc.minRTO), tc.maxRTO)
+}
+
+// tcpAck: a cumulative ack for everything up to seq reached the primary at
+// t; acked is the bytes it newly acknowledges, rtt a measurement or -1.
+func (e *engine) tcpAck(v *vmState, seq int64, acked, rtt, t float64) {
+	tc := v.tc
+	if seq > tc.lastAck {
+		before := tc.flight
+		tc.lastAck = seq
+		tc.flight = math.Max(0, tc.flight-acked)
+		tc.dupacks = 0
+		if rtt >= 0 {
+			tc.sample(rtt) // the backoff ends with a fresh estimate
+		}
+		if tc.inRecovery {
+			if seq >= tc.recover {
+				tc.inRecovery = false
+				tc.cwnd = math.Min(math.Max(tc.ssthresh, tc.mss), tc.maxWnd) // full ack: deflate (RFC 6582 §3.2)
+			} else {
+				// Partial ack: the next hole goes now (RFC 6582 §3.2 step 5).
+				tc.cwnd = math.Max(tc.cwnd-acked+tc.mss, tc.mss)
+				if u := v.entry(seq + 1); u != nil && (u.lost || u.copies == 0) {
+					e.tcpSend(v, u, true)
+				}
+				e.fillHoles(v, 2)
+			}
+		} else if 2*before >= tc.cwnd {
+			// The window grows only while it limits the sender (RFC 7661;
+			// Linux's tcp_is_cwnd_limited): an application-limited
+			// stream does not build a window it never used.
+			tc.grow(acked, t)
+		}
+		if tc.flight > 0 {
+			e.armRTOAt(v, t)
+		} else {
+			tc.timerAt = math.Inf(1)
+		}
+	} else if seq == tc.lastAck && tc.flight > 0 {
+		tc.dupacks++
+		// Three later arrivals, or fewer when fewer messages are out
+		// (early retransmit, RFC 5827).
+		thresh := 3
+		if out := int(tc.sendSeq - tc.lastAck - 1); out < 4 {
+			thresh = max(1, out-1)
+		}
+		switch {
+		case tc.dupacks < thresh && !tc.inRecovery:
+			// Limited transmit (RFC 3042): a later arrival lets one new
+			// message go, so a small window still yields three arrivals.
+			if u := v.entry(tc.sendSeq); u != nil && !e.nw.hosts[v.pri].down {
+				u.sent = e.now
+				tc.flight += u.payload
+				tc.sendSeq++
+				e.tcpSend(v, u, false)
+			}
+		case tc.dupacks == thresh && !tc.inRecovery:
+			// Fast retransmit: three later arrivals (RFC 5681 §3.2).
+			tc.congestion(t, false)
+			tc.inRecovery = true
+			tc.recover = tc.sendSeq - 1
+			tc.holeSeq = seq + 2
+			if u := v.entry(seq + 1); u != nil {
+				e.tcpSend(v, u, true)
+			}
+		case tc.dupacks > thresh && tc.inRecovery:
+			tc.cwnd = math.Min(tc.cwnd+v.msgBytes, tc.maxWnd) // one message left the network
+			e.fillHoles(v, 1)
+		}
+	}
+	e.tcpPush(v)
+}
+
+// tcpLost: a copy of message m will never arrive. The message counts as
+// dropped (and waits for the sender to notice) unless the secondary holds
+// it already or another copy is still on its way.
+func (e *engine) tcpLost(v *vmState, m int32) {
+	ms := &e.msgs[m]
+	u := v.entry(ms.seq)
+	if u != nil {
+		u.copies--
+	}
+	if u == nil || u.copies > 0 || e.receivedSeq(v, ms.seq) {
+		e.release(m)
+		return
+	}
+	u.lost = true
+	v.inflight -= ms.payload
+	v.dropped += ms.payload
+	e.release(m)
+}
+
+// receivedSeq: the secondary has replayed or holds sequence seq.
+func (e *engine) receivedSeq(v *vmState, seq int64) bool {
+	if seq < v.expect {
+		return true
+	}
+	if v.nheld == 0 {
+		return false
+	}
+	_, ok := v.held[seq]
+	return ok
+}
+
+// fillHoles resends up to n more messages of the current recovery that
+// later arrivals show missing (the scoreboard of RFC 6675 at message
+// granularity: a message is missing when every copy of it was lost), so a
+// burst of losses is repaired in a few round trips, not one per round trip.
+func (e *engine) fillHoles(v *vmState, n int) {
+	tc := v.tc
+	if tc.holeSeq <= tc.lastAck {
+		tc.holeSeq = tc.lastAck + 1
+	}
+	for ; n > 0 && tc.holeSeq <= tc.recover; tc.holeSeq++ {
+		u := v.entry(tc.holeSeq)
+		if u == nil {
+			return
+		}
+		if u.lost && u.copies == 0 {
+			e.tcpSend(v, u, true)
+			n--
+		}
+	}
+}
