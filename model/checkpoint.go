@@ -287,6 +287,16 @@ func (l *loader) checkEpochLoad(vm *FTVM, at Pos) {
 	need := (dirty + in.Along*t + float64(c.Overhead)) * 8 / t
 	if need > fastest {
 		l.warnf(at, "VM %s's checkpoints need %s, more than its primary's fastest FT uplink carries (%s): flow control will throttle it (KB 432433)",
-			vm.Name, BitRate(need), BitRate(fastest))
+			vm.Name, BitRate(threeFigures(need)), BitRate(fastest))
 	}
+}
+
+// threeFigures rounds v to three significant figures, so a computed rate
+// reads as 40Gbps in a message rather than as every digit of the float.
+func threeFigures(v float64) float64 {
+	if v <= 0 || math.IsInf(v, 0) || math.IsNaN(v) {
+		return v
+	}
+	p := math.Pow(10, math.Floor(math.Log10(v))-2)
+	return math.Round(v/p) * p
 }
