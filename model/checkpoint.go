@@ -149,6 +149,40 @@ func (vm *FTVM) Epoch() EpochInputs {
 	return EpochInputs{Dirty: float64(lg.Rate) / 8, WorkingSet: ws}
 }
 
+// HeldMessages bounds the log messages an SMP-FT VM's checkpoints keep
+// in the engine's memory at once: max_outstanding checkpoints of the
+// largest size its settings allow (the longest epoch, at the peak of an
+// onoff or trace pattern, the dirty part saturating over the working set
+// for from_stats), each cut into messages of message_size. The engine
+// holds every sent message until its checkpoint's ack.
+func (vm *FTVM) HeldMessages() float64 {
+	c := vm.FT.Checkpoint
+	if vm.Mode != ModeSMP || vm.FT.MessageSize <= 0 {
+		return 0
+	}
+	t := float64(c.Interval)
+	if c.Dynamic {
+		t = float64(c.MaxInterval)
+	}
+	lg := &vm.Logging
+	peak := 1.0
+	switch {
+	case lg.Pattern == OnOff && lg.On > 0:
+		peak = float64(lg.On+lg.Off) / float64(lg.On)
+	case len(lg.Trace) > 0 && lg.Rate > 0:
+		for _, p := range lg.Trace {
+			peak = math.Max(peak, float64(p.Rate)/float64(lg.Rate))
+		}
+	}
+	in := vm.Epoch()
+	dirty := in.Dirty * peak * t
+	if in.Saturate {
+		dirty = UniqueDirty(dirty, in.WorkingSet)
+	}
+	bytes := dirty + in.Along*peak*t + float64(c.Overhead)
+	return float64(max(c.MaxOutstanding, 1)) * math.Ceil(bytes/float64(vm.FT.MessageSize))
+}
+
 // ckptSpec is a `checkpoint:` block as written.
 type ckptSpec struct {
 	interval                 opt[Duration]
