@@ -274,6 +274,24 @@ func (s ckptSpec) apply(base Checkpoint) Checkpoint {
 	return base
 }
 
+// warnFixedIgnores warns at each dynamic-only key of block c (min_interval,
+// max_interval, stun_budget) when the interval it applies to is fixed:
+// such a key changes nothing, and a silent no-op misleads.
+func (l *loader) warnFixedIgnores(c ckptSpec, eff Checkpoint) {
+	if !c.written || eff.Dynamic {
+		return
+	}
+	for _, k := range []struct {
+		key string
+		at  Pos
+		set bool
+	}{{"min_interval", c.minInterval.pos, c.minInterval.set}, {"max_interval", c.maxInterval.pos, c.maxInterval.set}, {"stun_budget", c.stunBudget.pos, c.stunBudget.set}} {
+		if k.set {
+			l.warnf(k.at, "%s applies to interval: dynamic only; with the fixed interval %s it changes nothing", k.key, Duration(eff.Interval))
+		}
+	}
+}
+
 // checkCkpt reports a min_interval above max_interval at the value written
 // in over (or top when over says neither).
 func (l *loader) checkCkpt(top, over ckptSpec, c Checkpoint) {
