@@ -65,12 +65,15 @@ func sniffComma(br *bufio.Reader) rune {
 // header of tens of thousands of columns, far below the memory at hand.
 const MaxLineBytes = 64 << 20
 
-// lineLimit passes r through, failing with a *lineTooLong error once a
-// line grows past MaxLineBytes.
+// lineLimit passes r through with every line end made LF (CRLF and a
+// lone CR, as old Mac tools write, end a line alike, so errors name the
+// right line), failing with a *lineTooLong error once a line grows past
+// MaxLineBytes.
 type lineLimit struct {
 	r    io.Reader
-	line int // the line being read, 1-based
-	n    int // bytes of it so far
+	line int  // the line being read, 1-based
+	n    int  // bytes of it so far
+	cr   bool // the last byte passed on was a CR, written as LF
 }
 
 type lineTooLong struct{ line int }
@@ -81,18 +84,30 @@ func (e *lineTooLong) Error() string {
 
 func (l *lineLimit) Read(p []byte) (int, error) {
 	k, err := l.r.Read(p)
+	w := 0
 	for i := 0; i < k; i++ {
-		if p[i] == '\n' {
+		c := p[i]
+		if c == '\n' && l.cr {
+			l.cr = false // the LF of a CRLF: its CR already ended the line
+			continue
+		}
+		l.cr = c == '\r'
+		if c == '\r' {
+			c = '\n'
+		}
+		p[w] = c
+		w++
+		if c == '\n' {
 			l.line++
 			l.n = 0
 			continue
 		}
 		l.n++
 		if l.n > MaxLineBytes {
-			return i, &lineTooLong{l.line}
+			return w - 1, &lineTooLong{l.line}
 		}
 	}
-	return k, err
+	return w, err
 }
 
 // csvError turns an encoding/csv error into a FILE:LINE message.

@@ -3,6 +3,8 @@ package importer
 import (
 	"errors"
 	"io"
+	"os"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -121,4 +123,48 @@ func TestImportBoundsLines(t *testing.T) {
 	check("getstat", NewGetStat().Add("zero", zeros{}))
 	_, _, err = ReadInventory("zero", zeros{})
 	check("inventory", err)
+}
+
+// TestImportLineEnds: CRLF and lone-CR line ends read as LF do, for every
+// reader: the same capture, and an error at the line it is on.
+func TestImportLineEnds(t *testing.T) {
+	ends := map[string]func(string) string{
+		"CRLF": func(s string) string { return strings.ReplaceAll(s, "\n", "\r\n") },
+		"CR":   func(s string) string { return strings.ReplaceAll(s, "\n", "\r") },
+	}
+	getstat := func(s string) (*Capture, error) {
+		g := NewGetStat()
+		if err := g.Add("g.csv", strings.NewReader(s)); err != nil {
+			return nil, err
+		}
+		return g.Capture()
+	}
+	data, err := os.ReadFile("testdata/getstat.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lf := strings.ReplaceAll(string(data), "\r\n", "\n")
+	want, err := getstat(lf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	esx := strings.ReplaceAll(esxRows([]string{"web01"}, []string{"12/11/2012 19:10:00", "100"}, []string{"12/11/2012 19:10:20", "oops"}), "\r\n", "\n")
+	_, esxWant := ReadEsxtop("h1.csv", strings.NewReader(esx))
+	var ew *Error
+	if !errors.As(esxWant, &ew) || ew.Line < 2 {
+		t.Fatalf("esxtop with a bad cell: %v, want an error past line 1", esxWant)
+	}
+	for name, conv := range ends {
+		got, err := getstat(conv(lf))
+		if err != nil {
+			t.Errorf("%s getstat: %v", name, err)
+		} else if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s getstat: the capture differs from LF's", name)
+		}
+		_, err = ReadEsxtop("h1.csv", strings.NewReader(conv(esx)))
+		var e *Error
+		if !errors.As(err, &e) || e.Line != ew.Line || e.Msg != ew.Msg {
+			t.Errorf("%s esxtop: %v, want %v", name, err, esxWant)
+		}
+	}
 }

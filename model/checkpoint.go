@@ -149,6 +149,40 @@ func (vm *FTVM) Epoch() EpochInputs {
 	return EpochInputs{Dirty: float64(lg.Rate) / 8, WorkingSet: ws}
 }
 
+// HeldMessages bounds the log messages an SMP-FT VM's checkpoints keep
+// in the engine's memory at once: max_outstanding checkpoints of the
+// largest size its settings allow (the longest epoch, at the peak of an
+// onoff or trace pattern, the dirty part saturating over the working set
+// for from_stats), each cut into messages of message_size. The engine
+// holds every sent message until its checkpoint's ack.
+func (vm *FTVM) HeldMessages() float64 {
+	c := vm.FT.Checkpoint
+	if vm.Mode != ModeSMP || vm.FT.MessageSize <= 0 {
+		return 0
+	}
+	t := float64(c.Interval)
+	if c.Dynamic {
+		t = float64(c.MaxInterval)
+	}
+	lg := &vm.Logging
+	peak := 1.0
+	switch {
+	case lg.Pattern == OnOff && lg.On > 0:
+		peak = float64(lg.On+lg.Off) / float64(lg.On)
+	case len(lg.Trace) > 0 && lg.Rate > 0:
+		for _, p := range lg.Trace {
+			peak = math.Max(peak, float64(p.Rate)/float64(lg.Rate))
+		}
+	}
+	in := vm.Epoch()
+	dirty := in.Dirty * peak * t
+	if in.Saturate {
+		dirty = UniqueDirty(dirty, in.WorkingSet)
+	}
+	bytes := dirty + in.Along*peak*t + float64(c.Overhead)
+	return float64(max(c.MaxOutstanding, 1)) * math.Ceil(bytes/float64(vm.FT.MessageSize))
+}
+
 // ckptSpec is a `checkpoint:` block as written.
 type ckptSpec struct {
 	interval                 opt[Duration]
@@ -240,6 +274,24 @@ func (s ckptSpec) apply(base Checkpoint) Checkpoint {
 	return base
 }
 
+// warnFixedIgnores warns at each dynamic-only key of block c (min_interval,
+// max_interval, stun_budget) when the interval it applies to is fixed:
+// such a key changes nothing, and a silent no-op misleads.
+func (l *loader) warnFixedIgnores(c ckptSpec, eff Checkpoint) {
+	if !c.written || eff.Dynamic {
+		return
+	}
+	for _, k := range []struct {
+		key string
+		at  Pos
+		set bool
+	}{{"min_interval", c.minInterval.pos, c.minInterval.set}, {"max_interval", c.maxInterval.pos, c.maxInterval.set}, {"stun_budget", c.stunBudget.pos, c.stunBudget.set}} {
+		if k.set {
+			l.warnf(k.at, "%s applies to interval: dynamic only; with the fixed interval %s it changes nothing", k.key, Duration(eff.Interval))
+		}
+	}
+}
+
 // checkCkpt reports a min_interval above max_interval at the value written
 // in over (or top when over says neither).
 func (l *loader) checkCkpt(top, over ckptSpec, c Checkpoint) {
@@ -287,6 +339,16 @@ func (l *loader) checkEpochLoad(vm *FTVM, at Pos) {
 	need := (dirty + in.Along*t + float64(c.Overhead)) * 8 / t
 	if need > fastest {
 		l.warnf(at, "VM %s's checkpoints need %s, more than its primary's fastest FT uplink carries (%s): flow control will throttle it (KB 432433)",
-			vm.Name, BitRate(need), BitRate(fastest))
+			vm.Name, BitRate(threeFigures(need)), BitRate(fastest))
 	}
+}
+
+// threeFigures rounds v to three significant figures, so a computed rate
+// reads as 40Gbps in a message rather than as every digit of the float.
+func threeFigures(v float64) float64 {
+	if v <= 0 || math.IsInf(v, 0) || math.IsNaN(v) {
+		return v
+	}
+	p := math.Pow(10, math.Floor(math.Log10(v))-2)
+	return math.Round(v/p) * p
 }

@@ -122,3 +122,29 @@ ft_vms:
 		t.Errorf("working_set not written:\n%s", out)
 	}
 }
+
+// TestHeldMessages: an SMP-FT VM holds max_outstanding checkpoints of the
+// longest epoch at the peak rate, in messages of message_size; a legacy VM
+// holds none by this count (its log buffer bounds it).
+func TestHeldMessages(t *testing.T) {
+	ck := Checkpoint{Interval: 1, MaxInterval: 0.1, Overhead: 1024, MaxOutstanding: 2}
+	dyn := ck
+	dyn.Dynamic = true
+	ft := func(c Checkpoint) FTParams { return FTParams{MessageSize: 1 << 20, Checkpoint: c} }
+	for _, tc := range []struct {
+		name string
+		vm   FTVM
+		want float64
+	}{
+		{"fixed 1 s at 8 Gbit/s", FTVM{Mode: ModeSMP, FT: ft(ck), Logging: Logging{Source: "rate", Rate: 8e9, Pattern: Poisson}}, 2 * math.Ceil((1e9+1024)/(1<<20))},
+		{"dynamic: max_interval", FTVM{Mode: ModeSMP, FT: ft(dyn), Logging: Logging{Source: "rate", Rate: 8e9, Pattern: Poisson}}, 2 * math.Ceil((1e8+1024)/(1<<20))},
+		{"onoff: the on rate", FTVM{Mode: ModeSMP, FT: ft(ck), Logging: Logging{Source: "rate", Rate: 8e9, Pattern: OnOff, On: 1, Off: 3}}, 2 * math.Ceil((4e9+1024)/(1<<20))},
+		{"trace: the highest row", FTVM{Mode: ModeSMP, FT: ft(ck), Logging: Logging{Source: "trace", Rate: 8e9, Pattern: Trace, Trace: []TracePoint{{0, 4e9}, {10, 24e9}}}}, 2 * math.Ceil((3e9+1024)/(1<<20))},
+		{"from_stats saturates", FTVM{Mode: ModeSMP, Memory: 1 << 30, FT: ft(ck), Logging: Logging{Source: "from_stats", FromStats: map[string]float64{"dirty_memory": 1e12}}}, 2 * math.Ceil(float64(1<<30+1024)/(1<<20))},
+		{"legacy", FTVM{Mode: ModeLegacy, FT: ft(ck), Logging: Logging{Source: "rate", Rate: 8e9}}, 0},
+	} {
+		if got := tc.vm.HeldMessages(); got != tc.want {
+			t.Errorf("%s: %v messages, want %v", tc.name, got, tc.want)
+		}
+	}
+}

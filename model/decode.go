@@ -2,6 +2,7 @@ package model
 
 import (
 	"path/filepath"
+	"slices"
 	"strconv"
 
 	"go.yaml.in/yaml/v3"
@@ -131,6 +132,9 @@ func (l *loader) load(n *yaml.Node) {
 	l.lags(root)
 	l.hosts(root)
 	l.vms(root)
+	if !slices.ContainsFunc(sc.VMs, func(vm FTVM) bool { return vm.Mode == ModeSMP && vm.FT.Checkpoint.Dynamic }) {
+		l.warnFixedIgnores(l.ftTop.ckpt, sc.FT.Checkpoint) // no VM takes these keys
+	}
 	l.backgrounds(root)
 	l.failures(root)
 	l.compare(root)

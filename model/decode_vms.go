@@ -142,6 +142,8 @@ func (l *loader) vm(m *mapping, spreadK *int) {
 	for _, c := range []ckptSpec{ftOwn.ckpt, ckOwn} {
 		if c.written && modeV == ModeLegacy {
 			l.errorf(c.pos, "checkpoint applies to SMP-FT VMs (mode: smp): legacy FT streams a record/replay log and takes no checkpoints")
+		} else if c.written {
+			l.warnFixedIgnores(c, ft.Checkpoint)
 		}
 	}
 	if over := ckOwn; over.written || ftOwn.ckpt.written {

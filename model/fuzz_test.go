@@ -31,7 +31,7 @@ func FuzzLoad(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		// The scenario's folder is testdata/invalid, so traces resolve there.
 		sc, err := Parse("testdata/invalid/fuzz.yaml", data)
-		nlines := bytes.Count(data, []byte{'\n'}) + 1
+		nlines := bytes.Count(normalizeNewlines(data), []byte{'\n'}) + 1 // a lone CR ends a line too
 		if err != nil {
 			var ie *InternalError
 			if errors.As(err, &ie) {
@@ -83,7 +83,7 @@ func FuzzParseTrace(f *testing.F) {
 		pts, err := ParseTrace(bytes.NewReader(data))
 		if err != nil {
 			var line int
-			if _, serr := fmt.Sscanf(err.Error(), "line %d:", &line); serr != nil || line < 1 || line > bytes.Count(data, []byte{'\n'})+2 {
+			if _, serr := fmt.Sscanf(err.Error(), "line %d:", &line); serr != nil || line < 1 || line > bytes.Count(normalizeNewlines(data), []byte{'\n'})+2 {
 				t.Fatalf("error outside the input: %v", err)
 			}
 			return

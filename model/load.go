@@ -235,6 +235,13 @@ func (d *decoder) checkTags(n *yaml.Node) bool {
 			what := map[yaml.Kind]string{yaml.ScalarNode: "a value", yaml.MappingNode: "a mapping", yaml.SequenceNode: "a list"}[n.Kind]
 			d.errorf(posOf(n), "YAML tag %s on %s: a scenario uses no tags but %s there", n.Tag, what, strings.Join(plainTags[n.Kind], ", "))
 			ok = false
+		} else if n.Kind == yaml.ScalarNode && n.Style&yaml.TaggedStyle != 0 && n.Tag != "!!str" {
+			// !!int 10s or !!bool yes: the tag contradicts the value.
+			var v any
+			if n.Decode(&v) != nil {
+				d.errorf(posOf(n), "YAML tag %s on %q: the value is not a%s %s; drop the tag", n.Tag, n.Value, map[bool]string{true: "n"}[n.Tag == "!!int"], strings.TrimPrefix(n.Tag, "!!"))
+				ok = false
+			}
 		}
 		for _, c := range n.Content {
 			walk(c)

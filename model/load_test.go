@@ -288,6 +288,10 @@ func TestHostile(t *testing.T) {
 		{"binary tag", "duration: 5m\nname: x\ndescription: !!binary aGVsbG8=\n", "YAML tag !!binary on a value", 3},
 		{"custom tag", "duration: 5m\nft_vms: !vms []\n", "YAML tag !vms on a list", 2},
 		{"set tag", "duration: 5m\nsla: !!set {a, b}\n", "YAML tag !!set on a mapping", 2},
+		{"int tag on a duration", "name: x\nduration: !!int 10s\n", `YAML tag !!int on "10s": the value is not an int`, 2},
+		{"float tag on a rate", "name: x\nduration: 5m\nft: {message_size: !!float 64KiB}\n", `YAML tag !!float on "64KiB": the value is not a float`, 3},
+		{"bool tag on yes", "name: x\nduration: 5m\nft: {tcp: {congestion: !!bool yes}}\n", `YAML tag !!bool on "yes": the value is not a bool`, 3},
+		{"null tag on a value", "name: x\nduration: 5m\nwarmup: !!null 1m\n", `YAML tag !!null on "1m": the value is not a null`, 3},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -594,13 +594,30 @@ const (
 // drops, so the excess waits in memory).
 func (l *loader) checkMemory() {
 	var msgs int64
-	for _, vm := range l.sc.VMs {
+	for i, vm := range l.sc.VMs {
+		if vm.Mode == ModeSMP {
+			// Checkpoints, not the log buffer, bound what an SMP-FT VM holds.
+			held := vm.HeldMessages()
+			if held > MaxScenarioMessages {
+				if i == 0 || i >= len(l.vmMeta) || l.vmMeta[i].group == "" || l.vmMeta[i].group != l.vmMeta[i-1].group {
+					at := Pos{1, 1}
+					if i < len(l.vmMeta) {
+						at = l.vmMeta[i].load
+					}
+					l.errorf(at, "VM %s's checkpoints would be cut into up to %.0f messages of message_size %s held until their acks (max_outstanding %d, the longest epoch at the peak rate): at most %d keep the simulation's memory bounded; use a larger message_size, a shorter interval or a lower rate",
+						vm.Name, held, vm.FT.MessageSize, vm.FT.Checkpoint.MaxOutstanding, MaxScenarioMessages)
+				}
+				continue
+			}
+			msgs += int64(held)
+			continue
+		}
 		if vm.FT.MessageSize > 0 && int64(vm.FT.LogBuffer/vm.FT.MessageSize) <= MaxBufferedMessages {
 			msgs += int64(vm.FT.LogBuffer / vm.FT.MessageSize) // the VMs above it are reported already
 		}
 	}
 	if msgs > MaxScenarioMessages {
-		l.errorf(l.root.keyPos("ft_vms"), "the FT VMs' log buffers hold %d messages together (log_buffer / message_size, summed): at most %d keep the simulation's memory bounded; use a larger message_size or a smaller log_buffer", msgs, MaxScenarioMessages)
+		l.errorf(l.root.keyPos("ft_vms"), "the FT VMs' log buffers and checkpoints hold %d messages together (log_buffer / message_size for legacy FT, checkpoints for SMP-FT, summed): at most %d keep the simulation's memory bounded; use a larger message_size, a smaller log_buffer or shorter checkpoint intervals", msgs, MaxScenarioMessages)
 	}
 	links := 0
 	for _, h := range l.sc.Hosts {

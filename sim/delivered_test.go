@@ -143,6 +143,18 @@ func TestVerdictNothingDelivered(t *testing.T) {
 			t.Errorf("logged %g delivered %g: %+v", c.logged, c.delivered, v)
 		}
 	}
+	for _, c := range []struct {
+		logged float64
+		want   string
+	}{
+		{1e9, "nothing delivered by vm1: 0 B of the 1 GB it logged reached the secondary (under 1 %)"},
+		{0, "nothing delivered by vm1: it logged nothing in the measured window (stalled, or stunned for a checkpoint, throughout)"},
+	} {
+		v := verdictOf(model.SLA{}, RunResult{VMs: []VM{{VM: "vm1", LoggedBytes: c.logged}}})
+		if len(v.Violations) != 1 || v.Violations[0].Describe() != c.want {
+			t.Errorf("logged %g: %+v, want %q", c.logged, v.Violations, c.want)
+		}
+	}
 	// Ranking: a case that delivered nothing is worse than any lag.
 	sum := []Summary{
 		{Policy: "p", FailureCase: "vmnic:a", Applicable: true, Metrics: []Metric{{Name: MetricLagP99, Mean: 100}}},

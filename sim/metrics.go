@@ -103,6 +103,9 @@ func formatBytes(v float64) string {
 // Describe writes a violation as people read it: "p99 replay lag of
 // app-1 230 ms > 100 ms".
 func (v Violation) Describe() string {
+	if v.Metric == MetricNothingDelivered && v.Limit <= 0 {
+		return fmt.Sprintf("nothing delivered by %s: it logged nothing in the measured window (stalled, or stunned for a checkpoint, throughout)", v.Object)
+	}
 	if v.Metric == MetricNothingDelivered {
 		return fmt.Sprintf("nothing delivered by %s: %s of the %s it logged reached the secondary (under 1 %%)",
 			v.Object, formatBytes(v.Value), formatBytes(v.Limit/DeliveredMin))
