@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"sort"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -218,19 +219,49 @@ func finiteXYs(s sim.Series, f func(float64) float64) plotter.XYs {
 	return xys
 }
 
-// markEvents adds the events of a run and the warm-up band to p; it
-// returns the event classes drawn.
-func markEvents(p *plot.Plot, r sim.Result, policy, fc string, span float64) []eventClass {
+// runMarkers are the event markers of a run and the event classes they
+// draw (nil when the run has no events). Reference lines and bands are
+// given them to keep their labels clear of the markers'.
+func runMarkers(r sim.Result, policy, fc string, span float64) (*eventMarkers, []eventClass) {
+	run := firstRun(r, policy, fc)
+	if run == nil || len(run.Events) == 0 {
+		return nil, nil
+	}
+	groups, classes := groupEvents(run.Events, 0.015*span)
+	return &eventMarkers{Groups: groups}, classes
+}
+
+// markEvents adds the warm-up band and the markers m (if any) to p.
+func markEvents(p *plot.Plot, r sim.Result, m *eventMarkers) {
 	if r.Warmup > 0 {
 		p.Add(band{X0: 0, X1: r.Warmup, Color: color.Gray{Y: 240}, Label: "warm-up", Top: true})
 	}
-	run := firstRun(r, policy, fc)
-	if run == nil || len(run.Events) == 0 {
-		return nil
+	if m != nil {
+		p.Add(m)
 	}
-	groups, classes := groupEvents(run.Events, 0.015*span)
-	p.Add(eventMarkers{Groups: groups})
-	return classes
+}
+
+// widestGap is the widest stretch of x0..x1 that no box covers between
+// heights y0 and y1 (an empty stretch when boxes cover it all).
+func widestGap(x0, x1, y0, y1 vg.Length, boxes []vg.Rectangle) (lo, hi vg.Length) {
+	var cover []vg.Rectangle
+	for _, b := range boxes {
+		if b.Min.Y < y1 && y0 < b.Max.Y && b.Max.X > x0 && b.Min.X < x1 {
+			cover = append(cover, b)
+		}
+	}
+	sort.Slice(cover, func(i, j int) bool { return cover[i].Min.X < cover[j].Min.X })
+	from := x0
+	for _, b := range cover {
+		if b.Min.X-from > hi-lo {
+			lo, hi = from, b.Min.X
+		}
+		from = max(from, b.Max.X)
+	}
+	if x1-from > hi-lo {
+		lo, hi = from, x1
+	}
+	return lo, hi
 }
 
 // timeSpan is the time axis range of the chart: the run's duration, or the
@@ -283,7 +314,9 @@ func utilisationChart(r sim.Result, all []sim.Series, pick panelPick, name, titl
 		p := newPlot(panelTitle(policy, ps.cases[i], timeTickCount(len(ps.policies)) > 6), "time (s)", "utilisation (%)")
 		p.X.Tick.Marker = roundTicks{N: timeTickCount(len(ps.policies))}
 		p.Y.Tick.Marker = percentTicks{}
-		for _, cl := range markEvents(p, r, policy, ps.cases[i], span) {
+		markers, cls := runMarkers(r, policy, ps.cases[i], span)
+		markEvents(p, r, markers)
+		for _, cl := range cls {
 			classes[cl.name] = cl
 		}
 		top := 100.0
@@ -303,9 +336,13 @@ func utilisationChart(r sim.Result, all []sim.Series, pick panelPick, name, titl
 				top = math.Max(top, xy.Y)
 			}
 		}
-		p.Add(lbt)
+		lbtP := lbt
+		lbtP.Avoid = markers
+		p.Add(lbtP)
 		if sla != nil {
-			p.Add(*sla)
+			slaP := *sla
+			slaP.Avoid = markers
+			p.Add(slaP)
 		}
 		p.X.Min, p.X.Max = 0, span
 		p.Y.Min, p.Y.Max = 0, top
@@ -427,14 +464,17 @@ func replayLagChart(r sim.Result, all []sim.Series, pick panelPick, name, title 
 	for i, policy := range ps.policies {
 		p := newPlot(panelTitle(policy, ps.cases[i], timeTickCount(len(ps.policies)) > 6), "time (s)", "replay lag (log scale)")
 		p.X.Tick.Marker = roundTicks{N: timeTickCount(len(ps.policies))}
+		markers, cls := runMarkers(r, policy, ps.cases[i], span)
 		unprotected := unprotectedBands(r, policy, ps.cases[i], span)
 		for _, b := range unprotected {
+			b.Avoid = markers
 			p.Add(b)
 		}
 		if len(unprotected) > 0 {
 			shaded = true
 		}
-		for _, cl := range markEvents(p, r, policy, ps.cases[i], span) {
+		markEvents(p, r, markers)
+		for _, cl := range cls {
 			classes[cl.name] = cl
 		}
 		for _, s := range ps.series[i] {
@@ -463,9 +503,13 @@ func replayLagChart(r sim.Result, all []sim.Series, pick panelPick, name, title 
 				}
 			}
 		}
-		p.Add(throttle)
+		throttleP := throttle
+		throttleP.Avoid = markers
+		p.Add(throttleP)
 		if sla != nil {
-			p.Add(*sla)
+			slaP := *sla
+			slaP.Avoid = markers
+			p.Add(slaP)
 		}
 		p.X.Min, p.X.Max = 0, span
 		panels = append(panels, p)
@@ -546,17 +590,41 @@ func unprotectedBands(r sim.Result, policy, fc string, span float64) []band {
 			}
 		case "protected":
 			if t0, open := start[e.Target]; open {
-				bands = append(bands, band{X0: t0, X1: e.T, Color: colUnprotected, Label: e.Target + " unprotected", Raised: true})
+				bands = append(bands, band{X0: t0, X1: e.T, Color: colUnprotected, Label: e.Target + " unprotected", Short: "unprotected", Raised: true})
 				delete(start, e.Target)
 			}
 		}
 	}
 	for _, vm := range order {
 		if t0, open := start[vm]; open {
-			bands = append(bands, band{X0: t0, X1: span, Color: colUnprotected, Label: vm + " unprotected", Raised: true})
+			bands = append(bands, band{X0: t0, X1: span, Color: colUnprotected, Label: vm + " unprotected", Short: "unprotected", Raised: true})
 		}
 	}
-	return bands
+	return mergeBands(bands, 0.015*span)
+}
+
+// mergeBands joins bands that start and end within tol seconds of each
+// other into one over their union, labelled with how many VMs it stands
+// for: labels of VMs lost together would overprint.
+func mergeBands(bands []band, tol float64) []band {
+	var out []band
+	var count []int
+	for _, b := range bands {
+		joined := false
+		for i := range out {
+			if math.Abs(out[i].X0-b.X0) <= tol && math.Abs(out[i].X1-b.X1) <= tol {
+				out[i].X0, out[i].X1 = math.Min(out[i].X0, b.X0), math.Max(out[i].X1, b.X1)
+				count[i]++
+				out[i].Label = fmt.Sprintf("%d VMs unprotected", count[i])
+				joined = true
+				break
+			}
+		}
+		if !joined {
+			out, count = append(out, b), append(count, 1)
+		}
+	}
+	return out
 }
 
 // thumb is a legend thumbnail of a line style.
@@ -573,8 +641,12 @@ type band struct {
 	X0, X1 float64
 	Color  color.Color
 	Label  string
-	Raised bool // label raised clear of the bottom edge
-	Top    bool // label at the top edge
+	Raised bool   // label raised clear of the bottom edge
+	Top    bool   // label at the top edge
+	Short  string // the label written when Label does not fit
+	// Avoid, when set, holds the panel's event markers: the label goes in
+	// the widest stretch of the band clear of their labels.
+	Avoid *eventMarkers
 }
 
 // Plot implements plot.Plotter.
@@ -599,6 +671,16 @@ func (b band) Plot(c draw.Canvas, p *plot.Plot) {
 		case b.Raised: // above a line drawn at the floor
 			at.Y += vg.Points(12)
 		}
-		c.FillText(sty, at, fitText(sty, b.Label, x1-x0))
+		lo, hi := x0, x1
+		if b.Avoid != nil {
+			h := sty.Height(b.Label)
+			lo, hi = widestGap(x0, x1, at.Y, at.Y+h, b.Avoid.labelBoxes(c, p))
+			at.X = (lo + hi) / 2
+		}
+		label := b.Label
+		if b.Short != "" && sty.Width(label) > hi-lo {
+			label = b.Short
+		}
+		c.FillText(sty, at, fitText(sty, label, hi-lo))
 	}
 }
