@@ -89,6 +89,15 @@ func TestDidYouMean(t *testing.T) {
 		if code != exitBadInput || !strings.Contains(stdout+stderr, "Did you mean "+tc.want) {
 			t.Errorf("%q: exit %d, no suggestion of %s:\n%s%s", tc.args, code, tc.want, stdout, stderr)
 		}
+		if strings.Contains(stdout+stderr, "No help topic") {
+			t.Errorf("%q: answered as a help topic:\n%s%s", tc.args, stdout, stderr)
+		}
+	}
+	if code, stdout, stderr := runCLI(t, "rnu"); code != exitBadInput || !strings.Contains(stderr, `no command "rnu"`) || stdout != "" {
+		t.Errorf("rnu: exit %d, stdout %q, stderr %q; want exit 2 naming the word on stderr", code, stdout, stderr)
+	}
+	if code, stdout, _ := runCLI(t); code != exitOK || !strings.Contains(stdout, "COMMANDS") {
+		t.Errorf("no arguments: exit %d, no command list:\n%s", code, stdout)
 	}
 	_, help, _ := runCLI(t, "run", "--help")
 	for _, bad := range []string{"(default: 0)", "'s) (default", "cores) (default", "(default: false)"} {

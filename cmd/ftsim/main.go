@@ -30,6 +30,15 @@ func newApp() *cli.App {
 			policiesCommand(),
 			schemaCommand(),
 		},
+		// A word that is no command is bad input, answered with the
+		// nearest command (the default reads "No help topic for ...").
+		Action: func(c *cli.Context) error {
+			if c.NArg() == 0 {
+				return cli.ShowAppHelp(c)
+			}
+			name := c.Args().First()
+			return badInput(fmt.Errorf("ftsim: no command %q (ftsim --help lists them). %s", name, cli.SuggestCommand(c.App.Commands, name)))
+		},
 		// Exit codes are decided in main alone.
 		ExitErrHandler: func(*cli.Context, error) {},
 		Suggest:        true, // "Did you mean ...?" for commands and flags
