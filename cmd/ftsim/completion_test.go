@@ -109,3 +109,24 @@ func TestDidYouMean(t *testing.T) {
 		t.Errorf("run --help does not say the defaults come from the scenario:\n%s", help)
 	}
 }
+
+// TestHelpPlaceholders: every flag that takes a value names it in the
+// help of every command (--format FORMAT), never urfave's bare "value".
+func TestHelpPlaceholders(t *testing.T) {
+	app := newApp()
+	var cmds [][]string
+	for _, c := range app.Commands {
+		cmds = append(cmds, []string{c.Name})
+		for _, sc := range c.Subcommands {
+			cmds = append(cmds, []string{c.Name, sc.Name})
+		}
+	}
+	for _, words := range cmds {
+		_, help, _ := runCLI(t, append(words, "--help")...)
+		for _, l := range strings.Split(help, "\n") {
+			if f := strings.Fields(l); len(f) >= 2 && strings.HasPrefix(f[0], "--") && f[1] == "value" {
+				t.Errorf("%s --help: %q", strings.Join(words, " "), strings.TrimSpace(l))
+			}
+		}
+	}
+}
