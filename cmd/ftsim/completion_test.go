@@ -111,7 +111,8 @@ func TestDidYouMean(t *testing.T) {
 }
 
 // TestHelpPlaceholders: every flag that takes a value names it in the
-// help of every command (--format FORMAT), never urfave's bare "value".
+// help of every command and subcommand (--format FORMAT), never urfave's
+// bare "value", and no switch shows "(default: false)".
 func TestHelpPlaceholders(t *testing.T) {
 	app := newApp()
 	var cmds [][]string
@@ -124,6 +125,9 @@ func TestHelpPlaceholders(t *testing.T) {
 	for _, words := range cmds {
 		_, help, _ := runCLI(t, append(words, "--help")...)
 		for _, l := range strings.Split(help, "\n") {
+			if strings.Contains(l, "(default: false)") {
+				t.Errorf("%s --help: a switch with a default: %q", strings.Join(words, " "), strings.TrimSpace(l))
+			}
 			if f := strings.Fields(l); len(f) >= 2 && strings.HasPrefix(f[0], "--") && f[1] == "value" {
 				t.Errorf("%s --help: %q", strings.Join(words, " "), strings.TrimSpace(l))
 			}

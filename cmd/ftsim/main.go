@@ -43,13 +43,18 @@ func newApp() *cli.App {
 		ExitErrHandler: func(*cli.Context, error) {},
 		Suggest:        true, // "Did you mean ...?" for commands and flags
 	}
-	for _, c := range app.Commands {
-		for _, f := range c.Flags {
-			if b, ok := f.(*cli.BoolFlag); ok {
-				b.DisableDefaultText = true // a switch is off unless given
+	var quiet func(cmds []*cli.Command)
+	quiet = func(cmds []*cli.Command) {
+		for _, c := range cmds {
+			for _, f := range c.Flags {
+				if b, ok := f.(*cli.BoolFlag); ok {
+					b.DisableDefaultText = true // a switch is off unless given
+				}
 			}
+			quiet(c.Subcommands)
 		}
 	}
+	quiet(app.Commands)
 	app.Commands = append(app.Commands, completionCommand(app))
 	return app
 }
