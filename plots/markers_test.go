@@ -201,3 +201,26 @@ func TestLineLabelClearOfEvents(t *testing.T) {
 	}
 	h.Plot(da, p) // draws without panicking
 }
+
+// TestBandLabel: a band's label is cut to its room, and left out when the
+// cut would leave a stub such as "w…".
+func TestBandLabel(t *testing.T) {
+	sty := noteStyle(color.Black)
+	full := sty.Width("warm-up")
+	for _, tc := range []struct {
+		room vg.Length
+		want func(string) bool
+	}{
+		{full + 1, func(s string) bool { return s == "warm-up" }},
+		{sty.Width("w…") + 1, func(s string) bool { return s == "" }},
+		{0, func(s string) bool { return s == "" }},
+	} {
+		if got := bandLabel(sty, "warm-up", tc.room); !tc.want(got) {
+			t.Errorf("room %v: %q", tc.room, got)
+		}
+	}
+	long := "app-1, app-2 unprotected"
+	if got := bandLabel(sty, long, sty.Width("app-1, app-2…")+1); got == "" || got == long {
+		t.Errorf("a long label with room for most of it: %q", got)
+	}
+}

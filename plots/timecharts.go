@@ -9,6 +9,7 @@ import (
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
@@ -219,6 +220,17 @@ func finiteXYs(s sim.Series, f func(float64) float64) plotter.XYs {
 	return xys
 }
 
+// colWarmup shades the warm-up, which no statistic counts.
+var colWarmup = color.Gray{Y: 240}
+
+// addWarmup names the warm-up's shade in legend when the run has one: in
+// a narrow panel the band is too narrow for its own label.
+func addWarmup(legend *plot.Legend, r sim.Result) {
+	if r.Warmup > 0 {
+		legend.Add("warm-up (not measured)", swatch{colWarmup})
+	}
+}
+
 // runMarkers are the event markers of a run and the event classes they
 // draw (nil when the run has no events). Reference lines and bands are
 // given them to keep their labels clear of the markers'.
@@ -234,11 +246,21 @@ func runMarkers(r sim.Result, policy, fc string, span float64) (*eventMarkers, [
 // markEvents adds the warm-up band and the markers m (if any) to p.
 func markEvents(p *plot.Plot, r sim.Result, m *eventMarkers) {
 	if r.Warmup > 0 {
-		p.Add(band{X0: 0, X1: r.Warmup, Color: color.Gray{Y: 240}, Label: "warm-up", Top: true})
+		p.Add(band{X0: 0, X1: r.Warmup, Color: colWarmup, Label: "warm-up", Top: true, Whole: true})
 	}
 	if m != nil {
 		p.Add(m)
 	}
+}
+
+// bandLabel is label cut to room, or "" when the cut would leave fewer
+// than four letters ("w…" says nothing; the legend names the shade).
+func bandLabel(sty text.Style, label string, room vg.Length) string {
+	t := fitText(sty, label, room)
+	if t != label && len([]rune(t)) < 5 {
+		return ""
+	}
+	return t
 }
 
 // widestGap is the widest stretch of x0..x1 that no box covers between
@@ -349,6 +371,7 @@ func utilisationChart(r sim.Result, all []sim.Series, pick panelPick, name, titl
 		panels = append(panels, p)
 	}
 	addClasses(&legend, classes)
+	addWarmup(&legend, r)
 	rows, cols, h := layout(len(panels))
 	caption := "Share of each second the wire was busy (framing included) on every vmnic, " +
 		"both directions, and on every inter-switch link, one panel per teaming policy. " +
@@ -521,6 +544,7 @@ func replayLagChart(r sim.Result, all []sim.Series, pick panelPick, name, title 
 		p.Y.Min, p.Y.Max = ymin, ymax
 	}
 	addClasses(&legend, classes)
+	addWarmup(&legend, r)
 	if shaded {
 		legend.Add("FT VM unprotected", swatch{colUnprotected})
 	}
@@ -644,6 +668,7 @@ type band struct {
 	Raised bool   // label raised clear of the bottom edge
 	Top    bool   // label at the top edge
 	Short  string // the label written when Label does not fit
+	Whole  bool   // the label whole or not at all
 	// Avoid, when set, holds the panel's event markers: the label goes in
 	// the widest stretch of the band clear of their labels.
 	Avoid *eventMarkers
@@ -681,6 +706,8 @@ func (b band) Plot(c draw.Canvas, p *plot.Plot) {
 		if b.Short != "" && sty.Width(label) > hi-lo {
 			label = b.Short
 		}
-		c.FillText(sty, at, fitText(sty, label, hi-lo))
+		if t := bandLabel(sty, label, hi-lo); t == label || !b.Whole {
+			c.FillText(sty, at, t)
+		}
 	}
 }
