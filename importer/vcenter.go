@@ -83,12 +83,42 @@ func ParseVCenterURL(s string) (u *url.URL, user, password string, err error) {
 	if u.Host == "" {
 		return nil, "", "", vcErrorf("vCenter URL %s names no host", RedactURL(s))
 	}
+	if !hostName(u) {
+		return nil, "", "", vcErrorf("vCenter URL %s: %q is not a host name or address (a scheme written twice?); give https://vcenter.example.com", RedactURL(s), u.Host)
+	}
 	if u.User != nil {
 		user = u.User.Username()
 		password, _ = u.User.Password()
 	}
 	u.User = nil
 	return u, user, password, nil
+}
+
+// hostName reports whether u names a host as DNS or an IP address can:
+// letters, digits, '-', '.' and '_' (an IPv6 address in brackets), and a
+// port of digits when one is given. "https://https://vc" parses with the
+// host "https:", which no resolver would explain.
+func hostName(u *url.URL) bool {
+	h, port := u.Hostname(), u.Port()
+	if h == "" || strings.HasSuffix(u.Host, ":") {
+		return false
+	}
+	for _, r := range port {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	if strings.HasPrefix(u.Host, "[") { // IPv6
+		return net.ParseIP(strings.SplitN(h, "%", 2)[0]) != nil
+	}
+	for _, r := range h {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '.', r == '_':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // RedactURL strips the userinfo from anything that looks like a URL, so

@@ -211,3 +211,39 @@ func TestVCenterProtect(t *testing.T) {
 		t.Errorf("--protect with --stats none: %v", err)
 	}
 }
+
+// TestParseVCenterURLHost: GOVC_URL's forms that name a host are read as
+// govc reads them; a URL whose host is no host name (a scheme written
+// twice, a stray character) is refused with a message that says so, not
+// sent to DNS; a password in a refused URL stays out of the message.
+func TestParseVCenterURLHost(t *testing.T) {
+	for _, tc := range []struct {
+		in, host string // host "" means refused
+	}{
+		{"vc.example.com", "vc.example.com"},
+		{"vc.example.com:8443", "vc.example.com:8443"},
+		{"https://vc01/sdk", "vc01"},
+		{"10.0.0.5", "10.0.0.5"},
+		{"https://[fe80::1]:443/sdk", "[fe80::1]:443"},
+		{"https://user:pw@vc_lab.local/sdk", "vc_lab.local"},
+		{"https://https://vc.example.com/sdk", ""},
+		{"ht!tp://vc", ""},
+		{"https://vc example.com", ""},
+		{"https://user:S3cret@vc:44x/sdk", ""},
+	} {
+		u, _, _, err := ParseVCenterURL(tc.in)
+		if tc.host == "" {
+			if err == nil {
+				t.Errorf("%q: read as host %q, want refused", tc.in, u.Host)
+				continue
+			}
+			if !strings.Contains(err.Error(), "not a host name") && !strings.Contains(err.Error(), "is not a URL") || strings.Contains(err.Error(), "S3cret") {
+				t.Errorf("%q: %v", tc.in, err)
+			}
+			continue
+		}
+		if err != nil || u.Host != tc.host {
+			t.Errorf("%q: host %v, err %v; want %q", tc.in, u, err, tc.host)
+		}
+	}
+}

@@ -24,6 +24,9 @@ type hline struct {
 	Label string
 	Style draw.LineStyle
 	Left  bool // label at the left end
+	// Avoid, when set, holds the panel's event markers: the label moves
+	// along its line, away from its end, clear of their labels.
+	Avoid *eventMarkers
 }
 
 // Plot implements plot.Plotter.
@@ -44,7 +47,44 @@ func (h hline) Plot(c draw.Canvas, p *plot.Plot) {
 		sty.XAlign = draw.XLeft
 		at.X = c.Min.X + vg.Points(4)
 	}
+	if h.Avoid != nil {
+		at.X = clearOf(sty, at, h.Label, h.Avoid.labelBoxes(c, p), c.Min.X, c.Max.X, h.Left)
+	}
 	c.FillText(sty, at, h.Label)
+}
+
+// clearOf is the x at which a label written with sty at at stays clear of
+// boxes: at.X itself, or moved along the line (rightwards for a label
+// aligned left, leftwards otherwise) past each box it would overprint. When
+// no place within min..max is clear, at.X is kept.
+func clearOf(sty text.Style, at vg.Point, label string, boxes []vg.Rectangle, min, max vg.Length, left bool) vg.Length {
+	r := sty.Rectangle(label)
+	x := at.X
+	for moved := true; moved; {
+		moved = false
+		lr := vg.Rectangle{Min: vg.Point{X: x + r.Min.X, Y: at.Y + r.Min.Y}, Max: vg.Point{X: x + r.Max.X, Y: at.Y + r.Max.Y}}
+		for _, b := range boxes {
+			if !overlaps(lr, b) {
+				continue
+			}
+			if left {
+				x = b.Max.X + vg.Points(2) - r.Min.X
+			} else {
+				x = b.Min.X - vg.Points(2) - r.Max.X
+			}
+			moved = true
+			break
+		}
+		if x+r.Min.X < min || x+r.Max.X > max {
+			return at.X
+		}
+	}
+	return x
+}
+
+// overlaps reports whether two rectangles share more than an edge.
+func overlaps(a, b vg.Rectangle) bool {
+	return a.Min.X < b.Max.X && b.Min.X < a.Max.X && a.Min.Y < b.Max.Y && b.Min.Y < a.Max.Y
 }
 
 // DataRange implements plot.DataRanger: only the Y value counts.
@@ -103,21 +143,27 @@ func noteStyle(c color.Color) text.Style {
 // of it, ending near the top of the data area, on a white box so data lines
 // behind it do not hide it. Too long labels are cut to the panel's height.
 func drawRotated(c draw.Canvas, x vg.Length, label string, col color.Color) {
+	sty, label, at, box := rotatedLabel(c, x, label, col)
+	if label == "" {
+		return
+	}
+	c.SetColor(color.NRGBA{255, 255, 255, 215})
+	c.Fill(box.Path())
+	c.FillText(sty, at, label)
+}
+
+// rotatedLabel is how drawRotated writes label at x: its style, the label
+// cut to fit ("" when nothing fits), where it is anchored and its box.
+func rotatedLabel(c draw.Canvas, x vg.Length, label string, col color.Color) (text.Style, string, vg.Point, vg.Rectangle) {
 	sty := noteStyle(col)
 	sty.Rotation = math.Pi / 2
 	sty.XAlign, sty.YAlign = draw.XRight, draw.YTop
 	room := c.Max.Y - c.Min.Y - vg.Points(8)
 	label = fitText(sty, label, room)
-	if label == "" {
-		return
-	}
 	top := c.Max.Y - vg.Points(3)
 	at := vg.Point{X: x + vg.Points(2), Y: top}
 	r := sty.Rectangle(label)
-	box := vg.Rectangle{Min: at.Add(r.Min), Max: at.Add(r.Max)}
-	c.SetColor(color.NRGBA{255, 255, 255, 215})
-	c.Fill(box.Path())
-	c.FillText(sty, at, label)
+	return sty, label, at, vg.Rectangle{Min: at.Add(r.Min), Max: at.Add(r.Max)}
 }
 
 // fitText shortens s with an ellipsis until it is at most room wide.
@@ -155,18 +201,12 @@ type eventMarkers struct {
 // leader at the top, so labels of events seconds apart never overprint;
 // a label with no room left is not drawn (the legend and the report's
 // event table still list the event).
-func (m eventMarkers) Plot(c draw.Canvas, p *plot.Plot) {
-	trX, _ := p.Transforms(&c)
-	step := noteStyle(color.Black).Height("0") + vg.Points(3)
-	var xs []vg.Length
-	var gs []markerGroup
-	for _, g := range m.Groups {
-		if x := trX(g.T); c.ContainsX(x) {
-			c.StrokeLine2(markerStyle(g.Color), x, c.Min.Y, x, c.Max.Y)
-			xs, gs = append(xs, x), append(gs, g)
-		}
+func (m *eventMarkers) Plot(c draw.Canvas, p *plot.Plot) {
+	xs, gs, lxs := m.place(c, p)
+	for i, x := range xs {
+		c.StrokeLine2(markerStyle(gs[i].Color), x, c.Min.Y, x, c.Max.Y)
 	}
-	for i, lx := range labelPositions(xs, step, c.Min.X, c.Max.X) {
+	for i, lx := range lxs {
 		x, g := xs[i], gs[i]
 		if lx < 0 {
 			continue
@@ -178,6 +218,35 @@ func (m eventMarkers) Plot(c draw.Canvas, p *plot.Plot) {
 		}
 		drawRotated(c, lx, g.Label, g.Color)
 	}
+}
+
+// place is where Plot draws the markers on c: the x of each marker in the
+// panel, its group and the x of its label (-1: not drawn).
+func (m *eventMarkers) place(c draw.Canvas, p *plot.Plot) (xs []vg.Length, gs []markerGroup, lxs []vg.Length) {
+	trX, _ := p.Transforms(&c)
+	step := noteStyle(color.Black).Height("0") + vg.Points(3)
+	for _, g := range m.Groups {
+		if x := trX(g.T); c.ContainsX(x) {
+			xs, gs = append(xs, x), append(gs, g)
+		}
+	}
+	return xs, gs, labelPositions(xs, step, c.Min.X, c.Max.X)
+}
+
+// labelBoxes are the boxes of the labels Plot writes on c, for the labels
+// of lines and bands to stay clear of.
+func (m *eventMarkers) labelBoxes(c draw.Canvas, p *plot.Plot) []vg.Rectangle {
+	var boxes []vg.Rectangle
+	_, gs, lxs := m.place(c, p)
+	for i, lx := range lxs {
+		if lx < 0 {
+			continue
+		}
+		if _, label, _, box := rotatedLabel(c, lx, gs[i].Label, gs[i].Color); label != "" {
+			boxes = append(boxes, box)
+		}
+	}
+	return boxes
 }
 
 // labelPositions places the labels of markers at xs (in increasing order)

@@ -41,6 +41,15 @@ var planMetrics = map[string]metricInfo{
 	"throttled_fraction": {"time the primary was throttled", func(float64) (float64, string) { return 100, "share of time (%)" }},
 }
 
+// MetricLabel is how a planning chart names metric ("p99 replay lag" for
+// replay_lag_p99_s); an unknown metric is named as it is.
+func MetricLabel(metric string) string {
+	if info, ok := planMetrics[metric]; ok {
+		return info.label
+	}
+	return metric
+}
+
 // PlanMark is a policy's planning answer, as the batch summary gives it:
 // the swept value marked on its line and named in the legend.
 type PlanMark struct {

@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"sort"
 	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
@@ -218,19 +220,70 @@ func finiteXYs(s sim.Series, f func(float64) float64) plotter.XYs {
 	return xys
 }
 
-// markEvents adds the events of a run and the warm-up band to p; it
-// returns the event classes drawn.
-func markEvents(p *plot.Plot, r sim.Result, policy, fc string, span float64) []eventClass {
+// colWarmup shades the warm-up, which no statistic counts.
+var colWarmup = color.Gray{Y: 240}
+
+// addWarmup names the warm-up's shade in legend when the run has one: in
+// a narrow panel the band is too narrow for its own label.
+func addWarmup(legend *plot.Legend, r sim.Result) {
 	if r.Warmup > 0 {
-		p.Add(band{X0: 0, X1: r.Warmup, Color: color.Gray{Y: 240}, Label: "warm-up", Top: true})
+		legend.Add("warm-up (not measured)", swatch{colWarmup})
 	}
+}
+
+// runMarkers are the event markers of a run and the event classes they
+// draw (nil when the run has no events). Reference lines and bands are
+// given them to keep their labels clear of the markers'.
+func runMarkers(r sim.Result, policy, fc string, span float64) (*eventMarkers, []eventClass) {
 	run := firstRun(r, policy, fc)
 	if run == nil || len(run.Events) == 0 {
-		return nil
+		return nil, nil
 	}
 	groups, classes := groupEvents(run.Events, 0.015*span)
-	p.Add(eventMarkers{Groups: groups})
-	return classes
+	return &eventMarkers{Groups: groups}, classes
+}
+
+// markEvents adds the warm-up band and the markers m (if any) to p.
+func markEvents(p *plot.Plot, r sim.Result, m *eventMarkers) {
+	if r.Warmup > 0 {
+		p.Add(band{X0: 0, X1: r.Warmup, Color: colWarmup, Label: "warm-up", Top: true, Whole: true})
+	}
+	if m != nil {
+		p.Add(m)
+	}
+}
+
+// bandLabel is label cut to room, or "" when the cut would leave fewer
+// than four letters ("w…" says nothing; the legend names the shade).
+func bandLabel(sty text.Style, label string, room vg.Length) string {
+	t := fitText(sty, label, room)
+	if t != label && len([]rune(t)) < 5 {
+		return ""
+	}
+	return t
+}
+
+// widestGap is the widest stretch of x0..x1 that no box covers between
+// heights y0 and y1 (an empty stretch when boxes cover it all).
+func widestGap(x0, x1, y0, y1 vg.Length, boxes []vg.Rectangle) (lo, hi vg.Length) {
+	var cover []vg.Rectangle
+	for _, b := range boxes {
+		if b.Min.Y < y1 && y0 < b.Max.Y && b.Max.X > x0 && b.Min.X < x1 {
+			cover = append(cover, b)
+		}
+	}
+	sort.Slice(cover, func(i, j int) bool { return cover[i].Min.X < cover[j].Min.X })
+	from := x0
+	for _, b := range cover {
+		if b.Min.X-from > hi-lo {
+			lo, hi = from, b.Min.X
+		}
+		from = max(from, b.Max.X)
+	}
+	if x1-from > hi-lo {
+		lo, hi = from, x1
+	}
+	return lo, hi
 }
 
 // timeSpan is the time axis range of the chart: the run's duration, or the
@@ -283,7 +336,9 @@ func utilisationChart(r sim.Result, all []sim.Series, pick panelPick, name, titl
 		p := newPlot(panelTitle(policy, ps.cases[i], timeTickCount(len(ps.policies)) > 6), "time (s)", "utilisation (%)")
 		p.X.Tick.Marker = roundTicks{N: timeTickCount(len(ps.policies))}
 		p.Y.Tick.Marker = percentTicks{}
-		for _, cl := range markEvents(p, r, policy, ps.cases[i], span) {
+		markers, cls := runMarkers(r, policy, ps.cases[i], span)
+		markEvents(p, r, markers)
+		for _, cl := range cls {
 			classes[cl.name] = cl
 		}
 		top := 100.0
@@ -303,15 +358,20 @@ func utilisationChart(r sim.Result, all []sim.Series, pick panelPick, name, titl
 				top = math.Max(top, xy.Y)
 			}
 		}
-		p.Add(lbt)
+		lbtP := lbt
+		lbtP.Avoid = markers
+		p.Add(lbtP)
 		if sla != nil {
-			p.Add(*sla)
+			slaP := *sla
+			slaP.Avoid = markers
+			p.Add(slaP)
 		}
 		p.X.Min, p.X.Max = 0, span
 		p.Y.Min, p.Y.Max = 0, top
 		panels = append(panels, p)
 	}
 	addClasses(&legend, classes)
+	addWarmup(&legend, r)
 	rows, cols, h := layout(len(panels))
 	caption := "Share of each second the wire was busy (framing included) on every vmnic, " +
 		"both directions, and on every inter-switch link, one panel per teaming policy. " +
@@ -427,14 +487,17 @@ func replayLagChart(r sim.Result, all []sim.Series, pick panelPick, name, title 
 	for i, policy := range ps.policies {
 		p := newPlot(panelTitle(policy, ps.cases[i], timeTickCount(len(ps.policies)) > 6), "time (s)", "replay lag (log scale)")
 		p.X.Tick.Marker = roundTicks{N: timeTickCount(len(ps.policies))}
+		markers, cls := runMarkers(r, policy, ps.cases[i], span)
 		unprotected := unprotectedBands(r, policy, ps.cases[i], span)
 		for _, b := range unprotected {
+			b.Avoid = markers
 			p.Add(b)
 		}
 		if len(unprotected) > 0 {
 			shaded = true
 		}
-		for _, cl := range markEvents(p, r, policy, ps.cases[i], span) {
+		markEvents(p, r, markers)
+		for _, cl := range cls {
 			classes[cl.name] = cl
 		}
 		for _, s := range ps.series[i] {
@@ -463,9 +526,13 @@ func replayLagChart(r sim.Result, all []sim.Series, pick panelPick, name, title 
 				}
 			}
 		}
-		p.Add(throttle)
+		throttleP := throttle
+		throttleP.Avoid = markers
+		p.Add(throttleP)
 		if sla != nil {
-			p.Add(*sla)
+			slaP := *sla
+			slaP.Avoid = markers
+			p.Add(slaP)
 		}
 		p.X.Min, p.X.Max = 0, span
 		panels = append(panels, p)
@@ -477,6 +544,7 @@ func replayLagChart(r sim.Result, all []sim.Series, pick panelPick, name, title 
 		p.Y.Min, p.Y.Max = ymin, ymax
 	}
 	addClasses(&legend, classes)
+	addWarmup(&legend, r)
 	if shaded {
 		legend.Add("FT VM unprotected", swatch{colUnprotected})
 	}
@@ -546,17 +614,41 @@ func unprotectedBands(r sim.Result, policy, fc string, span float64) []band {
 			}
 		case "protected":
 			if t0, open := start[e.Target]; open {
-				bands = append(bands, band{X0: t0, X1: e.T, Color: colUnprotected, Label: e.Target + " unprotected", Raised: true})
+				bands = append(bands, band{X0: t0, X1: e.T, Color: colUnprotected, Label: e.Target + " unprotected", Short: "unprotected", Raised: true})
 				delete(start, e.Target)
 			}
 		}
 	}
 	for _, vm := range order {
 		if t0, open := start[vm]; open {
-			bands = append(bands, band{X0: t0, X1: span, Color: colUnprotected, Label: vm + " unprotected", Raised: true})
+			bands = append(bands, band{X0: t0, X1: span, Color: colUnprotected, Label: vm + " unprotected", Short: "unprotected", Raised: true})
 		}
 	}
-	return bands
+	return mergeBands(bands, 0.015*span)
+}
+
+// mergeBands joins bands that start and end within tol seconds of each
+// other into one over their union, labelled with how many VMs it stands
+// for: labels of VMs lost together would overprint.
+func mergeBands(bands []band, tol float64) []band {
+	var out []band
+	var count []int
+	for _, b := range bands {
+		joined := false
+		for i := range out {
+			if math.Abs(out[i].X0-b.X0) <= tol && math.Abs(out[i].X1-b.X1) <= tol {
+				out[i].X0, out[i].X1 = math.Min(out[i].X0, b.X0), math.Max(out[i].X1, b.X1)
+				count[i]++
+				out[i].Label = fmt.Sprintf("%d VMs unprotected", count[i])
+				joined = true
+				break
+			}
+		}
+		if !joined {
+			out, count = append(out, b), append(count, 1)
+		}
+	}
+	return out
 }
 
 // thumb is a legend thumbnail of a line style.
@@ -573,8 +665,13 @@ type band struct {
 	X0, X1 float64
 	Color  color.Color
 	Label  string
-	Raised bool // label raised clear of the bottom edge
-	Top    bool // label at the top edge
+	Raised bool   // label raised clear of the bottom edge
+	Top    bool   // label at the top edge
+	Short  string // the label written when Label does not fit
+	Whole  bool   // the label whole or not at all
+	// Avoid, when set, holds the panel's event markers: the label goes in
+	// the widest stretch of the band clear of their labels.
+	Avoid *eventMarkers
 }
 
 // Plot implements plot.Plotter.
@@ -599,6 +696,18 @@ func (b band) Plot(c draw.Canvas, p *plot.Plot) {
 		case b.Raised: // above a line drawn at the floor
 			at.Y += vg.Points(12)
 		}
-		c.FillText(sty, at, fitText(sty, b.Label, x1-x0))
+		lo, hi := x0, x1
+		if b.Avoid != nil {
+			h := sty.Height(b.Label)
+			lo, hi = widestGap(x0, x1, at.Y, at.Y+h, b.Avoid.labelBoxes(c, p))
+			at.X = (lo + hi) / 2
+		}
+		label := b.Label
+		if b.Short != "" && sty.Width(label) > hi-lo {
+			label = b.Short
+		}
+		if t := bandLabel(sty, label, hi-lo); t == label || !b.Whole {
+			c.FillText(sty, at, t)
+		}
 	}
 }

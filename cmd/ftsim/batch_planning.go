@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -13,9 +14,11 @@ import (
 	"github.com/ftsim/ftsim/sim"
 )
 
-// The planning charts of a batch: for every scenario with a sweep, p99
-// replay lag (the run-wide figure of the worst failure case: the baseline
-// or any single failure of n_minus_1) against the first swept parameter,
+// The planning charts of a batch: for every scenario with a sweep, the SLA
+// metric that stops the answer (the one furthest beyond its limit in the
+// first failing case; p99 replay lag when nothing fails), as the figure of
+// the worst failure case (the baseline or any single failure of
+// n_minus_1), against the first swept parameter,
 // one line per policy, the SLA drawn and each policy's planning answer
 // (summary.json) marked; one chart per combination of the other swept
 // parameters' values. Files: planning-<scenario>[-<other params>].png in
@@ -35,6 +38,13 @@ type planCase struct {
 	sweep    []sim.SweepValue
 	sla      *float64
 	lag      []policyValue // applicable policies, worst failure case
+	// figures holds, per SLA metric, each applicable policy's worst figure
+	// over failure cases and objects; limits the SLA's limit of each.
+	figures map[string][]policyValue
+	limits  map[string]float64
+	// broke is the SLA metric furthest beyond its limit in this case ("":
+	// every verdict passes).
+	broke string
 }
 
 type policyValue struct {
@@ -42,26 +52,72 @@ type policyValue struct {
 	value  float64
 }
 
+// slaMetrics are the SLA's metrics a planning chart can draw, in the
+// order ties are broken.
+var slaMetrics = []string{planningMetric, "output_delay_p99_s", sim.MetricUtilPeak, sim.MetricUnprotected}
+
 func planningData(r sim.Result) planCase {
-	pc := planCase{scenario: r.Scenario, sweep: r.Sweep, sla: r.SLA.ReplayLagP99}
-	worst := map[string]int{} // policy -> index in pc.lag
+	pc := planCase{scenario: r.Scenario, sweep: r.Sweep, sla: r.SLA.ReplayLagP99,
+		figures: map[string][]policyValue{}, limits: map[string]float64{}}
+	for m, lim := range map[string]*float64{planningMetric: r.SLA.ReplayLagP99, "output_delay_p99_s": r.SLA.OutputDelayP99,
+		sim.MetricUtilPeak: r.SLA.UtilisationMax, sim.MetricUnprotected: r.SLA.UnprotectedMax} {
+		if lim != nil {
+			pc.limits[m] = *lim
+		}
+	}
+	worst := map[string]map[string]int{} // metric -> policy -> index in pc.figures[metric]
+	over := 0.0
 	for _, s := range r.Summary {
 		if !s.Applicable {
 			continue
 		}
 		for _, m := range s.Metrics {
-			if m.Object != "" || m.Name != planningMetric {
+			if !slices.Contains(slaMetrics, m.Name) {
 				continue
 			}
-			if i, ok := worst[s.Policy]; !ok {
-				worst[s.Policy] = len(pc.lag)
-				pc.lag = append(pc.lag, policyValue{s.Policy, m.Mean})
-			} else if m.Mean > pc.lag[i].value {
-				pc.lag[i].value = m.Mean
+			if m.Name == planningMetric && m.Object != "" {
+				continue // the run-wide figure is the worst over VMs
+			}
+			if worst[m.Name] == nil {
+				worst[m.Name] = map[string]int{}
+			}
+			if i, ok := worst[m.Name][s.Policy]; !ok {
+				worst[m.Name][s.Policy] = len(pc.figures[m.Name])
+				pc.figures[m.Name] = append(pc.figures[m.Name], policyValue{s.Policy, m.Mean})
+			} else if m.Mean > pc.figures[m.Name][i].value {
+				pc.figures[m.Name][i].value = m.Mean
+			}
+		}
+		for _, v := range s.Verdict.Violations {
+			if !slices.Contains(slaMetrics, v.Metric) || v.Limit <= 0 {
+				continue
+			}
+			if x := v.Value / v.Limit; x > over || x == over && slices.Index(slaMetrics, v.Metric) < slices.Index(slaMetrics, pc.broke) {
+				over, pc.broke = x, v.Metric
 			}
 		}
 	}
+	pc.lag = pc.figures[planningMetric]
 	return pc
+}
+
+// chartMetric is the SLA metric a scenario's planning chart draws: the one
+// that broke furthest beyond its limit in the first failing case along
+// the sweep, so the chart shows why the answer stops where it does; p99
+// replay lag when nothing fails or the metric has no figures.
+func chartMetric(cases []planCase, xs map[string]float64) string {
+	sorted := slices.Clone(cases)
+	sort.SliceStable(sorted, func(i, j int) bool { return xs[sorted[i].sweep[0].Value] < xs[sorted[j].sweep[0].Value] })
+	for _, c := range sorted {
+		if c.broke == "" {
+			continue
+		}
+		if _, ok := c.limits[c.broke]; ok && len(c.figures[c.broke]) > 0 {
+			return c.broke
+		}
+		break
+	}
+	return planningMetric
 }
 
 // writePlanningCharts replaces the planning charts in out with those of
@@ -96,6 +152,7 @@ func writePlanningCharts(out string, cases []planCase, answers []sim.PlanningAns
 // combination of the swept parameters other than the first.
 type planningChart struct {
 	scenario, param, others string
+	metric                  string // the SLA metric drawn
 	points                  []plots.PlanPoint
 	sla                     *float64
 	marks                   []plots.PlanMark
@@ -120,12 +177,16 @@ func scenarioPlanning(scenario string, cases []planCase, answers []sim.PlanningA
 	}
 	sort.Slice(keys, func(i, j int) bool { return model.NaturalLess(keys[i], keys[j]) })
 	xs := sim.SweepAxis(values)
+	metric := chartMetric(cases, xs)
 	var out []planningChart
 	for _, k := range keys {
-		ch := planningChart{scenario: scenario, param: param, others: k, marks: planMarks(answers, scenario, k)}
+		ch := planningChart{scenario: scenario, param: param, others: k, metric: metric, marks: planMarks(answers, scenario, k)}
 		for _, c := range groups[k] {
-			ch.sla = c.sla
-			for _, pv := range c.lag {
+			ch.sla = nil
+			if lim, ok := c.limits[metric]; ok {
+				ch.sla = &lim
+			}
+			for _, pv := range c.figures[metric] {
 				v := c.sweep[0].Value
 				ch.points = append(ch.points, plots.PlanPoint{Policy: pv.policy, X: xs[v], XLabel: v, Value: pv.value})
 			}
@@ -167,13 +228,13 @@ func answerKind(a sim.PlanningAnswer) (string, []sim.PassingValue) {
 
 // write draws the chart and writes it as planning-<scenario>[-<others>].png.
 func (ch planningChart) write(out string) error {
-	title := ch.scenario + ": p99 replay lag (worst failure case) against " + ch.param
+	title := ch.scenario + ": " + plots.MetricLabel(ch.metric) + " (worst failure case) against " + ch.param
 	name := planningPrefix + model.CaseDir(ch.scenario, nil)
 	if ch.others != "" {
 		title += " (" + ch.others + ")"
 		name += "-" + model.CaseDir(ch.others, nil)
 	}
-	chart, err := plots.Planning(name, title, ch.param, ch.points, planningMetric, ch.sla, ch.marks)
+	chart, err := plots.Planning(name, title, ch.param, ch.points, ch.metric, ch.sla, ch.marks)
 	if err != nil {
 		return fmt.Errorf("planning chart of %s: %w", ch.scenario, err)
 	}

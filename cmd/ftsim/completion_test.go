@@ -89,6 +89,15 @@ func TestDidYouMean(t *testing.T) {
 		if code != exitBadInput || !strings.Contains(stdout+stderr, "Did you mean "+tc.want) {
 			t.Errorf("%q: exit %d, no suggestion of %s:\n%s%s", tc.args, code, tc.want, stdout, stderr)
 		}
+		if strings.Contains(stdout+stderr, "No help topic") {
+			t.Errorf("%q: answered as a help topic:\n%s%s", tc.args, stdout, stderr)
+		}
+	}
+	if code, stdout, stderr := runCLI(t, "rnu"); code != exitBadInput || !strings.Contains(stderr, `no command "rnu"`) || stdout != "" {
+		t.Errorf("rnu: exit %d, stdout %q, stderr %q; want exit 2 naming the word on stderr", code, stdout, stderr)
+	}
+	if code, stdout, _ := runCLI(t); code != exitOK || !strings.Contains(stdout, "COMMANDS") {
+		t.Errorf("no arguments: exit %d, no command list:\n%s", code, stdout)
 	}
 	_, help, _ := runCLI(t, "run", "--help")
 	for _, bad := range []string{"(default: 0)", "'s) (default", "cores) (default", "(default: false)"} {
@@ -98,5 +107,30 @@ func TestDidYouMean(t *testing.T) {
 	}
 	if !strings.Contains(help, "(default: the scenario's)") {
 		t.Errorf("run --help does not say the defaults come from the scenario:\n%s", help)
+	}
+}
+
+// TestHelpPlaceholders: every flag that takes a value names it in the
+// help of every command and subcommand (--format FORMAT), never urfave's
+// bare "value", and no switch shows "(default: false)".
+func TestHelpPlaceholders(t *testing.T) {
+	app := newApp()
+	var cmds [][]string
+	for _, c := range app.Commands {
+		cmds = append(cmds, []string{c.Name})
+		for _, sc := range c.Subcommands {
+			cmds = append(cmds, []string{c.Name, sc.Name})
+		}
+	}
+	for _, words := range cmds {
+		_, help, _ := runCLI(t, append(words, "--help")...)
+		for _, l := range strings.Split(help, "\n") {
+			if strings.Contains(l, "(default: false)") {
+				t.Errorf("%s --help: a switch with a default: %q", strings.Join(words, " "), strings.TrimSpace(l))
+			}
+			if f := strings.Fields(l); len(f) >= 2 && strings.HasPrefix(f[0], "--") && f[1] == "value" {
+				t.Errorf("%s --help: %q", strings.Join(words, " "), strings.TrimSpace(l))
+			}
+		}
 	}
 }

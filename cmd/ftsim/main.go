@@ -30,17 +30,31 @@ func newApp() *cli.App {
 			policiesCommand(),
 			schemaCommand(),
 		},
+		// A word that is no command is bad input, answered with the
+		// nearest command (the default reads "No help topic for ...").
+		Action: func(c *cli.Context) error {
+			if c.NArg() == 0 {
+				return cli.ShowAppHelp(c)
+			}
+			name := c.Args().First()
+			return badInput(fmt.Errorf("ftsim: no command %q (ftsim --help lists them). %s", name, cli.SuggestCommand(c.App.Commands, name)))
+		},
 		// Exit codes are decided in main alone.
 		ExitErrHandler: func(*cli.Context, error) {},
 		Suggest:        true, // "Did you mean ...?" for commands and flags
 	}
-	for _, c := range app.Commands {
-		for _, f := range c.Flags {
-			if b, ok := f.(*cli.BoolFlag); ok {
-				b.DisableDefaultText = true // a switch is off unless given
+	var quiet func(cmds []*cli.Command)
+	quiet = func(cmds []*cli.Command) {
+		for _, c := range cmds {
+			for _, f := range c.Flags {
+				if b, ok := f.(*cli.BoolFlag); ok {
+					b.DisableDefaultText = true // a switch is off unless given
+				}
 			}
+			quiet(c.Subcommands)
 		}
 	}
+	quiet(app.Commands)
 	app.Commands = append(app.Commands, completionCommand(app))
 	return app
 }

@@ -36,7 +36,7 @@ func mergeCommand() *cli.Command {
 			"of another batch or run.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "out", Usage: "merged `DIR` (required)", Destination: &out},
-			&cli.StringFlag{Name: "series", Usage: "run shards: time series kept, all, worst or none (default: worst with n_minus_1, else all)", Destination: &series},
+			&cli.StringFlag{Name: "series", Usage: "run shards: time `SERIES` kept, all, worst or none (default: worst with n_minus_1, else all)", Destination: &series},
 			&cli.BoolFlag{Name: "fail-on-sla", Usage: "run shards: exit with status 1 when a verdict fails", Destination: &failOnSLA},
 		},
 		Action: func(c *cli.Context) error {

@@ -30,9 +30,9 @@ func plotCommand() *cli.Command {
 		Description: "Reads RESULTS.json and, when present, timeseries.csv beside it, and writes every\n" +
 			"chart and report.html into --out (default: the folder of RESULTS.json).",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "out", Usage: "folder for the charts and report.html", DefaultText: "the folder of RESULTS.json",
+			&cli.StringFlag{Name: "out", Usage: "`DIR` for the charts and report.html", DefaultText: "the folder of RESULTS.json",
 				Destination: &f.out},
-			&cli.StringFlag{Name: "plot-format", Value: "png", Usage: "chart file format: png, svg or pdf",
+			&cli.StringFlag{Name: "plot-format", Value: "png", Usage: "chart file `FORMAT`: png, svg or pdf",
 				Destination: &f.format},
 		},
 		Action: func(c *cli.Context) error {

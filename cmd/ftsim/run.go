@@ -46,13 +46,13 @@ func runCommand() *cli.Command {
 			&cli.Uint64Flag{Name: "seed", Usage: "root `SEED`", DefaultText: "the scenario's", Destination: &f.seed},
 			&cli.StringFlag{Name: "duration", Usage: "simulated `TIME`, e.g. 10m", DefaultText: "the scenario's", Destination: &f.duration},
 			&cli.IntFlag{Name: "replications", Usage: "`N` independent runs", DefaultText: "the scenario's", Destination: &f.replications},
-			&cli.StringFlag{Name: "format", Value: "table", Usage: "what to print: table, json (results.json) or csv (per-run summary)", Destination: &f.format},
+			&cli.StringFlag{Name: "format", Value: "table", Usage: "print `FORMAT`: table, json (results.json) or csv (per-run summary)", Destination: &f.format},
 			&cli.BoolFlag{Name: "no-plots", Usage: "write no charts and no report", Destination: &f.noPlots},
-			&cli.StringFlag{Name: "plot-format", Value: "png", Usage: "chart format: png, svg or pdf", Destination: &f.plotFormat},
+			&cli.StringFlag{Name: "plot-format", Value: "png", Usage: "chart `FORMAT`: png, svg or pdf", Destination: &f.plotFormat},
 			&cli.BoolFlag{Name: "fail-on-sla", Usage: "exit with status 1 when a verdict fails", Destination: &f.failOnSLA},
 			&cli.IntFlag{Name: "parallel", Usage: "`N` runs simulated at once", DefaultText: "all cores", Destination: &f.parallel},
 			&cli.StringFlag{Name: "shard", Usage: "simulate only shard `I/N` of the failure cases, for ftsim merge (auto/N: I from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID)", Destination: &f.shard},
-			&cli.StringFlag{Name: "series", Usage: "time series kept: all, worst (baseline and each policy's worst single failure; the default with n_minus_1) or none", Destination: &f.series},
+			&cli.StringFlag{Name: "series", Usage: "time `SERIES` kept: all, worst (baseline and each policy's worst single failure; the default with n_minus_1) or none", Destination: &f.series},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {

@@ -40,7 +40,7 @@ func printTables(w io.Writer, r sim.Result, colour bool) {
 				continue
 			}
 			if !s.Applicable {
-				fmt.Fprintf(tw, "  %s\t\t\t\t\t\tn/a\n", clip(s.FailureCase, 22))
+				fmt.Fprintf(tw, "  %s\t\t\t\t\t\tn/a\n", s.FailureCase)
 				continue
 			}
 			unp := secs(metric(s, sim.MetricUnprotected))
@@ -49,9 +49,9 @@ func printTables(w io.Writer, r sim.Result, colour bool) {
 				cutOff = true
 			}
 			util, link := peakLink(s)
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", clip(s.FailureCase, 22),
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.FailureCase,
 				secs(metric(s, sim.MetricLagP99)), secs(worstObj(s, "output_delay_p99_s")),
-				strings.TrimSpace(pct(util)+" "+clip(link, 16)), pct(metric(s, sim.MetricThrottled)), unp, verdictWord(s.Verdict))
+				strings.TrimSpace(pct(util)+" "+link), pct(metric(s, sim.MetricThrottled)), unp, verdictWord(s.Verdict))
 			if !s.Verdict.Pass {
 				failing = append(failing, s)
 			}
@@ -241,7 +241,7 @@ func printMatrix(w io.Writer, r sim.Result, colour bool) {
 	}
 	hdr := []string{"policy"}
 	for _, c := range shown {
-		hdr = append(hdr, clip(c, 16))
+		hdr = append(hdr, c)
 	}
 	if len(shown) < len(cases) {
 		hdr = append(hdr, fmt.Sprintf("%d single failures", len(cases)-1))
@@ -326,13 +326,6 @@ func paint(s, code string, colour bool) string {
 		return s
 	}
 	return "\x1b[" + code + "m" + s + "\x1b[0m"
-}
-
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n-1] + "~"
 }
 
 // secs formats seconds with a unit that keeps three significant digits.

@@ -41,7 +41,7 @@ func printCheckpoints(w io.Writer, r sim.Result) {
 					}
 					return 0
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", clip(p, 18), clip(vm, 20),
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", p, vm,
 					secs(m("checkpoint_interval_mean_s")), bytesText(m("checkpoint_bytes_mean")),
 					pct(m("stun_fraction")), pct(m("throttled_fraction")),
 					secs(m("output_delay_mean_s")), secs(m("output_delay_p99_s")))

@@ -128,3 +128,47 @@ func TestProgressLines(t *testing.T) {
 		}
 	}
 }
+
+// TestTableLongNames: names read from vCenter are long; the table shows
+// every failure case and the link holding the peak in full (a clipped
+// "esx-prod-01/vmnic~" cannot tell vmnic0 from vmnic1), and the columns
+// still line up.
+func TestTableLongNames(t *testing.T) {
+	const host = "esx-prod-cluster-a-01"
+	fc := "vmnic:" + host + "/vmnic0"
+	link := host + "/vmnic1 rx"
+	r := sim.Result{Scenario: "t", Duration: 60, Warmup: 10,
+		Summary: []sim.Summary{
+			{Policy: "port_id", FailureCase: "baseline", Applicable: true, Verdict: sim.Verdict{Pass: true},
+				Metrics: []sim.Metric{{Name: sim.MetricUtilPeak, Mean: 0.5}, {Object: host + "/vmnic0 tx", Name: sim.MetricUtilPeak, Mean: 0.5}}},
+			{Policy: "port_id", FailureCase: fc, Applicable: true, Verdict: sim.Verdict{Pass: true},
+				Metrics: []sim.Metric{{Name: sim.MetricUtilPeak, Mean: 0.6}, {Object: link, Name: sim.MetricUtilPeak, Mean: 0.6}}},
+		},
+		Runs: []sim.RunResult{{Policy: "port_id", FailureCase: "baseline", Applicable: true},
+			{Policy: "port_id", FailureCase: fc, Applicable: true}},
+	}
+	var b bytes.Buffer
+	printTables(&b, r, false)
+	out := b.String()
+	for _, want := range []string{fc + " ", "60.0 % " + link, "~"} {
+		has := strings.Contains(out, want)
+		if want == "~" {
+			if has {
+				t.Errorf("a name is clipped:\n%s", out)
+			}
+			continue
+		}
+		if !has {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+	var cols []int
+	for _, l := range strings.Split(out, "\n") {
+		if i := strings.Index(l, "PASS"); i >= 0 && !strings.HasPrefix(strings.TrimSpace(l), "policy") && strings.Contains(l, " % ") {
+			cols = append(cols, i)
+		}
+	}
+	if len(cols) != 2 || cols[0] != cols[1] {
+		t.Errorf("verdict columns at %v, want two at one column:\n%s", cols, out)
+	}
+}
