@@ -6,7 +6,7 @@ import (
 
 // bgSource is background traffic on one uplink: it loads the vmnic's TX
 // queue (or, with direction rx, the switch port toward it), is absorbed by
-// the switch and does not fail over (DESIGN.md "Patterns").
+// the switch and does not fail over (docs/model.md "Patterns").
 type bgSource struct {
 	idx     int
 	src     *source

@@ -85,7 +85,7 @@ func (e *engine) retarget(hi int, recovered bool) (int, int) {
 			hs.port = e.portChoice(hs)
 		}
 	case model.MACHash:
-		// One MAC, one uplink (reference 1.3).
+		// One MAC, one uplink (docs/model.md 1.3).
 		hs.port = -1
 		if len(hs.team) > 0 {
 			hs.port = hs.team[model.MACIndex(hs.h.FTMAC, t.MACHash, len(hs.team))]
@@ -107,7 +107,7 @@ func (e *engine) placePorts() {
 }
 
 // portChoice is originating port ID's choice: the pinned vmnic if usable,
-// else port ID mod team size (reference 1.2).
+// else port ID mod team size (docs/model.md 1.2).
 func (e *engine) portChoice(hs *hostState) int {
 	if hs.h.Pin != "" {
 		if ni, ok := hs.byName[hs.h.Pin]; ok && e.nw.nics[ni].usable && slices.Contains(hs.team, ni) {
@@ -177,7 +177,7 @@ func (e *engine) teamChanged(hi int, recovered bool) {
 	}
 	if hs.h.Teaming.NotifySwitches {
 		// RARP on failover: the switches relearn the MAC at once
-		// (reference 1.8, Notify switches).
+		// (docs/model.md 1.8, Notify switches).
 		if loc := e.portLocation(hi); loc != -1 {
 			e.nw.learned[hi] = loc
 		}
@@ -225,7 +225,7 @@ func (e *engine) refreshNic(ni int) {
 }
 
 // detectDelay is when the host notices a failure of one of its uplinks
-// (DESIGN.md "Detection timing"): link status sees link-down after
+// (docs/model.md "Detection timing"): link status sees link-down after
 // link_detect; beacon probing sees upstream failures at the misses-th probe
 // after it; LACP's LACPDU loss after 3 x 1 s (fast) or 3 x 30 s (slow).
 // ok is false when the failure is never detected.
@@ -241,7 +241,7 @@ func (e *engine) detectAt(hi int, t float64, linkDown bool) (float64, bool) {
 		return t + 90, true
 	}
 	if tm.FailureDetection == model.BeaconProbing {
-		// DESIGN.md "Detection timing" for any team size; with two uplinks
+		// docs/model.md "Detection timing" for any team size; with two uplinks
 		// the outcome is shotgun mode, not a failover (see ambiguous).
 		iv := float64(tm.BeaconInterval)
 		k := math.Floor(t/iv) + float64(tm.BeaconMisses)
@@ -251,7 +251,7 @@ func (e *engine) detectAt(hi int, t float64, linkDown bool) (float64, bool) {
 }
 
 // ambiguous reports whether beacon probing on this host cannot tell which
-// uplink failed (fewer than three uplinks: reference 1.8).
+// uplink failed (fewer than three uplinks: docs/model.md 1.8).
 func (e *engine) ambiguous(hi int, linkDown bool) bool {
 	tm := &e.nw.hosts[hi].h.Teaming
 	return !linkDown && tm.LoadBalancing != model.LACP && tm.FailureDetection == model.BeaconProbing &&

@@ -50,12 +50,12 @@
 // # What a run measures
 //
 // Messages occupy each queue as one unit for their whole wire time,
-// framing included (reference section 4). Switch ports and inter-switch
+// framing included (docs/model.md section 4). Switch ports and inter-switch
 // links drop beyond their buffer, and lossy links at random. The secondary
 // replays in sequence order and acknowledges cumulatively; the primary
 // holds up to ft.log_buffer of unacknowledged log data and stalls when it
 // is full, and is slowed to what the secondary consumes while replay lag
-// exceeds ft.lag_target (reference section 3). Percentiles come from HDR
+// exceeds ft.lag_target (docs/model.md section 3). Percentiles come from HDR
 // histograms (buckets at most 1/128 wide, reported at their midpoint and
 // clamped to the exact extremes), so memory does not grow with simulated
 // time; the per-second time series does, by design.

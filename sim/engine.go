@@ -346,7 +346,7 @@ func (e *engine) farVmnic(hi int, f *model.Flow) int {
 }
 
 // lagMember is the switch side's choice of LAG member for inbound traffic:
-// the LAG's hash over the members the switch sees up (reference 1.4, 1.7).
+// the LAG's hash over the members the switch sees up (docs/model.md 1.4, 1.7).
 func (e *engine) lagMember(g *lagState, f *model.Flow) int {
 	var up [8]int
 	live := up[:0]
@@ -387,7 +387,7 @@ func (e *engine) send(m int32) {
 
 // shotgun sends m on its uplink and a copy on every other uplink of the
 // team: beacon probing with two uplinks cannot tell which one failed, so
-// ESXi sends on both (reference 1.8). The receiver keeps the first copy.
+// ESXi sends on both (docs/model.md 1.8). The receiver keeps the first copy.
 func (e *engine) shotgun(m int32, hs *hostState, u int) {
 	var others []int
 	t := &hs.h.Teaming

@@ -9,7 +9,7 @@ import (
 )
 
 // stpHold is how long a switch port without PortFast blocks a recovered
-// link (reference 1.8, Physical switch: ~30 s of STP initialisation).
+// link (docs/model.md 1.8, Physical switch: ~30 s of STP initialisation).
 const stpHold = 30.0
 
 // scheduleFailure plans one failure and its recovery as control events.
@@ -216,7 +216,7 @@ func (e *engine) recover(f model.Failure) {
 }
 
 // recoverNic brings a vmnic back: after STP's hold when the switch port has
-// no PortFast, and into the team after Net.TeamPolicyUpDelay (reference 1.8).
+// no PortFast, and into the team after Net.TeamPolicyUpDelay (docs/model.md 1.8).
 func (e *engine) recoverNic(ni int) {
 	n := &e.nw.nics[ni]
 	sw := e.sc.SwitchByName(e.nw.sws[n.sw].name)

@@ -9,7 +9,7 @@ import (
 )
 
 // unacked is one log message the primary holds until the secondary
-// acknowledges it (the Output Rule, reference section 3 §2.2).
+// acknowledges it (the Output Rule, docs/model.md section 3 §2.2).
 type unacked struct {
 	seq     int64
 	created float64
@@ -195,7 +195,7 @@ func (e *engine) newVM(i int, vm *model.FTVM) *vmState {
 	return v
 }
 
-// setFlows derives the VM's flows from its current hosts (DESIGN.md
+// setFlows derives the VM's flows from its current hosts (docs/model.md
 // "Switches": destination port 8100, source 49152 + the VM's index).
 func (e *engine) setFlows(v *vmState) {
 	p := e.nw.hosts[v.pri].h
@@ -239,7 +239,7 @@ func (e *engine) schedGen(v *vmState, t float64) {
 }
 
 // account adds the throttled time since the last change of state
-// (DESIGN.md "throttled_fraction": stalled time plus slowed time x
+// (docs/model.md "throttled_fraction": stalled time plus slowed time x
 // (1 - allowed/offered rate), over the window).
 func (v *vmState) account(e *engine, t float64) {
 	w := 0.0
@@ -266,7 +266,7 @@ func (e *engine) produce(v *vmState) {
 	}
 	if v.unacked+v.msgBytes > v.logBuffer {
 		v.account(e, e.now)
-		v.stalled = true // the log buffer is full: the primary stops (reference 3 §3.2)
+		v.stalled = true // the log buffer is full: the primary stops (docs/model.md 3 §3.2)
 		if v.ackHead < len(v.acks) {
 			e.h.push(v.acks[v.ackHead].t, evAckWake, int32(v.idx), v.sess)
 		}
@@ -384,7 +384,7 @@ func (e *engine) deliver(m int32) {
 			}
 			return
 		}
-		// Acknowledge everything read, in one ack (reference 3 §3.2).
+		// Acknowledge everything read, in one ack (docs/model.md 3 §3.2).
 		e.sendCtl(m, v, kAck, int32(v.sec), int32(v.pri), v.expect-1)
 	case kAck:
 		v.heardAtPri = e.now

@@ -182,7 +182,7 @@ func heapHorizon(sc *model.Scenario, nw *network) float64 {
 
 // checkBalance verifies, per VM, bytes offered = delivered + dropped and
 // not yet retransmitted + abandoned + in flight (held out of order counts
-// as in flight) (DESIGN.md "Conservation").
+// as in flight) (docs/model.md "Conservation").
 func (e *engine) checkBalance() error {
 	for _, v := range e.vms {
 		rhs := v.delivered + v.dropped + v.abandoned + v.inflight + v.heldBytes

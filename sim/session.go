@@ -7,7 +7,7 @@ import (
 )
 
 // Heartbeats: each side of an FT VM sends one every ft.heartbeat, so an
-// idle stream is never mistaken for a failure (reference 3 §2.3). The first
+// idle stream is never mistaken for a failure (docs/model.md 3 §2.3). The first
 // beats are spread over the interval by the VM's index.
 func (e *engine) startHeartbeats(v *vmState) {
 	hb := float64(v.ft.Heartbeat)
@@ -85,8 +85,8 @@ func (e *engine) armTimeout(v *vmState) {
 
 // peerLost: FT gives up on this primary-secondary pair. Unacknowledged log
 // data is abandoned; if the primary's host is down the secondary is promoted
-// after the current lag (reference 3 §2.3, case 9); a new secondary is
-// started after ft.restart_delay (DESIGN.md "Peer lost", "Placement").
+// after the current lag (docs/model.md 3 §2.3, case 9); a new secondary is
+// started after ft.restart_delay (docs/model.md "Peer lost", "Placement").
 func (e *engine) peerLost(v *vmState) {
 	if e.unfuse() {
 		return

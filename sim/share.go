@@ -14,7 +14,7 @@ import (
 // Under compare, policies often send every flow the same way. MAC hash and
 // originating port ID each pin a host's one FT port to one uplink, and pick
 // the same one whenever the MAC and the port ID select the same team member
-// (DESIGN.md derives both from the host's position). IP hash and LACP hash
+// (docs/model.md derives both from the host's position). IP hash and LACP hash
 // the same source and destination IPs unless LACP is told otherwise. NIC
 // load starts from port ID's placement and keeps it until LBT moves a port.
 //
@@ -150,7 +150,7 @@ func shared(rr RunResult, ser []Series, rs runSpec) (RunResult, []Series) {
 }
 
 // allPortID reports whether every host of sc routes by originating port
-// ID, the placement NIC load starts from (reference 1.5).
+// ID, the placement NIC load starts from (docs/model.md 1.5).
 func allPortID(sc *model.Scenario) bool {
 	for i := range sc.Hosts {
 		if sc.Hosts[i].Teaming.LoadBalancing != model.PortID {

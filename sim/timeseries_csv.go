@@ -12,7 +12,7 @@ import (
 	"strings"
 )
 
-// SeriesCSVHeader is the header row of timeseries.csv (DESIGN.md "Results").
+// SeriesCSVHeader is the header row of timeseries.csv (the README "Results").
 var SeriesCSVHeader = []string{"t_s", "policy", "failure_case", "replication", "object", "metric", "value"}
 
 // CSVError is a problem at one line of a CSV file; the caller adds the file

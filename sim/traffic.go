@@ -11,7 +11,7 @@ import (
 // source draws the production times of one stream of messages (an FT VM's
 // log or a background stream) in the stream's own virtual time, so a
 // stalled or slowed primary pauses or stretches its clock without building
-// a backlog (DESIGN.md "Stall and slowdown").
+// a backlog (docs/model.md "Stall and slowdown").
 //
 // A message's draw reads the fields up to the generator, and the generator
 // and its state live in the source itself: one allocation, few cache lines.
@@ -79,7 +79,7 @@ func (s *source) next(v float64) float64 {
 }
 
 // nextOnOff: Poisson at rate x (on+off)/on during exponential on periods,
-// silence during exponential off periods (DESIGN.md "Patterns").
+// silence during exponential off periods (docs/model.md "Patterns").
 func (s *source) nextOnOff(v float64) float64 {
 	peak := s.rate * (s.meanOn + s.meanF) / s.meanOn
 	for {
@@ -135,7 +135,7 @@ func (s *source) nextTrace(v float64) float64 {
 // wireBytes returns the bytes a message of payload bytes occupies on the
 // wire at the given MTU: frames of MTU-52 bytes of payload, each adding 90
 // bytes (52 TCP/IPv4 header with timestamps + 38 Ethernet preamble, header,
-// FCS and inter-frame gap; reference section 4).
+// FCS and inter-frame gap; docs/model.md section 4).
 func wireBytes(payload float64, mtu int) float64 {
 	mss := float64(mtu - 52)
 	frames := math.Ceil(payload / mss)
@@ -146,10 +146,10 @@ func wireBytes(payload float64, mtu int) float64 {
 }
 
 // minFrameWire is one minimum-size Ethernet frame on the wire: 64 bytes plus
-// 8 preamble/SFD and 12 inter-frame gap (reference section 4), the size of
-// an ack or a heartbeat (DESIGN.md "Framing").
+// 8 preamble/SFD and 12 inter-frame gap (docs/model.md section 4), the size of
+// an ack or a heartbeat (docs/model.md "Framing").
 const minFrameWire = 84
 
 // frameOverhead is the wire bytes each frame adds to its payload: 52 of
-// TCP/IPv4 headers with timestamps and 38 of Ethernet (reference 4).
+// TCP/IPv4 headers with timestamps and 38 of Ethernet (docs/model.md 4).
 const frameOverhead = 90
