@@ -155,7 +155,7 @@ func TestScenarios(t *testing.T) {
 	}
 }
 
-// TestDefaults checks the defaults of DESIGN.md on a minimal scenario.
+// TestDefaults checks the defaults of docs/model.md on a minimal scenario.
 func TestDefaults(t *testing.T) {
 	sc, err := Parse("dir/min.yaml", []byte(`duration: 2m
 hosts:

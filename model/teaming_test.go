@@ -185,7 +185,7 @@ func lagFlow() Flow {
 }
 
 // TestLAGIndex: the LAG hash families of reference 1.7, fields combined by
-// XOR, IP fields by their last octet (DESIGN.md "Switches").
+// XOR, IP fields by their last octet (docs/model.md "Switches").
 func TestLAGIndex(t *testing.T) {
 	f := lagFlow()
 	const sp, dp = FTSrcPortBase + 3, FTDstPort
@@ -281,7 +281,7 @@ func TestLAGIndexFamilies(t *testing.T) {
 
 // TestLAGIndexMatchesIPHash: the static EtherChannel's default hash is the
 // host side's last-octet IP hash, so both directions of a pair use the
-// same member index (DESIGN.md "Switches").
+// same member index (docs/model.md "Switches").
 func TestLAGIndexMatchesIPHash(t *testing.T) {
 	ips := []string{"10.0.0.11", "10.0.0.12", "10.0.0.13", "10.0.0.14", "10.0.1.200"}
 	for _, a := range ips {

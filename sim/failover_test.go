@@ -59,7 +59,7 @@ func tmEv(t float64, kind, target, from string) Event {
 // TestFailoverTimelines asserts each run's timeline event by event, with
 // exact times: link-status detection after link_detect (100 ms), failover
 // to the Standby (or the other Active) uplink, failback
-// Net.TeamPolicyUpDelay (100 ms) after recovery (reference 1.8, DESIGN.md
+// Net.TeamPolicyUpDelay (100 ms) after recovery (reference 1.8, docs/model.md
 // "Detection timing").
 func TestFailoverTimelines(t *testing.T) {
 	const a0, a1, a2, b0, b1 = "esx01/vmnic0", "esx01/vmnic1", "esx01/vmnic2", "esx02/vmnic0", "esx02/vmnic1"
@@ -148,7 +148,7 @@ func TestFailoverTimelines(t *testing.T) {
 // failback to it; losing the other uplink moves nothing. Under IP hash
 // over three uplinks the only flow (0x0B ^ 0x0C = 7, 7 mod 3 = 1) is on
 // vmnic1, and losing vmnic1 moves it to vmnic2 (7 mod 2 = 1) (reference
-// 1.3, 1.4; DESIGN.md "Events": failover names the uplink that takes over
+// 1.3, 1.4; docs/model.md "Events": failover names the uplink that takes over
 // and the one left).
 func TestHashPolicyFailoverEvents(t *testing.T) {
 	const a0, a1 = "esx01/vmnic0", "esx01/vmnic1"
@@ -180,7 +180,7 @@ func TestHashPolicyFailoverEvents(t *testing.T) {
 
 // TestLACPUpstreamDetection: an LACP LAG notices a dead member by LACPDU
 // loss, upstream failures included: 3 s in fast mode, 90 s in slow mode
-// (DESIGN.md "Detection timing").
+// (docs/model.md "Detection timing").
 func TestLACPUpstreamDetection(t *testing.T) {
 	team := `    load_balancing: lacp
     active: [vmnic1, vmnic2]

@@ -6,7 +6,7 @@ import (
 )
 
 // tmWire64K is the wire bytes of one 64 KiB log message at MTU mtu
-// (DESIGN.md "Framing": frames of MTU - 52 B payload, 90 B overhead each).
+// (docs/model.md "Framing": frames of MTU - 52 B payload, 90 B overhead each).
 func tmWire64K(mtu int) float64 {
 	mss := float64(mtu - 52)
 	return 65536 + math.Ceil(65536/mss)*90
@@ -39,7 +39,7 @@ ft_vms:
 // receive row on a 1 Gb logging link, 604 Mb/s received, 730 Mb/s logged
 // (1.209 log bits per received bit, 77.5% of the 941.48 Mb/s goodput).
 // ftsim's legacy rule logs 604 x 1.2 = 724.8 Mb/s: within 5% of the
-// paper's ratio, and the link carries it with the framing of DESIGN.md.
+// paper's ratio, and the link carries it with the framing of docs/model.md.
 func TestPaperTable2Receive(t *testing.T) {
 	dur, tol := "62s", 0.01
 	if testing.Short() {

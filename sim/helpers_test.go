@@ -10,7 +10,7 @@ import (
 	"github.com/ftsim/ftsim/model"
 )
 
-// testFT is the FT defaults of DESIGN.md.
+// testFT is the FT defaults of docs/model.md.
 func testFT() model.FTParams {
 	return model.FTParams{MessageSize: 64 << 10, AckSize: 64, LogBuffer: 64 << 20, Heartbeat: 1, Timeout: 5,
 		RTO: 0.2, LagTarget: 1, RestartDelay: 10}

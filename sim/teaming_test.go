@@ -297,7 +297,7 @@ func TestIPHashSpreadsOnlyAcrossHostPairs(t *testing.T) {
 // TestIPHashCase1 is reference case 1: two hosts, one legacy FT VM with
 // disk reads 40 MB/s and network input 100 Mb/s logs (320 + 100) x 1.2 =
 // 504 Mb/s, all on uplink 1 of 2 (0x0B XOR 0x0C = 7, odd) both ways; the
-// wire carries it with the framing overhead of DESIGN.md.
+// wire carries it with the framing overhead of docs/model.md.
 func TestIPHashCase1(t *testing.T) {
 	src := `name: case1
 duration: 20s
@@ -343,7 +343,7 @@ ft_vms:
 
 // TestLACPHashPerFlow: an LACP LAG hashing by IP and TCP port spreads the
 // VMs between one host pair over the members, unlike IP hash; the switch
-// uses the same hash inbound (reference 1.7, DESIGN.md "Switches": source
+// uses the same hash inbound (reference 1.7, docs/model.md "Switches": source
 // port 49152 + the VM's index, destination 8100).
 func TestLACPHashPerFlow(t *testing.T) {
 	src := `name: lacp
