@@ -61,6 +61,7 @@ func startLong(t *testing.T, bin string) (*exec.Cmd, *bytes.Buffer, int) {
 		}
 		if f := strings.Fields(string(b)); len(f) > 0 {
 			child, _ := strconv.Atoi(f[0])
+			waitCrashOutput(t, cmd.Process.Pid, child, deadline)
 			time.Sleep(300 * time.Millisecond) // let it reach the simulation
 			return cmd, &stderr, child
 		}
@@ -68,6 +69,41 @@ func startLong(t *testing.T, bin string) (*exec.Cmd, *bytes.Buffer, int) {
 	}
 	t.Fatal("no worker process")
 	return nil, nil, 0
+}
+
+// waitCrashOutput waits until the worker has taken its crash pipe (fd 3
+// at its start) with debug.SetCrashOutput, which keeps a descriptor of its
+// own and closes fd 3: until then a runtime crash would not be reported on
+// the pipe, and a loaded machine can take longer than any fixed sleep to
+// get there. The pipe is the one the parent reads, so the parent holds a
+// descriptor of it beyond its standard three.
+func waitCrashOutput(t *testing.T, parent, child int, deadline time.Time) {
+	t.Helper()
+	pipes := func(pid int, from int) map[string]int {
+		m := map[string]int{}
+		ents, _ := os.ReadDir("/proc/" + strconv.Itoa(pid) + "/fd")
+		for _, e := range ents {
+			fd, err := strconv.Atoi(e.Name())
+			if err != nil || fd < from {
+				continue
+			}
+			l, err := os.Readlink("/proc/" + strconv.Itoa(pid) + "/fd/" + e.Name())
+			if err == nil && strings.HasPrefix(l, "pipe:") {
+				m[l] = fd
+			}
+		}
+		return m
+	}
+	for time.Now().Before(deadline) {
+		parentPipes := pipes(parent, 3)
+		for l, fd := range pipes(child, 3) {
+			if _, ok := parentPipes[l]; ok && fd != 3 {
+				return
+			}
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatal("the worker never took its crash pipe")
 }
 
 func exitOf(t *testing.T, cmd *exec.Cmd) int {
