@@ -11,7 +11,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
-	"github.com/ftsim/ftsim/sim"
+	"github.com/ftsim/ftsim/results"
 )
 
 // comparisonMetric is one panel of the policy comparison.
@@ -28,7 +28,7 @@ type comparisonMetric struct {
 // the peak utilisation of the busiest link and the longest unprotected time
 // of any VM, for the baseline and beside it each policy's worst single
 // failure (N-1) when the run compared them.
-func PolicyComparison(r sim.Result) (Chart, error) {
+func PolicyComparison(r results.Result) (Chart, error) {
 	policies, notes := applicablePolicies(r)
 	if len(policies) == 0 {
 		return Chart{}, errNoData{"applicable policy"}
@@ -95,7 +95,7 @@ func PolicyComparison(r sim.Result) (Chart, error) {
 
 // comparisonPanel draws one metric's horizontal grouped bars; names puts
 // the policy names on the axis (the leftmost panel only).
-func comparisonPanel(r sim.Result, policies []string, base string, withWorst bool, m comparisonMetric, names bool) (*plot.Plot, bool, error) {
+func comparisonPanel(r results.Result, policies []string, base string, withWorst bool, m comparisonMetric, names bool) (*plot.Plot, bool, error) {
 	n := len(policies)
 	baseVals := make(plotter.Values, n)
 	worstVals := make(plotter.Values, n)

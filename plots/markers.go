@@ -13,7 +13,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
-	"github.com/ftsim/ftsim/sim"
+	"github.com/ftsim/ftsim/results"
 )
 
 // hline is a horizontal reference line across the data area (a threshold,
@@ -323,8 +323,8 @@ func eventVerb(kind string) string {
 
 // groupEvents gathers events closer than tol seconds to the first of their
 // group into one marker; the label lists each kind once with its targets.
-func groupEvents(events []sim.Event, tol float64) (groups []markerGroup, classes []eventClass) {
-	ev := append([]sim.Event(nil), events...)
+func groupEvents(events []results.Event, tol float64) (groups []markerGroup, classes []eventClass) {
+	ev := append([]results.Event(nil), events...)
 	sort.SliceStable(ev, func(i, j int) bool { return ev[i].T < ev[j].T })
 	seen := map[string]bool{}
 	for i := 0; i < len(ev); {

@@ -4,7 +4,7 @@ import (
 	"math"
 	"sort"
 
-	"github.com/ftsim/ftsim/sim"
+	"github.com/ftsim/ftsim/results"
 )
 
 // Baseline is the failure case of the scenario as written.
@@ -26,7 +26,7 @@ const (
 
 // policiesOf lists the policies of r in the order of model.AllPolicies,
 // unknown names after them in alphabetical order.
-func policiesOf(r sim.Result) []string {
+func policiesOf(r results.Result) []string {
 	seen := map[string]bool{}
 	var ps []string
 	add := func(p string) {
@@ -57,7 +57,7 @@ func sortPolicies(ps []string) {
 
 // failureCasesOf lists the failure cases of r, baseline first, the others
 // in the order the runs list them.
-func failureCasesOf(r sim.Result) []string {
+func failureCasesOf(r results.Result) []string {
 	seen := map[string]bool{}
 	var fcs []string
 	add := func(fc string) {
@@ -78,7 +78,7 @@ func failureCasesOf(r sim.Result) []string {
 
 // mainCase is the failure case the time charts show: the baseline, or the
 // first case when the runs have no baseline.
-func mainCase(r sim.Result) string {
+func mainCase(r results.Result) string {
 	fcs := failureCasesOf(r)
 	if len(fcs) == 0 || fcs[0] == Baseline {
 		return Baseline
@@ -88,7 +88,7 @@ func mainCase(r sim.Result) string {
 
 // applicability says whether policy could run on the topology and, if
 // not, why. A policy is applicable when any of its runs or summaries is.
-func applicability(r sim.Result, policy string) (ok bool, reason string) {
+func applicability(r results.Result, policy string) (ok bool, reason string) {
 	for _, s := range r.Summary {
 		if s.Policy == policy {
 			if s.Applicable {
@@ -112,7 +112,7 @@ func applicability(r sim.Result, policy string) (ok bool, reason string) {
 
 // applicablePolicies splits the policies of r into those that ran and notes
 // naming those that could not, with the reason.
-func applicablePolicies(r sim.Result) (ps []string, notes []string) {
+func applicablePolicies(r results.Result) (ps []string, notes []string) {
 	for _, p := range policiesOf(r) {
 		ok, reason := applicability(r, p)
 		if ok {
@@ -130,8 +130,8 @@ func applicablePolicies(r sim.Result) (ps []string, notes []string) {
 
 // firstRun returns the run of policy and failure case with the lowest
 // replication, or nil.
-func firstRun(r sim.Result, policy, fc string) *sim.RunResult {
-	var best *sim.RunResult
+func firstRun(r results.Result, policy, fc string) *results.RunResult {
+	var best *results.RunResult
 	for i := range r.Runs {
 		run := &r.Runs[i]
 		if run.Policy == policy && run.FailureCase == fc && (best == nil || run.Replication < best.Replication) {
@@ -142,7 +142,7 @@ func firstRun(r sim.Result, policy, fc string) *sim.RunResult {
 }
 
 // worstCase returns policy's worst single failure case, or "".
-func worstCase(r sim.Result, policy string) string {
+func worstCase(r results.Result, policy string) string {
 	for _, w := range r.Worst {
 		if w.Policy == policy {
 			return w.FailureCase
@@ -153,7 +153,7 @@ func worstCase(r sim.Result, policy string) string {
 
 // hasWorst says whether any policy names a worst case other than the
 // baseline.
-func hasWorst(r sim.Result) bool {
+func hasWorst(r results.Result) bool {
 	for _, w := range r.Worst {
 		if w.FailureCase != "" && w.FailureCase != Baseline {
 			return true
@@ -164,8 +164,8 @@ func hasWorst(r sim.Result) bool {
 
 // seriesFor returns the series of one metric of policy, failure case fc
 // and replication rep, in their order.
-func seriesFor(series []sim.Series, policy, fc string, rep int, metric string) []sim.Series {
-	var out []sim.Series
+func seriesFor(series []results.Series, policy, fc string, rep int, metric string) []results.Series {
+	var out []results.Series
 	for _, s := range series {
 		if s.Policy == policy && s.FailureCase == fc && s.Replication == rep && s.Metric == metric {
 			out = append(out, s)
@@ -176,7 +176,7 @@ func seriesFor(series []sim.Series, policy, fc string, rep int, metric string) [
 
 // lowestReplication is the lowest replication number any series of policy
 // and fc has, or 0.
-func lowestReplication(series []sim.Series, policy, fc string) int {
+func lowestReplication(series []results.Series, policy, fc string) int {
 	rep := -1
 	for _, s := range series {
 		if s.Policy == policy && s.FailureCase == fc && (rep < 0 || s.Replication < rep) {
@@ -192,7 +192,7 @@ func lowestReplication(series []sim.Series, policy, fc string) int {
 // figure is one key figure of a policy and failure case: the largest over
 // objects of the summary's means, or, when the summary lacks the metric,
 // the mean over replications of each run's largest value.
-func figure(r sim.Result, policy, fc, metric string) (v float64, ok bool) {
+func figure(r results.Result, policy, fc, metric string) (v float64, ok bool) {
 	v = math.Inf(-1)
 	for _, s := range r.Summary {
 		if s.Policy != policy || s.FailureCase != fc || !s.Applicable {
@@ -224,7 +224,7 @@ func figure(r sim.Result, policy, fc, metric string) (v float64, ok bool) {
 }
 
 // runFigure is the largest value of metric over a run's VMs or links.
-func runFigure(run sim.RunResult, metric string) (float64, bool) {
+func runFigure(run results.RunResult, metric string) (float64, bool) {
 	v, ok := math.Inf(-1), false
 	switch metric {
 	case MetricLagP99:
@@ -245,7 +245,7 @@ func runFigure(run sim.RunResult, metric string) (float64, bool) {
 
 // replications is the number of replications of r (the largest replication
 // number plus one).
-func replications(r sim.Result) int {
+func replications(r results.Result) int {
 	n := 0
 	for _, run := range r.Runs {
 		if run.Replication+1 > n {

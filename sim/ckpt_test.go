@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"github.com/ftsim/ftsim/results"
+
 	"context"
 	"fmt"
 	"math"
@@ -31,7 +33,7 @@ func smpScenario(t *testing.T, dur string, speed string, vms ...string) *model.S
 	return sc
 }
 
-func runSMP(t *testing.T, sc *model.Scenario) RunResult {
+func runSMP(t *testing.T, sc *model.Scenario) results.RunResult {
 	t.Helper()
 	r, err := Run(context.Background(), sc, Options{Parallel: 1})
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"github.com/fschuetz04/simgo"
 
 	"github.com/ftsim/ftsim/model"
+	"github.com/ftsim/ftsim/results"
 )
 
 // Message kinds.
@@ -77,7 +78,7 @@ type engine struct {
 	free  int32
 	vms   []*vmState
 	bgs   []*bgSource
-	evs   []Event
+	evs   []results.Event
 	seed  uint64
 	// pending holds every control event not yet fired: simgo aborts an
 	// unreferenced pending event from a finalizer, so we keep them reachable.
@@ -537,5 +538,5 @@ func (e *engine) flowOf(ms *msg) *model.Flow {
 
 // event appends an entry to the run's timeline.
 func (e *engine) event(kind, target, from, detail string) {
-	e.evs = append(e.evs, Event{T: e.now, Kind: kind, Target: target, From: from, Detail: detail})
+	e.evs = append(e.evs, results.Event{T: e.now, Kind: kind, Target: target, From: from, Detail: detail})
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/fschuetz04/simgo"
 
 	"github.com/ftsim/ftsim/model"
+	"github.com/ftsim/ftsim/results"
 )
 
 // unacked is one log message the primary holds until the secondary
@@ -107,7 +108,7 @@ type vmState struct {
 	// figures (measured window): logged and the lag figures above
 	unprotSince float64 // -1 while protected
 	unprot      float64
-	ftEvents    []Event
+	ftEvents    []results.Event
 
 	// ck is the epoch loop of an SMP-FT VM (ckpt.go); nil for legacy FT.
 	ck *ckptState

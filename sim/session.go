@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/fschuetz04/simgo"
+	"github.com/ftsim/ftsim/results"
 )
 
 // Heartbeats: each side of an FT VM sends one every ft.heartbeat, so an
@@ -224,7 +225,7 @@ func (e *engine) resyncPump(v *vmState) {
 }
 
 func (e *engine) ftEvent(v *vmState, kind, target, detail string) {
-	ev := Event{T: e.now, Kind: kind, Target: target, Detail: detail}
+	ev := results.Event{T: e.now, Kind: kind, Target: target, Detail: detail}
 	e.evs = append(e.evs, ev)
 	v.ftEvents = append(v.ftEvents, ev)
 }

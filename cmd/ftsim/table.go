@@ -9,7 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/ftsim/ftsim/model"
-	"github.com/ftsim/ftsim/sim"
+	"github.com/ftsim/ftsim/results"
 )
 
 // printTables prints, per policy, one row per failure case with the
@@ -18,7 +18,7 @@ import (
 // FT uplink tables and a policies x failure cases verdict matrix when
 // there is more than one of either. Colour is added after the columns are
 // laid out, so it never shifts them.
-func printTables(w io.Writer, r sim.Result, colour bool) {
+func printTables(w io.Writer, r results.Result, colour bool) {
 	fmt.Fprintf(w, "%s", r.Scenario)
 	if r.Description != "" {
 		fmt.Fprintf(w, ": %s", r.Description)
@@ -34,7 +34,7 @@ func printTables(w io.Writer, r sim.Result, colour bool) {
 		var tb bytes.Buffer
 		tw := tabwriter.NewWriter(&tb, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "  failure case\tp99 lag\tp99 output\tpeak util, link\tthrottled\tunprotected\tverdict")
-		var failing []sim.Summary
+		var failing []results.Summary
 		for _, s := range r.Summary {
 			if s.Policy != p {
 				continue
@@ -43,15 +43,15 @@ func printTables(w io.Writer, r sim.Result, colour bool) {
 				fmt.Fprintf(tw, "  %s\t\t\t\t\t\tn/a\n", s.FailureCase)
 				continue
 			}
-			unp := secs(metric(s, sim.MetricUnprotected))
+			unp := secs(metric(s, results.MetricUnprotected))
 			if stillUnprotected(r, s.Policy, s.FailureCase) {
 				unp += "*"
 				cutOff = true
 			}
 			util, link := peakLink(s)
 			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.FailureCase,
-				secs(metric(s, sim.MetricLagP99)), secs(worstObj(s, "output_delay_p99_s")),
-				strings.TrimSpace(pct(util)+" "+link), pct(metric(s, sim.MetricThrottled)), unp, verdictWord(s.Verdict))
+				secs(metric(s, results.MetricLagP99)), secs(worstObj(s, "output_delay_p99_s")),
+				strings.TrimSpace(pct(util)+" "+link), pct(metric(s, results.MetricThrottled)), unp, verdictWord(s.Verdict))
 			if !s.Verdict.Pass {
 				failing = append(failing, s)
 			}
@@ -86,7 +86,7 @@ func printTables(w io.Writer, r sim.Result, colour bool) {
 // stillUnprotected reports whether a VM of a run of policy p and failure
 // case fc was still without a secondary when the run ended, in any
 // replication.
-func stillUnprotected(r sim.Result, p, fc string) bool {
+func stillUnprotected(r results.Result, p, fc string) bool {
 	for _, rr := range r.Runs {
 		if rr.Policy != p || rr.FailureCase != fc {
 			continue
@@ -109,11 +109,11 @@ func stillUnprotected(r sim.Result, p, fc string) bool {
 
 // peakLink is the highest peak utilisation of a summary and the link that
 // holds it (the first in natural order of equals).
-func peakLink(s sim.Summary) (float64, string) {
-	best, link := metric(s, sim.MetricUtilPeak), ""
+func peakLink(s results.Summary) (float64, string) {
+	best, link := metric(s, results.MetricUtilPeak), ""
 	top := -1.0
 	for _, m := range s.Metrics {
-		if m.Object != "" && m.Name == sim.MetricUtilPeak && (m.Mean > top || m.Mean == top && model.NaturalLess(m.Object, link)) {
+		if m.Object != "" && m.Name == results.MetricUtilPeak && (m.Mean > top || m.Mean == top && model.NaturalLess(m.Object, link)) {
 			top, link = m.Mean, m.Object
 		}
 	}
@@ -139,7 +139,7 @@ func colourVerdicts(b []byte, colour bool) []byte {
 	return []byte(strings.Join(lines, ""))
 }
 
-func verdictWord(v sim.Verdict) string {
+func verdictWord(v results.Verdict) string {
 	if v.Pass {
 		return "PASS"
 	}
@@ -149,7 +149,7 @@ func verdictWord(v sim.Verdict) string {
 // printSamePaths names the policies that sent every FT flow the same way
 // in a failure case, in every replication: one simulation gave their
 // figures, so for this design the choice between them makes no difference.
-func printSamePaths(w io.Writer, r sim.Result) {
+func printSamePaths(w io.Writer, r results.Result) {
 	reps := replications(r)
 	var lines []string
 	for _, g := range r.SamePaths {
@@ -172,7 +172,7 @@ func printSamePaths(w io.Writer, r sim.Result) {
 }
 
 // replications is the number of replications the runs of r make.
-func replications(r sim.Result) int {
+func replications(r results.Result) int {
 	n := 0
 	for _, rr := range r.Runs {
 		n = max(n, rr.Replication+1)
@@ -181,7 +181,7 @@ func replications(r sim.Result) int {
 }
 
 // notApplicable reports whether the topology cannot carry policy p, and why.
-func notApplicable(r sim.Result, p string) (string, bool) {
+func notApplicable(r results.Result, p string) (string, bool) {
 	reason, any := "", false
 	for _, s := range r.Summary {
 		if s.Policy != p {
@@ -197,7 +197,7 @@ func notApplicable(r sim.Result, p string) (string, bool) {
 
 // printViolations says why a row fails: its first violations in words,
 // with units.
-func printViolations(w io.Writer, s sim.Summary) {
+func printViolations(w io.Writer, s results.Summary) {
 	line := func(show int) string {
 		var parts []string
 		for i, v := range s.Verdict.Violations {
@@ -221,7 +221,7 @@ func printViolations(w io.Writer, s sim.Summary) {
 
 // printMatrix is the one-screen answer: policies down, failure cases
 // across (at most 6 columns; more cases are summarised as worst).
-func printMatrix(w io.Writer, r sim.Result, colour bool) {
+func printMatrix(w io.Writer, r results.Result, colour bool) {
 	pols := policiesOf(r)
 	var cases []string
 	for _, s := range r.Summary {
@@ -273,7 +273,7 @@ func printMatrix(w io.Writer, r sim.Result, colour bool) {
 	w.Write(colourVerdicts(tb.Bytes(), colour))
 }
 
-func cell(r sim.Result, p, c string) string {
+func cell(r results.Result, p, c string) string {
 	for _, s := range r.Summary {
 		if s.Policy == p && s.FailureCase == c {
 			if !s.Applicable {
@@ -285,7 +285,7 @@ func cell(r sim.Result, p, c string) string {
 	return "-"
 }
 
-func policiesOf(r sim.Result) []string {
+func policiesOf(r results.Result) []string {
 	var ps []string
 	for _, s := range r.Summary {
 		if !slices.Contains(ps, s.Policy) {
@@ -295,7 +295,7 @@ func policiesOf(r sim.Result) []string {
 	return ps
 }
 
-func metric(s sim.Summary, name string) float64 {
+func metric(s results.Summary, name string) float64 {
 	for _, m := range s.Metrics {
 		if m.Object == "" && m.Name == name {
 			return m.Mean
@@ -304,7 +304,7 @@ func metric(s sim.Summary, name string) float64 {
 	return 0
 }
 
-func worstObj(s sim.Summary, name string) float64 {
+func worstObj(s results.Summary, name string) float64 {
 	v := 0.0
 	for _, m := range s.Metrics {
 		if m.Object != "" && m.Name == name {
@@ -314,7 +314,7 @@ func worstObj(s sim.Summary, name string) float64 {
 	return v
 }
 
-func verdictText(v sim.Verdict, colour bool) string {
+func verdictText(v results.Verdict, colour bool) string {
 	if v.Pass {
 		return paint("PASS", "32", colour)
 	}
@@ -329,7 +329,7 @@ func paint(s, code string, colour bool) string {
 }
 
 // secs formats seconds with a unit that keeps three significant digits.
-func secs(v float64) string { return sim.FormatSeconds(v) }
+func secs(v float64) string { return results.FormatSeconds(v) }
 
 func pct(v float64) string { return fmt.Sprintf("%.1f %%", v*100) }
 

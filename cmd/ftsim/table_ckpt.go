@@ -5,13 +5,13 @@ import (
 	"io"
 	"text/tabwriter"
 
-	"github.com/ftsim/ftsim/sim"
+	"github.com/ftsim/ftsim/results"
 )
 
 // printCheckpoints prints, for each policy's baseline, one row per SMP-FT
 // VM with its checkpoint figures (means over replications): nothing when
 // the results have no SMP-FT VM.
-func printCheckpoints(w io.Writer, r sim.Result) {
+func printCheckpoints(w io.Writer, r results.Result) {
 	if len(r.Runs) == 0 {
 		return
 	}

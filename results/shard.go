@@ -1,4 +1,4 @@
-package sim
+package results
 
 import (
 	"errors"
@@ -14,11 +14,6 @@ import (
 // with p mod N = I, each with every policy and replication, so the runs a
 // shard holds keep the order of the unsharded Result. MergeShards joins the
 // N partial Results into the Result the unsharded Run returns.
-
-// ErrShardAuto is returned by Run for a sharded run under
-// `replications: auto`: how many replications a case needs depends on
-// every case's spread, which no shard sees.
-var ErrShardAuto = errors.New("replications: auto cannot be split into shards (each shard would stop at its own count); give a fixed number of replications")
 
 // ShardPart is what a shard's Result holds of the whole run.
 type ShardPart struct {
@@ -140,7 +135,7 @@ func MergeShards(parts []Result, nMinus1 bool) (Result, error) {
 	if len(out.Runs) != countRuns(parts) || len(out.Series) != countSeries(parts) {
 		return Result{}, errors.New("a shard holds runs or time series of no summarised policy and failure case")
 	}
-	out.Worst = worstCases(out.Summary, nMinus1)
+	out.Worst = WorstCases(out.Summary, nMinus1)
 	// runShared lists a group at its first member simulated with another's
 	// paths: order by that member's place among the runs.
 	sort.SliceStable(same, func(i, j int) bool {

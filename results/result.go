@@ -1,4 +1,4 @@
-package sim
+package results
 
 // Result is everything a run of a scenario produced: plain data, JSON
 // serialisable, so plots, reports and merges work from a saved results.json.

@@ -1,7 +1,6 @@
-package sim
+package results
 
 import (
-	"fmt"
 	"math"
 	"slices"
 
@@ -10,42 +9,6 @@ import (
 
 	"github.com/ftsim/ftsim/model"
 )
-
-func slaLimits(s model.SLA) SLALimits {
-	var l SLALimits
-	f := func(ok bool, v float64) *float64 {
-		if !ok {
-			return nil
-		}
-		return &v
-	}
-	l.ReplayLagP99 = f(s.HasReplayLagP99, float64(s.ReplayLagP99))
-	l.OutputDelayP99 = f(s.HasOutputDelayP99, float64(s.OutputDelayP99))
-	l.UtilisationMax = f(s.HasUtilisationMax, s.UtilisationMax)
-	l.UnprotectedMax = f(s.HasUnprotectedMax, float64(s.UnprotectedMax))
-	return l
-}
-
-// modelNotes lists the model's assumptions a reader of the results needs.
-func modelNotes(sc *model.Scenario) []string {
-	n := []string{
-		"framing: frames of MTU-52 B payload, +90 B each on the wire; acks and heartbeats one 84 B frame (docs/model.md 4)",
-		"each hop stores and forwards a whole message; queue delay excludes transmission",
-		"switch ports drop beyond port_buffer; vmnic TX queues never drop; dropped data is retransmitted after ft.rto",
-		"log buffer full: the primary stalls; replay lag above ft.lag_target: the primary is slowed to what the secondary consumes (docs/model.md 3 §3.2)",
-		"peer lost after ft.timeout without log, ack or heartbeat; re-protection copies the VM's memory over the FT network",
-		"port ID: port ID mod team size; MAC hash: MAC mod team size; IP hash: last-octet XOR mod team size (docs/model.md 1.2-1.4)",
-		"link-status detection after teaming.link_detect; beacon probing at the misses-th probe (needs 3+ uplinks); LACP after 3 x 1 s or 3 x 30 s",
-		"replay_lag_s time series: the highest lag delivered in each second; queue_length: backlog in bytes at each whole second",
-	}
-	if smpNotes := checkpointNotes(sc); len(smpNotes) > 0 {
-		n = append(n, smpNotes...)
-	}
-	if sc.Warmup > 0 {
-		n = append(n, fmt.Sprintf("figures cover [%gs, %gs]; the warm-up is excluded", float64(sc.Warmup), float64(sc.Duration)))
-	}
-	return n
-}
 
 // DeliveredMin is the share of its logged bytes a VM must deliver to its
 // secondary in the measured window: below it (or with nothing delivered at
@@ -64,9 +27,9 @@ func NothingDelivered(vm VM) bool {
 	return vm.DeliveredBytes <= 0 || vm.DeliveredBytes < DeliveredMin*vm.LoggedBytes
 }
 
-// verdictOf checks one run against the SLA, and fails it for a VM that
+// VerdictOf checks one run against the SLA, and fails it for a VM that
 // delivered nothing (NothingDelivered) whatever the SLA.
-func verdictOf(s model.SLA, rr RunResult) Verdict {
+func VerdictOf(s model.SLA, rr RunResult) Verdict {
 	v := Verdict{Pass: true, Violations: []Violation{}}
 	add := func(metric, obj string, val, lim float64) {
 		v.Pass = false
@@ -89,14 +52,14 @@ func verdictOf(s model.SLA, rr RunResult) Verdict {
 	if s.HasUtilisationMax {
 		for _, l := range rr.Links {
 			if l.UtilisationPeak > s.UtilisationMax {
-				add("utilisation_peak", linkObject(l), l.UtilisationPeak, s.UtilisationMax)
+				add("utilisation_peak", LinkObject(l), l.UtilisationPeak, s.UtilisationMax)
 			}
 		}
 	}
 	return v
 }
 
-func linkObject(l Link) string {
+func LinkObject(l Link) string {
 	if l.Host == "" {
 		return l.Vmnic + " " + l.Direction
 	}
@@ -120,8 +83,8 @@ const (
 	MetricOutputDelay        = "output_delay_s"
 )
 
-// runFigures returns the figures of one run, run-wide first, in a fixed order.
-func runFigures(rr RunResult) []Metric {
+// RunFigures returns the figures of one run, run-wide first, in a fixed order.
+func RunFigures(rr RunResult) []Metric {
 	var worstLag, worstThr, worstUnp, peak float64
 	for _, v := range rr.VMs {
 		worstLag = math.Max(worstLag, v.ReplayLagP99)
@@ -155,7 +118,7 @@ func runFigures(rr RunResult) []Metric {
 		}
 	}
 	for _, l := range rr.Links {
-		o := linkObject(l)
+		o := LinkObject(l)
 		for _, x := range []struct {
 			n string
 			v float64
@@ -167,10 +130,10 @@ func runFigures(rr RunResult) []Metric {
 	return m
 }
 
-// summarise aggregates the replications of one policy x failure case: each
+// Summarise aggregates the replications of one policy x failure case: each
 // figure's mean with its Student-t 95% half-width (nil with one run), and
 // the verdict of the means against the SLA.
-func summarise(s model.SLA, v model.Variant, fc string, runs []RunResult) Summary {
+func Summarise(s model.SLA, v model.Variant, fc string, runs []RunResult) Summary {
 	sm := Summary{Policy: string(v.Policy), FailureCase: fc, Applicable: v.Applicable, Reason: v.Reason,
 		Metrics: []Metric{}, Verdict: Verdict{Violations: []Violation{}}}
 	if !v.Applicable || len(runs) == 0 {
@@ -178,21 +141,21 @@ func summarise(s model.SLA, v model.Variant, fc string, runs []RunResult) Summar
 	}
 	per := make([][]Metric, len(runs))
 	for i, rr := range runs {
-		per[i] = runFigures(rr)
+		per[i] = RunFigures(rr)
 	}
 	xs := make([]float64, len(runs))
 	for j, m := range per[0] {
 		for i := range runs {
 			xs[i] = per[i][j].Mean
 		}
-		mean, hw := meanCI(xs)
+		mean, hw := MeanCI(xs)
 		m.Mean = mean
 		m.CI95 = hw
 		sm.Metrics = append(sm.Metrics, m)
 	}
 	// The verdict of the means: rebuild a run of mean figures.
 	mr := meanRun(runs)
-	sm.Verdict = verdictOf(s, mr)
+	sm.Verdict = VerdictOf(s, mr)
 	return sm
 }
 
@@ -222,8 +185,8 @@ func meanRun(runs []RunResult) RunResult {
 	return mr
 }
 
-// meanCI returns the mean and the Student-t 95% CI half-width (nil for n < 2).
-func meanCI(xs []float64) (float64, *float64) {
+// MeanCI returns the mean and the Student-t 95% CI half-width (nil for n < 2).
+func MeanCI(xs []float64) (float64, *float64) {
 	if len(xs) < 2 {
 		return xs[0], nil
 	}
@@ -235,26 +198,26 @@ func meanCI(xs []float64) (float64, *float64) {
 
 // ciConverged: the 95% CI half-width of the worst p99 lag is within target
 // (relative to its mean) — the stopping rule of `replications: auto`.
-func ciConverged(runs []RunResult, target float64) bool {
+func CIConverged(runs []RunResult, target float64) bool {
 	if len(runs) < 2 {
 		return false
 	}
 	xs := make([]float64, len(runs))
 	for i, r := range runs {
-		xs[i] = runFigures(r)[0].Mean
+		xs[i] = RunFigures(r)[0].Mean
 	}
-	mean, hw := meanCI(xs)
+	mean, hw := MeanCI(xs)
 	if mean == 0 {
 		return *hw == 0
 	}
 	return *hw <= target*math.Abs(mean)
 }
 
-// worstCases names each policy's worst failure case: one where a VM
+// WorstCases names each policy's worst failure case: one where a VM
 // delivered nothing comes first, whatever its lag figures; then the
 // highest p99 lag, then throttling, then unprotected time (docs/model.md
 // "compare").
-func worstCases(sum []Summary, nMinus1 bool) []WorstCase {
+func WorstCases(sum []Summary, nMinus1 bool) []WorstCase {
 	if !nMinus1 {
 		return nil
 	}
