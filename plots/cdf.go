@@ -118,7 +118,7 @@ func LagCDF(r results.Result) (Chart, error) {
 	tail.Y.Tick.Marker = shareTicks
 	tail.Y.Min, tail.Y.Max = math.Log10(tailFloor), 0
 	title := "Replay lag distribution per policy"
-	if fc != Baseline {
+	if fc != results.Baseline {
 		title += ", failure case " + fc
 	}
 	return Chart{

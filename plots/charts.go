@@ -30,7 +30,7 @@ func charts(r results.Result, series []results.Series) ([]Chart, []string, error
 	if len(smpVMs(r)) > 0 {
 		builders = append(builders, builder{"checkpoints", func() (Chart, error) { return Checkpoints(r, series) }})
 	}
-	if hasWorst(r) {
+	if r.HasWorst() {
 		builders = append(builders,
 			builder{"utilisation-worst", func() (Chart, error) { return UtilisationWorst(r, series) }},
 			builder{"replay-lag-worst", func() (Chart, error) { return ReplayLagWorst(r, series) }})

@@ -236,16 +236,16 @@ func goldenRun(rng *rand.Rand, policy, fc string) (results.RunResult, []results.
 	var ss []results.Series
 	for _, k := range order {
 		a := links[k]
-		ss = append(ss, results.Series{Policy: policy, FailureCase: fc, Object: k, Metric: SeriesUtilisation,
+		ss = append(ss, results.Series{Policy: policy, FailureCase: fc, Object: k, Metric: results.SeriesUtilisation,
 			T: times, V: round(a.util)})
 	}
 	for _, k := range order {
 		a := links[k]
-		ss = append(ss, results.Series{Policy: policy, FailureCase: fc, Object: k, Metric: SeriesQueueLength,
+		ss = append(ss, results.Series{Policy: policy, FailureCase: fc, Object: k, Metric: results.SeriesQueueLength,
 			T: times, V: round(a.queue)})
 	}
 	for _, vm := range goldenVMs {
-		ss = append(ss, results.Series{Policy: policy, FailureCase: fc, Object: vm.name, Metric: SeriesReplayLag,
+		ss = append(ss, results.Series{Policy: policy, FailureCase: fc, Object: vm.name, Metric: results.SeriesReplayLag,
 			T: times, V: round(lag[vm.name])})
 	}
 	w := int(goldenWarmup)

@@ -46,7 +46,7 @@ func TestLabelPositions(t *testing.T) {
 // named in a note, not drawn.
 func TestSummariseLinks(t *testing.T) {
 	ser := func(obj string, v ...float64) results.Series {
-		return results.Series{Object: obj, Metric: SeriesUtilisation, T: []float64{0, 1, 2}, V: v}
+		return results.Series{Object: obj, Metric: results.SeriesUtilisation, T: []float64{0, 1, 2}, V: v}
 	}
 	ps := panelSet{policies: []string{"port_id"}, cases: []string{"baseline"},
 		objects: []string{"esx01/vmnic0", "esx01/vmnic1", "isl:a~b"},

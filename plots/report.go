@@ -136,7 +136,7 @@ func reportData(r results.Result, cs []Chart, skipped []string, in ReportInput) 
 		Description: r.Description,
 		Summary:     scenarioWords(r),
 		Params:      parameters(r),
-		Cases:       failureCasesOf(r),
+		Cases:       r.FailureCases(),
 		Skipped:     skipped,
 		Facts:       ReferenceFacts,
 		Command:     in.Command,
@@ -244,7 +244,7 @@ func scenarioWords(r results.Result) []string {
 		s += fmt.Sprintf(", statistics taken after a warm-up of %s", durationLabel(r.Warmup))
 	}
 	s += fmt.Sprintf("; seed %d, %s of each policy and failure case.",
-		r.Seed, plural(replications(r), "replication", "replications"))
+		r.Seed, plural(r.Replications(), "replication", "replications"))
 	out = append(out, s)
 	if len(vms) > 0 {
 		out = append(out, "FT VMs: "+strings.Join(vms, ", ")+".")
@@ -261,10 +261,10 @@ func scenarioWords(r results.Result) []string {
 	if len(ps) > 0 {
 		out = append(out, "Teaming policies: "+strings.Join(ps, ", ")+".")
 	}
-	fcs := failureCasesOf(r)
+	fcs := r.FailureCases()
 	n1 := 0
 	for _, fc := range fcs {
-		if fc != Baseline {
+		if fc != results.Baseline {
 			n1++
 		}
 	}
@@ -342,7 +342,7 @@ func parameters(r results.Result) [][2]string {
 		{"duration", durationLabel(r.Duration)},
 		{"warm-up", durationLabel(r.Warmup)},
 		{"seed", strconv.FormatUint(r.Seed, 10)},
-		{"replications", strconv.Itoa(replications(r))},
+		{"replications", strconv.Itoa(r.Replications())},
 	}
 	if sla := slaWords(r.SLA); sla != "" {
 		ps = append(ps, [2]string{"SLA", sla})
@@ -416,16 +416,16 @@ func keyFigures(r results.Result, policy, fc string) (figureRow, bool) {
 	}
 	row := figureRow{Policy: policy, Case: fc}
 	get := func(metric string) (string, bool) {
-		v, ok := figure(r, policy, fc, metric)
+		v, ok := r.Figure(policy, fc, metric)
 		if !ok {
 			return "–", false
 		}
 		return metricValue(metric, v), true
 	}
 	var any1, any2, any3 bool
-	row.LagP99, any1 = get(MetricLagP99)
-	row.UtilPeak, any2 = get(MetricUtilPeak)
-	row.Unprotected, any3 = get(MetricUnprotected)
+	row.LagP99, any1 = get(results.MetricLagP99)
+	row.UtilPeak, any2 = get(results.MetricUtilPeak)
+	row.Unprotected, any3 = get(results.MetricUnprotected)
 	cell := verdictOf(r, policy, fc)
 	row.Verdict, row.Class = cell.Text, cell.Class
 	return row, any1 || any2 || any3
@@ -436,7 +436,7 @@ func keyFigures(r results.Result, policy, fc string) (figureRow, bool) {
 func eventTables(r results.Result) []eventTable {
 	var out []eventTable
 	for _, p := range policiesOf(r) {
-		for _, fc := range failureCasesOf(r) {
+		for _, fc := range r.FailureCases() {
 			run := firstRun(r, p, fc)
 			if run == nil || !run.Applicable {
 				continue

@@ -43,7 +43,7 @@ func Utilisation(r results.Result, series []results.Series) (Chart, error) {
 
 // UtilisationWorst is Utilisation for each policy's worst single failure.
 func UtilisationWorst(r results.Result, series []results.Series) (Chart, error) {
-	return utilisationChart(r, series, func(p string) string { return worstCase(r, p) },
+	return utilisationChart(r, series, func(p string) string { return r.WorstCase(p) },
 		"utilisation-worst", "Link utilisation over time, worst single failure (N-1)")
 }
 
@@ -57,7 +57,7 @@ func ReplayLag(r results.Result, series []results.Series) (Chart, error) {
 
 // ReplayLagWorst is ReplayLag for each policy's worst single failure.
 func ReplayLagWorst(r results.Result, series []results.Series) (Chart, error) {
-	return replayLagChart(r, series, func(p string) string { return worstCase(r, p) },
+	return replayLagChart(r, series, func(p string) string { return r.WorstCase(p) },
 		"replay-lag-worst", "Replay lag over time, worst single failure (N-1)")
 }
 
@@ -136,7 +136,7 @@ func panelTitle(policy, fc string, wide bool) string {
 	if n, ok := vsphereNames[policy]; ok && wide {
 		t += " (" + n + ")"
 	}
-	if fc != Baseline {
+	if fc != results.Baseline {
 		t += "\nfailure case " + fc
 	}
 	return t
@@ -304,7 +304,7 @@ func timeSpan(r results.Result, ps panelSet) float64 {
 }
 
 func utilisationChart(r results.Result, all []results.Series, pick panelPick, name, title string) (Chart, error) {
-	ps, err := collect(r, all, pick, SeriesUtilisation, linkKey)
+	ps, err := collect(r, all, pick, results.SeriesUtilisation, linkKey)
 	if err != nil {
 		return Chart{}, err
 	}
@@ -461,7 +461,7 @@ func summariseLinks(ps panelSet) panelSet {
 }
 
 func replayLagChart(r results.Result, all []results.Series, pick panelPick, name, title string) (Chart, error) {
-	ps, err := collect(r, all, pick, SeriesReplayLag, identity)
+	ps, err := collect(r, all, pick, results.SeriesReplayLag, identity)
 	if err != nil {
 		return Chart{}, err
 	}
@@ -607,12 +607,12 @@ func unprotectedBands(r results.Result, policy, fc string, span float64) []band 
 	var order []string
 	for _, e := range run.Events {
 		switch e.Kind {
-		case "ft_lost":
+		case results.EventFTLost:
 			if _, open := start[e.Target]; !open {
 				start[e.Target] = e.T
 				order = append(order, e.Target)
 			}
-		case "protected":
+		case results.EventProtected:
 			if t0, open := start[e.Target]; open {
 				bands = append(bands, band{X0: t0, X1: e.T, Color: colUnprotected, Label: e.Target + " unprotected", Short: "unprotected", Raised: true})
 				delete(start, e.Target)

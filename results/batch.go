@@ -195,19 +195,6 @@ func FormatValue(v float64) string {
 	return strconv.FormatFloat(v, 'g', -1, 64)
 }
 
-// The key figures a batch summary reports for each policy x failure case
-// (names as in Summary.Metrics; higher is worse for each).
-var keyMetrics = []string{
-	"replay_lag_p99_s",
-	"output_delay_p99_s",
-	"throttled_fraction",
-	"unprotected_s",
-	"utilisation_peak",
-}
-
-// KeyMetrics returns the names of the figures a batch summary reports.
-func KeyMetrics() []string { return append([]string(nil), keyMetrics...) }
-
 // BatchSummary is a batch's summary.json: every case, in natural order of
 // names, with its verdicts and key figures.
 type BatchSummary struct {
@@ -290,7 +277,7 @@ func SummariseCase(r Result) CaseSummary {
 // natural order). Without a run-wide figure, the worst object's own.
 func worstFigures(ms []Metric) []KeyFigure {
 	out := []KeyFigure{}
-	for _, name := range keyMetrics {
+	for _, name := range KeyMetrics() {
 		var wide, worst *Metric
 		for i := range ms {
 			m := &ms[i]

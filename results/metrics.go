@@ -3,39 +3,218 @@ package results
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 )
 
-// MetricInfo says how a figure of results.json is shown to people: its
-// label in the words of the tables and charts, and its unit.
+// Holder says what a figure belongs to: a VM or a link direction.
+type Holder int
+
+const (
+	OfVM   Holder = iota // a figure of results.json's vms[]
+	OfLink               // a figure of results.json's links[]
+)
+
+// MetricInfo is one figure of results.json and everything ftsim does with
+// it: its name and unit, its words in the tables and charts, how it is read
+// from a VM or a link, whether the summaries carry it, and how the SLA
+// judges it. The registry (Metrics) is the one place a figure is defined:
+// summaries, verdicts, index.csv, summary.json's key figures, the terminal
+// table, the planning charts and the policy comparison all read it.
 type MetricInfo struct {
 	Name  string // as in results.json: "replay_lag_p99_s"
-	Label string // "p99 replay lag"
+	Label string // in tables and verdicts: "p99 replay lag"
 	Unit  string // "s", "fraction", "bytes", "bit/s" or "" (a count)
+	// Chart is the figure's name on a chart axis ("" : no chart draws it);
+	// Quantity what a fraction's percent axis measures ("utilisation" when
+	// empty).
+	Chart    string
+	Quantity string
+	Of       Holder
+	// VM reads the figure from a VM (Of == OfVM); ok is false when the VM
+	// does not carry it (checkpoint figures of a legacy FT VM). Link reads
+	// it from a link (Of == OfLink).
+	VM   func(VM) (v float64, ok bool)
+	Link func(Link) float64
+	// Summarised figures are in every summary, per VM or link, as the
+	// mean over replications with its 95 % CI.
+	Summarised bool
+	// RunWide figures are also summarised for the run as a whole (object
+	// ""): the worst over its VMs or links in each replication.
+	RunWide bool
+	// Key figures are reported per policy and failure case in a batch's
+	// summary.json and in a column of the terminal table, headed Column.
+	Key    bool
+	Column string
+	// Limit is the SLA limit that judges the figure of every VM or link
+	// (nil, or returning nil: the SLA does not judge it); a figure above
+	// its limit is a violation.
+	Limit func(SLALimits) *float64
+	// Compare, when set, is the title of the figure's panel in the policy
+	// comparison chart (a run-wide figure).
+	Compare string
 }
 
-// metricRegistry is every figure a summary, a verdict or a table names.
+func vmFig(f func(VM) float64) func(VM) (float64, bool) {
+	return func(v VM) (float64, bool) { return f(v), true }
+}
+
+func smpFig(f func(VM) *float64) func(VM) (float64, bool) {
+	return func(v VM) (float64, bool) {
+		if p := f(v); p != nil {
+			return *p, true
+		}
+		return 0, false
+	}
+}
+
+// metricRegistry is every figure a summary, a verdict, a table or a chart
+// names. Its order is the order of the figures in summaries (per VM, then
+// per link), of the run-wide figures, of the columns of the terminal
+// table, of the SLA's figures on the planning chart and of the panels of
+// the policy comparison.
 var metricRegistry = []MetricInfo{
-	{"replay_lag_p99_s", "p99 replay lag", "s"},
-	{"replay_lag_mean_s", "mean replay lag", "s"},
-	{"replay_lag_p50_s", "median replay lag", "s"},
-	{"replay_lag_max_s", "maximum replay lag", "s"},
-	{"output_delay_p99_s", "p99 output delay", "s"},
-	{"output_delay_mean_s", "mean output delay", "s"},
-	{"throttled_fraction", "time throttled", "fraction"},
-	{"unprotected_s", "time unprotected", "s"},
-	{"utilisation_peak", "peak utilisation", "fraction"},
-	{"utilisation_mean", "mean utilisation", "fraction"},
-	{"queue_delay_mean_s", "mean queue delay", "s"},
-	{"queue_delay_p99_s", "p99 queue delay", "s"},
-	{"logged_bytes", "log data produced", "bytes"},
-	{"delivered_bytes", "log data delivered", "bytes"},
-	{"bytes", "payload carried", "bytes"},
-	{"dropped_bytes", "data dropped", "bytes"},
-	{"retransmitted_bytes", "data retransmitted", "bytes"},
-	{"stun_fraction", "time stunned", "fraction"},
-	{"checkpoint_interval_mean_s", "mean checkpoint interval", "s"},
-	{"checkpoint_bytes_mean", "mean checkpoint size", "bytes"},
+	{Name: "logged_bytes", Label: "log data produced", Unit: "bytes", Of: OfVM, Summarised: true,
+		VM: vmFig(func(v VM) float64 { return v.LoggedBytes })},
+	{Name: "replay_lag_mean_s", Label: "mean replay lag", Unit: "s", Chart: "mean replay lag", Of: OfVM, Summarised: true,
+		VM: vmFig(func(v VM) float64 { return v.ReplayLagMean })},
+	{Name: "replay_lag_p99_s", Label: "p99 replay lag", Unit: "s", Chart: "p99 replay lag", Of: OfVM, Summarised: true,
+		RunWide: true, Key: true, Column: "p99 lag", Compare: "p99 replay lag (worst VM)",
+		VM:    vmFig(func(v VM) float64 { return v.ReplayLagP99 }),
+		Limit: func(l SLALimits) *float64 { return l.ReplayLagP99 }},
+	{Name: "replay_lag_max_s", Label: "maximum replay lag", Unit: "s", Chart: "maximum replay lag", Of: OfVM, Summarised: true,
+		VM: vmFig(func(v VM) float64 { return v.ReplayLagMax })},
+	{Name: "output_delay_p99_s", Label: "p99 output delay", Unit: "s", Chart: "p99 output delay", Of: OfVM, Summarised: true,
+		Key: true, Column: "p99 output",
+		VM:    vmFig(func(v VM) float64 { return v.OutputDelayP99 }),
+		Limit: func(l SLALimits) *float64 { return l.OutputDelayP99 }},
+	{Name: "bytes", Label: "payload carried", Unit: "bytes", Of: OfLink, Summarised: true,
+		Link: func(l Link) float64 { return l.Bytes }},
+	{Name: "utilisation_mean", Label: "mean utilisation", Unit: "fraction", Chart: "mean utilisation", Of: OfLink, Summarised: true,
+		Link: func(l Link) float64 { return l.UtilisationMean }},
+	{Name: "utilisation_peak", Label: "peak utilisation", Unit: "fraction", Chart: "peak utilisation", Of: OfLink, Summarised: true,
+		RunWide: true, Key: true, Column: "peak util, link", Compare: "peak utilisation (busiest link)",
+		Link:  func(l Link) float64 { return l.UtilisationPeak },
+		Limit: func(l SLALimits) *float64 { return l.UtilisationMax }},
+	{Name: "throttled_fraction", Label: "time throttled", Unit: "fraction", Chart: "time the primary was throttled", Quantity: "share of time",
+		Of: OfVM, Summarised: true, RunWide: true, Key: true, Column: "throttled",
+		VM: vmFig(func(v VM) float64 { return v.ThrottledFraction })},
+	{Name: "unprotected_s", Label: "time unprotected", Unit: "s", Chart: "unprotected time", Of: OfVM, Summarised: true,
+		RunWide: true, Key: true, Column: "unprotected", Compare: "unprotected time (longest VM)",
+		VM:    vmFig(func(v VM) float64 { return v.UnprotectedS }),
+		Limit: func(l SLALimits) *float64 { return l.UnprotectedMax }},
+	{Name: "checkpoint_interval_mean_s", Label: "mean checkpoint interval", Unit: "s", Of: OfVM, Summarised: true,
+		VM: smpFig(func(v VM) *float64 { return v.CheckpointIntervalMean })},
+	{Name: "checkpoint_bytes_mean", Label: "mean checkpoint size", Unit: "bytes", Of: OfVM, Summarised: true,
+		VM: smpFig(func(v VM) *float64 { return v.CheckpointBytesMean })},
+	{Name: "stun_fraction", Label: "time stunned", Unit: "fraction", Of: OfVM, Summarised: true,
+		VM: smpFig(func(v VM) *float64 { return v.StunFraction })},
+	{Name: "output_delay_mean_s", Label: "mean output delay", Unit: "s", Of: OfVM, Summarised: true,
+		VM: smpFig(func(v VM) *float64 { return v.OutputDelayMean })},
+	{Name: "queue_delay_mean_s", Label: "mean queue delay", Unit: "s", Of: OfLink, Summarised: true,
+		Link: func(l Link) float64 { return l.QueueDelayMean }},
+	{Name: "queue_delay_p99_s", Label: "p99 queue delay", Unit: "s", Chart: "p99 queue delay", Of: OfLink, Summarised: true,
+		Link: func(l Link) float64 { return l.QueueDelayP99 }},
+	{Name: "dropped_bytes", Label: "data dropped", Unit: "bytes", Of: OfLink, Summarised: true,
+		Link: func(l Link) float64 { return l.DroppedBytes }},
+	{Name: "retransmitted_bytes", Label: "data retransmitted", Unit: "bytes", Of: OfLink, Summarised: true,
+		Link: func(l Link) float64 { return l.RetransmittedBytes }},
+	{Name: "replay_lag_p50_s", Label: "median replay lag", Unit: "s", Of: OfVM,
+		VM: vmFig(func(v VM) float64 { return v.ReplayLagP50 })},
+	{Name: "delivered_bytes", Label: "log data delivered", Unit: "bytes", Of: OfVM,
+		VM: vmFig(func(v VM) float64 { return v.DeliveredBytes })},
+}
+
+// Metrics returns the registry: every figure ftsim defines, in its order.
+func Metrics() []MetricInfo { return append([]MetricInfo(nil), metricRegistry...) }
+
+// Register adds a figure to the end of the registry, or replaces the entry
+// of the same name, and returns a function that undoes it. It is for
+// extensions and tests, and must not run while results are being read.
+func Register(m MetricInfo) (undo func()) {
+	old := metricRegistry
+	next := append([]MetricInfo(nil), old...)
+	if i := slices.IndexFunc(next, func(x MetricInfo) bool { return x.Name == m.Name }); i >= 0 {
+		next[i] = m
+	} else {
+		next = append(next, m)
+	}
+	metricRegistry = next
+	return func() { metricRegistry = old }
+}
+
+// metricsWhere returns the registry's entries that keep, in order.
+func metricsWhere(keep func(MetricInfo) bool) []MetricInfo {
+	var out []MetricInfo
+	for _, m := range metricRegistry {
+		if keep(m) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// Judged returns the figures the SLA judges, in registry order.
+func Judged() []MetricInfo {
+	return metricsWhere(func(m MetricInfo) bool { return m.Limit != nil })
+}
+
+// Compared returns the run-wide figures of the policy comparison chart.
+func Compared() []MetricInfo {
+	return metricsWhere(func(m MetricInfo) bool { return m.RunWide && m.Compare != "" })
+}
+
+// TableColumns returns the key figures in the order of the terminal
+// table's columns.
+func TableColumns() []MetricInfo {
+	return metricsWhere(func(m MetricInfo) bool { return m.Key })
+}
+
+// KeyMetrics returns the names of the figures a batch summary reports
+// for each policy x failure case: the key figures of VMs, then of links
+// (higher is worse for each).
+func KeyMetrics() []string {
+	var out []string
+	for _, of := range []Holder{OfVM, OfLink} {
+		for _, m := range metricRegistry {
+			if m.Key && m.Of == of {
+				out = append(out, m.Name)
+			}
+		}
+	}
+	return out
+}
+
+// Read returns the figure of a VM or a link (whichever it belongs to)
+// and whether the object carries it.
+func (m MetricInfo) Read(vm *VM, l *Link) (float64, bool) {
+	switch {
+	case m.Of == OfVM && vm != nil && m.VM != nil:
+		return m.VM(*vm)
+	case m.Of == OfLink && l != nil && m.Link != nil:
+		return m.Link(*l), true
+	}
+	return 0, false
+}
+
+// Worst is the run-wide figure of a run: the largest over its VMs or
+// links, 0 when it has none.
+func (m MetricInfo) Worst(rr RunResult) float64 {
+	var w float64
+	if m.Of == OfVM {
+		for i := range rr.VMs {
+			if v, ok := m.Read(&rr.VMs[i], nil); ok {
+				w = math.Max(w, v)
+			}
+		}
+		return w
+	}
+	for i := range rr.Links {
+		if v, ok := m.Read(nil, &rr.Links[i]); ok {
+			w = math.Max(w, v)
+		}
+	}
+	return w
 }
 
 // MetricOf returns what the registry knows of a figure; a name it does not

@@ -141,11 +141,11 @@ type Quantile struct {
 
 // Event is one entry of a run's timeline.
 type Event struct {
-	T      float64 `json:"t_s"`
-	Kind   string  `json:"kind"`
-	Target string  `json:"target"`
-	From   string  `json:"from,omitempty"`
-	Detail string  `json:"detail,omitempty"`
+	T      float64   `json:"t_s"`
+	Kind   EventKind `json:"kind"`
+	Target string    `json:"target"`
+	From   string    `json:"from,omitempty"`
+	Detail string    `json:"detail,omitempty"`
 }
 
 // Verdict is the SLA outcome.

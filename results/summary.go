@@ -28,37 +28,74 @@ func NothingDelivered(vm VM) bool {
 }
 
 // VerdictOf checks one run against the SLA, and fails it for a VM that
-// delivered nothing (NothingDelivered) whatever the SLA.
+// delivered nothing (NothingDelivered) whatever the SLA. Every figure the
+// registry gives a Limit is judged, for every VM or link that carries it.
 func VerdictOf(s model.SLA, rr RunResult) Verdict {
+	return judge(LimitsOf(s), rr.VMs, rr.Links,
+		func(i int) (float64, float64) { return rr.VMs[i].LoggedBytes, rr.VMs[i].DeliveredBytes },
+		func(i int, m MetricInfo) (float64, bool) { return m.Read(&rr.VMs[i], nil) },
+		func(j int, m MetricInfo) (float64, bool) { return m.Read(nil, &rr.Links[j]) })
+}
+
+// judge is a verdict on figures read through vm and link (the VM's or
+// link's index, the registry's entry), with logged giving each VM's logged
+// and delivered bytes: per VM, nothing delivered first, then the judged
+// figures in registry order; then per link.
+func judge(lim SLALimits, vms []VM, links []Link, logged func(i int) (logged, delivered float64),
+	vm, link func(int, MetricInfo) (float64, bool)) Verdict {
 	v := Verdict{Pass: true, Violations: []Violation{}}
 	add := func(metric, obj string, val, lim float64) {
 		v.Pass = false
 		v.Violations = append(v.Violations, Violation{Metric: metric, Object: obj, Value: val, Limit: lim})
 	}
-	for _, vm := range rr.VMs {
-		if NothingDelivered(vm) {
-			add(MetricNothingDelivered, vm.VM, vm.DeliveredBytes, DeliveredMin*vm.LoggedBytes)
+	judged := Judged()
+	for i := range vms {
+		lg, dl := logged(i)
+		if NothingDelivered(VM{LoggedBytes: lg, DeliveredBytes: dl}) {
+			add(MetricNothingDelivered, vms[i].VM, dl, DeliveredMin*lg)
 		}
-		if s.HasReplayLagP99 && vm.ReplayLagP99 > float64(s.ReplayLagP99) {
-			add("replay_lag_p99_s", vm.VM, vm.ReplayLagP99, float64(s.ReplayLagP99))
-		}
-		if s.HasOutputDelayP99 && vm.OutputDelayP99 > float64(s.OutputDelayP99) {
-			add("output_delay_p99_s", vm.VM, vm.OutputDelayP99, float64(s.OutputDelayP99))
-		}
-		if s.HasUnprotectedMax && vm.UnprotectedS > float64(s.UnprotectedMax) {
-			add("unprotected_s", vm.VM, vm.UnprotectedS, float64(s.UnprotectedMax))
+		for _, m := range judged {
+			l := m.Limit(lim)
+			if m.Of != OfVM || l == nil {
+				continue
+			}
+			if x, ok := vm(i, m); ok && x > *l {
+				add(m.Name, vms[i].VM, x, *l)
+			}
 		}
 	}
-	if s.HasUtilisationMax {
-		for _, l := range rr.Links {
-			if l.UtilisationPeak > s.UtilisationMax {
-				add("utilisation_peak", LinkObject(l), l.UtilisationPeak, s.UtilisationMax)
+	for j := range links {
+		for _, m := range judged {
+			l := m.Limit(lim)
+			if m.Of != OfLink || l == nil {
+				continue
+			}
+			if x, ok := link(j, m); ok && x > *l {
+				add(m.Name, LinkObject(links[j]), x, *l)
 			}
 		}
 	}
 	return v
 }
 
+// LimitsOf is the scenario's SLA as results carry it.
+func LimitsOf(s model.SLA) SLALimits {
+	var l SLALimits
+	f := func(ok bool, v float64) *float64 {
+		if !ok {
+			return nil
+		}
+		return &v
+	}
+	l.ReplayLagP99 = f(s.HasReplayLagP99, float64(s.ReplayLagP99))
+	l.OutputDelayP99 = f(s.HasOutputDelayP99, float64(s.OutputDelayP99))
+	l.UtilisationMax = f(s.HasUtilisationMax, s.UtilisationMax)
+	l.UnprotectedMax = f(s.HasUnprotectedMax, float64(s.UnprotectedMax))
+	return l
+}
+
+// LinkObject names a link as summaries and verdicts do: "HOST/VMNIC tx",
+// or "isl:A~B tx" for an inter-switch link.
 func LinkObject(l Link) string {
 	if l.Host == "" {
 		return l.Vmnic + " " + l.Direction
@@ -83,48 +120,32 @@ const (
 	MetricOutputDelay        = "output_delay_s"
 )
 
-// RunFigures returns the figures of one run, run-wide first, in a fixed order.
+// RunFigures returns the figures of one run in a fixed order: the
+// registry's run-wide figures (object ""), then each VM's summarised
+// figures, then each link's.
 func RunFigures(rr RunResult) []Metric {
-	var worstLag, worstThr, worstUnp, peak float64
-	for _, v := range rr.VMs {
-		worstLag = math.Max(worstLag, v.ReplayLagP99)
-		worstThr = math.Max(worstThr, v.ThrottledFraction)
-		worstUnp = math.Max(worstUnp, v.UnprotectedS)
-	}
-	for _, l := range rr.Links {
-		peak = math.Max(peak, l.UtilisationPeak)
-	}
-	m := []Metric{
-		{Name: MetricLagP99, Mean: worstLag}, {Name: MetricUtilPeak, Mean: peak},
-		{Name: MetricThrottled, Mean: worstThr}, {Name: MetricUnprotected, Mean: worstUnp},
-	}
-	for _, v := range rr.VMs {
-		for _, x := range []struct {
-			n string
-			v float64
-		}{{"logged_bytes", v.LoggedBytes}, {"replay_lag_mean_s", v.ReplayLagMean}, {"replay_lag_p99_s", v.ReplayLagP99},
-			{"replay_lag_max_s", v.ReplayLagMax}, {"output_delay_p99_s", v.OutputDelayP99},
-			{"throttled_fraction", v.ThrottledFraction}, {"unprotected_s", v.UnprotectedS}} {
-			m = append(m, Metric{Object: v.VM, Name: x.n, Mean: x.v})
+	var m []Metric
+	for _, x := range metricRegistry {
+		if x.RunWide {
+			m = append(m, Metric{Name: x.Name, Mean: x.Worst(rr)})
 		}
-		if v.SMP() {
-			for _, x := range []struct {
-				n string
-				v *float64
-			}{{"checkpoint_interval_mean_s", v.CheckpointIntervalMean}, {"checkpoint_bytes_mean", v.CheckpointBytesMean},
-				{"stun_fraction", v.StunFraction}, {"output_delay_mean_s", v.OutputDelayMean}} {
-				m = append(m, Metric{Object: v.VM, Name: x.n, Mean: *x.v})
+	}
+	for i := range rr.VMs {
+		for _, x := range metricRegistry {
+			if x.Summarised && x.Of == OfVM {
+				if v, ok := x.Read(&rr.VMs[i], nil); ok {
+					m = append(m, Metric{Object: rr.VMs[i].VM, Name: x.Name, Mean: v})
+				}
 			}
 		}
 	}
-	for _, l := range rr.Links {
-		o := LinkObject(l)
-		for _, x := range []struct {
-			n string
-			v float64
-		}{{"bytes", l.Bytes}, {"utilisation_mean", l.UtilisationMean}, {"utilisation_peak", l.UtilisationPeak},
-			{"queue_delay_mean_s", l.QueueDelayMean}, {"queue_delay_p99_s", l.QueueDelayP99}, {"dropped_bytes", l.DroppedBytes}, {"retransmitted_bytes", l.RetransmittedBytes}} {
-			m = append(m, Metric{Object: o, Name: x.n, Mean: x.v})
+	for i := range rr.Links {
+		o := LinkObject(rr.Links[i])
+		for _, x := range metricRegistry {
+			if x.Summarised && x.Of == OfLink {
+				v, _ := x.Read(nil, &rr.Links[i])
+				m = append(m, Metric{Object: o, Name: x.Name, Mean: v})
+			}
 		}
 	}
 	return m
@@ -153,36 +174,37 @@ func Summarise(s model.SLA, v model.Variant, fc string, runs []RunResult) Summar
 		m.CI95 = hw
 		sm.Metrics = append(sm.Metrics, m)
 	}
-	// The verdict of the means: rebuild a run of mean figures.
-	mr := meanRun(runs)
-	sm.Verdict = VerdictOf(s, mr)
-	return sm
-}
-
-// meanRun averages the VM and link figures the SLA looks at.
-func meanRun(runs []RunResult) RunResult {
-	mr := RunResult{VMs: append([]VM(nil), runs[0].VMs...), Links: append([]Link(nil), runs[0].Links...)}
+	// The verdict of the means: each judged figure's mean over the runs.
 	n := float64(len(runs))
-	for i := range mr.VMs {
-		var lag, od, unp, logged, deliv float64
-		for _, r := range runs {
-			lag += r.VMs[i].ReplayLagP99
-			od += r.VMs[i].OutputDelayP99
-			unp += r.VMs[i].UnprotectedS
-			logged += r.VMs[i].LoggedBytes
-			deliv += r.VMs[i].DeliveredBytes
-		}
-		mr.VMs[i].ReplayLagP99, mr.VMs[i].OutputDelayP99, mr.VMs[i].UnprotectedS = lag/n, od/n, unp/n
-		mr.VMs[i].LoggedBytes, mr.VMs[i].DeliveredBytes = logged/n, deliv/n
-	}
-	for i := range mr.Links {
-		var pk float64
-		for _, r := range runs {
-			pk += r.Links[i].UtilisationPeak
-		}
-		mr.Links[i].UtilisationPeak = pk / n
-	}
-	return mr
+	sm.Verdict = judge(LimitsOf(s), runs[0].VMs, runs[0].Links,
+		func(i int) (float64, float64) {
+			var logged, deliv float64
+			for _, r := range runs {
+				logged += r.VMs[i].LoggedBytes
+				deliv += r.VMs[i].DeliveredBytes
+			}
+			return logged / n, deliv / n
+		},
+		func(i int, m MetricInfo) (float64, bool) {
+			var sum float64
+			for _, r := range runs {
+				x, ok := m.Read(&r.VMs[i], nil)
+				if !ok {
+					return 0, false
+				}
+				sum += x
+			}
+			return sum / n, true
+		},
+		func(j int, m MetricInfo) (float64, bool) {
+			var sum float64
+			for _, r := range runs {
+				x, _ := m.Read(nil, &r.Links[j])
+				sum += x
+			}
+			return sum / n, true
+		})
+	return sm
 }
 
 // MeanCI returns the mean and the Student-t 95% CI half-width (nil for n < 2).
@@ -204,7 +226,7 @@ func CIConverged(runs []RunResult, target float64) bool {
 	}
 	xs := make([]float64, len(runs))
 	for i, r := range runs {
-		xs[i] = RunFigures(r)[0].Mean
+		xs[i] = MetricOf(MetricLagP99).Worst(r)
 	}
 	mean, hw := MeanCI(xs)
 	if mean == 0 {

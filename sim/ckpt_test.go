@@ -238,7 +238,7 @@ failures:
 	rr := runSMP(t, sc)
 	var kinds []string
 	for _, e := range rr.VMs[0].FTEvents {
-		kinds = append(kinds, e.Kind)
+		kinds = append(kinds, string(e.Kind))
 	}
 	if strings.Join(kinds, " ") != "ft_lost resync_start protected" {
 		t.Errorf("FT events %v, want ft_lost resync_start protected", kinds)

@@ -106,10 +106,10 @@ func (e *engine) phases(evs []results.Event) []results.Phase {
 		}
 		last := &cuts[len(cuts)-1]
 		if int(last.From) == s { // two at the same second: one phase after both
-			last.After += ", " + ev.Kind + " " + ev.Target
+			last.After += ", " + string(ev.Kind) + " " + ev.Target
 			continue
 		}
-		cuts = append(cuts, results.Phase{From: float64(s), After: ev.Kind + " " + ev.Target})
+		cuts = append(cuts, results.Phase{From: float64(s), After: string(ev.Kind) + " " + ev.Target})
 	}
 	for k := range cuts {
 		ph := &cuts[k]

@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"github.com/ftsim/ftsim/results"
+
 	"math"
 	"slices"
 
@@ -142,9 +144,9 @@ func (e *engine) portLocation(hi int) int {
 // flows, so each move of a flow from one uplink to another is an event.
 func (e *engine) teamChanged(hi int, recovered bool) {
 	hs := &e.nw.hosts[hi]
-	kind := "failover"
+	kind := results.EventFailover
 	if recovered {
-		kind = "failback"
+		kind = results.EventFailback
 	}
 	name := func(ni int) string { return hs.h.Name + "/" + e.nw.nics[ni].name }
 	if isHashPolicy(hs.h.Teaming.LoadBalancing) {

@@ -537,6 +537,6 @@ func (e *engine) flowOf(ms *msg) *model.Flow {
 }
 
 // event appends an entry to the run's timeline.
-func (e *engine) event(kind, target, from, detail string) {
+func (e *engine) event(kind results.EventKind, target, from, detail string) {
 	e.evs = append(e.evs, results.Event{T: e.now, Kind: kind, Target: target, From: from, Detail: detail})
 }

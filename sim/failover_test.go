@@ -55,7 +55,7 @@ const (
 )
 
 func tmEv(t float64, kind, target, from string) results.Event {
-	return results.Event{T: t, Kind: kind, Target: target, From: from}
+	return results.Event{T: t, Kind: results.EventKind(kind), Target: target, From: from}
 }
 
 // TestFailoverTimelines asserts each run's timeline event by event, with
@@ -389,7 +389,7 @@ func TestHostFailure(t *testing.T) {
 		got := tmEvents(rr)
 		var kinds []string
 		for _, e := range got {
-			kinds = append(kinds, e.Kind)
+			kinds = append(kinds, string(e.Kind))
 		}
 		want := []string{"failure", "ft_lost", "promoted", "resync_start", "protected"}
 		if tt.promoted == "" {
@@ -400,7 +400,7 @@ func TestHostFailure(t *testing.T) {
 		}
 		find := func(kind string) results.Event {
 			for _, e := range got {
-				if e.Kind == kind {
+				if string(e.Kind) == kind {
 					return e
 				}
 			}

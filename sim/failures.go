@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"github.com/ftsim/ftsim/results"
+
 	"math"
 	"math/rand/v2"
 	"strconv"
@@ -23,7 +25,7 @@ func (e *engine) scheduleFailure(f model.Failure) {
 
 func (e *engine) fail(f model.Failure) {
 	nw := e.nw
-	e.event("failure", f.Target(), "", failDetail(f))
+	e.event(results.EventFailure, f.Target(), "", failDetail(f))
 	switch f.What {
 	case model.FailVmnic:
 		hi := nw.hostIx[f.Host]
@@ -136,11 +138,11 @@ func (e *engine) planDetection(hi, ni int, linkDown bool) {
 		if e.ambiguous(hi, linkDown) {
 			n.shotgun = true
 			e.nw.hosts[hi].shotgun++
-			e.event("detected", e.nw.hosts[hi].h.Name+"/"+n.name, "", "beacon probing with 2 uplinks: sending on both")
+			e.event(results.EventDetected, e.nw.hosts[hi].h.Name+"/"+n.name, "", "beacon probing with 2 uplinks: sending on both")
 			return
 		}
 		n.usable = false
-		e.event("detected", e.nw.hosts[hi].h.Name+"/"+n.name, "", detectHow(e.nw.hosts[hi].h, linkDown))
+		e.event(results.EventDetected, e.nw.hosts[hi].h.Name+"/"+n.name, "", detectHow(e.nw.hosts[hi].h, linkDown))
 		e.teamChanged(hi, false)
 	})
 }
@@ -157,7 +159,7 @@ func detectHow(h *model.Host, linkDown bool) string {
 
 func (e *engine) recover(f model.Failure) {
 	nw := e.nw
-	e.event("recovery", f.Target(), "", failDetail(f))
+	e.event(results.EventRecovery, f.Target(), "", failDetail(f))
 	var nics []int
 	switch f.What {
 	case model.FailVmnic:
@@ -279,7 +281,7 @@ func (e *engine) lbt(hi int, t *model.Teaming) {
 				}
 				old := hs.port
 				hs.port = best
-				e.event("lbt_move", hs.h.Name+"/"+e.nw.nics[best].name, hs.h.Name+"/"+e.nw.nics[old].name, "")
+				e.event(results.EventLBTMove, hs.h.Name+"/"+e.nw.nics[best].name, hs.h.Name+"/"+e.nw.nics[old].name, "")
 				if t.NotifySwitches {
 					e.nw.learned[hi] = e.portLocation(hi)
 				}

@@ -83,7 +83,7 @@ func eventsByPolicy(t *testing.T, sc *model.Scenario, kind string) map[string]in
 	n := map[string]int{}
 	for _, rr := range r.Runs {
 		for _, ev := range rr.Events {
-			if ev.Kind == kind {
+			if string(ev.Kind) == kind {
 				n[rr.Policy]++
 			}
 		}

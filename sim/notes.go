@@ -4,23 +4,7 @@ import (
 	"fmt"
 
 	"github.com/ftsim/ftsim/model"
-	"github.com/ftsim/ftsim/results"
 )
-
-func slaLimits(s model.SLA) results.SLALimits {
-	var l results.SLALimits
-	f := func(ok bool, v float64) *float64 {
-		if !ok {
-			return nil
-		}
-		return &v
-	}
-	l.ReplayLagP99 = f(s.HasReplayLagP99, float64(s.ReplayLagP99))
-	l.OutputDelayP99 = f(s.HasOutputDelayP99, float64(s.OutputDelayP99))
-	l.UtilisationMax = f(s.HasUtilisationMax, s.UtilisationMax)
-	l.UnprotectedMax = f(s.HasUnprotectedMax, float64(s.UnprotectedMax))
-	return l
-}
 
 // modelNotes lists the model's assumptions a reader of the results needs.
 func modelNotes(sc *model.Scenario) []string {

@@ -61,7 +61,7 @@ func Run(ctx context.Context, sc *model.Scenario, opts Options) (results.Result,
 		reps = 2
 	}
 	res := results.Result{Scenario: sc.Name, Description: sc.Description, Seed: seed, Duration: dur,
-		Warmup: float64(sc.Warmup), SLA: slaLimits(sc.SLA), Notes: modelNotes(sc)}
+		Warmup: float64(sc.Warmup), SLA: results.LimitsOf(sc.SLA), Notes: modelNotes(sc)}
 	cases := sc.FailureCases()
 	if opts.Shard.Count > 0 {
 		if auto {

@@ -93,7 +93,7 @@ func (e *engine) peerLost(v *vmState) {
 		return
 	}
 	name := v.vm.Name
-	e.ftEvent(v, "ft_lost", name, "")
+	e.ftEvent(v, results.EventFTLost, name, "")
 	e.endSession(v)
 	priDown := e.nw.hosts[v.pri].down
 	oldSec := v.sec
@@ -106,7 +106,7 @@ func (e *engine) peerLost(v *vmState) {
 		v.pri, v.sec = oldSec, -1
 		at := e.now + lag
 		e.atControl(at, func() {
-			e.ftEvent(v, "promoted", name, e.nw.hosts[v.pri].h.Name)
+			e.ftEvent(v, results.EventPromoted, name, e.nw.hosts[v.pri].h.Name)
 		})
 	} else {
 		v.sec = -1
@@ -171,7 +171,7 @@ func (e *engine) reprotect(v *vmState, oldSec int) {
 	v.syncLeft = float64(v.vm.Memory)
 	v.expect, v.nextSeq = 0, 0
 	v.heardAtSec, v.heardAtPri = e.now, e.now
-	e.ftEvent(v, "resync_start", v.vm.Name, e.nw.hosts[v.sec].h.Name)
+	e.ftEvent(v, results.EventResyncStart, v.vm.Name, e.nw.hosts[v.sec].h.Name)
 	e.startHeartbeats(v)
 	e.armTimeout(v)
 	e.resyncPump(v)
@@ -214,7 +214,7 @@ func (e *engine) resyncPump(v *vmState) {
 			v.unprot += overlap(v.unprotSince, e.now, e.warm, e.end)
 			v.unprotSince = -1
 		}
-		e.ftEvent(v, "protected", v.vm.Name, e.nw.hosts[v.sec].h.Name)
+		e.ftEvent(v, results.EventProtected, v.vm.Name, e.nw.hosts[v.sec].h.Name)
 		if v.ck != nil {
 			e.startEpochs(v)
 			return
@@ -224,7 +224,7 @@ func (e *engine) resyncPump(v *vmState) {
 	}
 }
 
-func (e *engine) ftEvent(v *vmState, kind, target, detail string) {
+func (e *engine) ftEvent(v *vmState, kind results.EventKind, target, detail string) {
 	ev := results.Event{T: e.now, Kind: kind, Target: target, Detail: detail}
 	e.evs = append(e.evs, ev)
 	v.ftEvents = append(v.ftEvents, ev)

@@ -66,7 +66,7 @@ func tmVM(t *testing.T, rr results.RunResult, name string) results.VM {
 func tmEvents(rr results.RunResult, kinds ...string) []results.Event {
 	var out []results.Event
 	for _, e := range rr.Events {
-		if len(kinds) == 0 || slices.Contains(kinds, e.Kind) {
+		if len(kinds) == 0 || slices.Contains(kinds, string(e.Kind)) {
 			out = append(out, e)
 		}
 	}

@@ -52,17 +52,23 @@ type policyValue struct {
 	value  float64
 }
 
-// slaMetrics are the SLA's metrics a planning chart can draw, in the
-// order ties are broken.
-var slaMetrics = []string{planningMetric, "output_delay_p99_s", results.MetricUtilPeak, results.MetricUnprotected}
+// slaMetrics are the SLA's metrics a planning chart can draw (the
+// registry's judged figures), in the order ties are broken.
+func slaMetrics() []string {
+	var out []string
+	for _, m := range results.Judged() {
+		out = append(out, m.Name)
+	}
+	return out
+}
 
 func planningData(r results.Result) planCase {
 	pc := planCase{scenario: r.Scenario, sweep: r.Sweep, sla: r.SLA.ReplayLagP99,
 		figures: map[string][]policyValue{}, limits: map[string]float64{}}
-	for m, lim := range map[string]*float64{planningMetric: r.SLA.ReplayLagP99, "output_delay_p99_s": r.SLA.OutputDelayP99,
-		results.MetricUtilPeak: r.SLA.UtilisationMax, results.MetricUnprotected: r.SLA.UnprotectedMax} {
-		if lim != nil {
-			pc.limits[m] = *lim
+	judged := slaMetrics()
+	for _, m := range results.Judged() {
+		if lim := m.Limit(r.SLA); lim != nil {
+			pc.limits[m.Name] = *lim
 		}
 	}
 	worst := map[string]map[string]int{} // metric -> policy -> index in pc.figures[metric]
@@ -72,11 +78,11 @@ func planningData(r results.Result) planCase {
 			continue
 		}
 		for _, m := range s.Metrics {
-			if !slices.Contains(slaMetrics, m.Name) {
+			if !slices.Contains(judged, m.Name) {
 				continue
 			}
-			if m.Name == planningMetric && m.Object != "" {
-				continue // the run-wide figure is the worst over VMs
+			if m.Object != "" && results.MetricOf(m.Name).RunWide {
+				continue // the run-wide figure is the worst over VMs or links
 			}
 			if worst[m.Name] == nil {
 				worst[m.Name] = map[string]int{}
@@ -89,10 +95,10 @@ func planningData(r results.Result) planCase {
 			}
 		}
 		for _, v := range s.Verdict.Violations {
-			if !slices.Contains(slaMetrics, v.Metric) || v.Limit <= 0 {
+			if !slices.Contains(judged, v.Metric) || v.Limit <= 0 {
 				continue
 			}
-			if x := v.Value / v.Limit; x > over || x == over && slices.Index(slaMetrics, v.Metric) < slices.Index(slaMetrics, pc.broke) {
+			if x := v.Value / v.Limit; x > over || x == over && slices.Index(judged, v.Metric) < slices.Index(judged, pc.broke) {
 				over, pc.broke = x, v.Metric
 			}
 		}

@@ -23,9 +23,9 @@ func printTables(w io.Writer, r results.Result, colour bool) {
 	if r.Description != "" {
 		fmt.Fprintf(w, ": %s", r.Description)
 	}
-	fmt.Fprintf(w, "\n%g s simulated (warm-up %g s), seed %d, %d replication(s)\n", r.Duration, r.Warmup, r.Seed, replications(r))
+	fmt.Fprintf(w, "\n%g s simulated (warm-up %g s), seed %d, %d replication(s)\n", r.Duration, r.Warmup, r.Seed, r.Replications())
 	cutOff := false
-	for _, p := range policiesOf(r) {
+	for _, p := range r.Policies() {
 		fmt.Fprintf(w, "\n%s (%s)\n", model.Policy(p).VSphereName(), p)
 		if reason, na := notApplicable(r, p); na {
 			fmt.Fprintf(w, "  %s: %s\n", paint("not applicable", "33", colour), reason)
@@ -33,7 +33,12 @@ func printTables(w io.Writer, r results.Result, colour bool) {
 		}
 		var tb bytes.Buffer
 		tw := tabwriter.NewWriter(&tb, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "  failure case\tp99 lag\tp99 output\tpeak util, link\tthrottled\tunprotected\tverdict")
+		cols := results.TableColumns()
+		head := []string{"  failure case"}
+		for _, m := range cols {
+			head = append(head, m.Column)
+		}
+		fmt.Fprintln(tw, strings.Join(append(head, "verdict"), "\t"))
 		var failing []results.Summary
 		for _, s := range r.Summary {
 			if s.Policy != p {
@@ -43,15 +48,16 @@ func printTables(w io.Writer, r results.Result, colour bool) {
 				fmt.Fprintf(tw, "  %s\t\t\t\t\t\tn/a\n", s.FailureCase)
 				continue
 			}
-			unp := secs(metric(s, results.MetricUnprotected))
-			if stillUnprotected(r, s.Policy, s.FailureCase) {
-				unp += "*"
-				cutOff = true
+			row := []string{"  " + s.FailureCase}
+			for _, m := range cols {
+				cellText := column(s, m)
+				if m.Name == results.MetricUnprotected && stillUnprotected(r, s.Policy, s.FailureCase) {
+					cellText += "*"
+					cutOff = true
+				}
+				row = append(row, cellText)
 			}
-			util, link := peakLink(s)
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.FailureCase,
-				secs(metric(s, results.MetricLagP99)), secs(worstObj(s, "output_delay_p99_s")),
-				strings.TrimSpace(pct(util)+" "+link), pct(metric(s, results.MetricThrottled)), unp, verdictWord(s.Verdict))
+			fmt.Fprintln(tw, strings.Join(append(row, verdictWord(s.Verdict)), "\t"))
 			if !s.Verdict.Pass {
 				failing = append(failing, s)
 			}
@@ -92,14 +98,14 @@ func stillUnprotected(r results.Result, p, fc string) bool {
 			continue
 		}
 		for _, vm := range rr.VMs {
-			last := ""
+			var last results.EventKind
 			for _, ev := range vm.FTEvents {
 				switch ev.Kind {
-				case "ft_lost", "protected", "resync_start", "promoted":
+				case results.EventFTLost, results.EventProtected, results.EventResyncStart, results.EventPromoted:
 					last = ev.Kind
 				}
 			}
-			if vm.UnprotectedS > 0 && last != "" && last != "protected" {
+			if vm.UnprotectedS > 0 && last != "" && last != results.EventProtected {
 				return true
 			}
 		}
@@ -107,17 +113,28 @@ func stillUnprotected(r results.Result, p, fc string) bool {
 	return false
 }
 
-// peakLink is the highest peak utilisation of a summary and the link that
-// holds it (the first in natural order of equals).
-func peakLink(s results.Summary) (float64, string) {
-	best, link := metric(s, results.MetricUtilPeak), ""
-	top := -1.0
-	for _, m := range s.Metrics {
-		if m.Object != "" && m.Name == results.MetricUtilPeak && (m.Mean > top || m.Mean == top && model.NaturalLess(m.Object, link)) {
-			top, link = m.Mean, m.Object
-		}
+// column is a summary's figure in a table column: the run-wide figure
+// (the worst VM or link of each replication, averaged) or else the worst
+// object's mean, in its unit; a link figure names the link that holds the
+// highest mean (the first in natural order of equals).
+func column(s results.Summary, m results.MetricInfo) string {
+	v, obj := s.WorstObject(m.Name)
+	if m.RunWide {
+		v = s.RunWide(m.Name)
 	}
-	return best, link
+	var text string
+	switch m.Unit {
+	case "s":
+		text = secs(v)
+	case "fraction":
+		text = pct(v)
+	default:
+		text = m.Format(v)
+	}
+	if m.Of == results.OfLink {
+		text = strings.TrimSpace(text + " " + obj)
+	}
+	return text
 }
 
 // colourVerdicts paints the verdict words of a laid-out table: it only
@@ -150,7 +167,7 @@ func verdictWord(v results.Verdict) string {
 // in a failure case, in every replication: one simulation gave their
 // figures, so for this design the choice between them makes no difference.
 func printSamePaths(w io.Writer, r results.Result) {
-	reps := replications(r)
+	reps := r.Replications()
 	var lines []string
 	for _, g := range r.SamePaths {
 		if g.Replication != 0 {
@@ -169,15 +186,6 @@ func printSamePaths(w io.Writer, r results.Result) {
 	if len(lines) > 0 {
 		fmt.Fprintf(w, "\nsame paths for every FT flow, one simulation, the same figures:\n%s\n", strings.Join(lines, "\n"))
 	}
-}
-
-// replications is the number of replications the runs of r make.
-func replications(r results.Result) int {
-	n := 0
-	for _, rr := range r.Runs {
-		n = max(n, rr.Replication+1)
-	}
-	return n
 }
 
 // notApplicable reports whether the topology cannot carry policy p, and why.
@@ -222,7 +230,7 @@ func printViolations(w io.Writer, s results.Summary) {
 // printMatrix is the one-screen answer: policies down, failure cases
 // across (at most 6 columns; more cases are summarised as worst).
 func printMatrix(w io.Writer, r results.Result, colour bool) {
-	pols := policiesOf(r)
+	pols := r.Policies()
 	var cases []string
 	for _, s := range r.Summary {
 		if !slices.Contains(cases, s.FailureCase) {
@@ -257,7 +265,7 @@ func printMatrix(w io.Writer, r results.Result, colour bool) {
 		} else if len(shown) < len(cases) {
 			pass, fail := 0, 0
 			for _, s := range r.Summary {
-				if s.Policy == p && s.FailureCase != "baseline" && s.Applicable {
+				if s.Policy == p && s.FailureCase != results.Baseline && s.Applicable {
 					if s.Verdict.Pass {
 						pass++
 					} else {
@@ -283,35 +291,6 @@ func cell(r results.Result, p, c string) string {
 		}
 	}
 	return "-"
-}
-
-func policiesOf(r results.Result) []string {
-	var ps []string
-	for _, s := range r.Summary {
-		if !slices.Contains(ps, s.Policy) {
-			ps = append(ps, s.Policy)
-		}
-	}
-	return ps
-}
-
-func metric(s results.Summary, name string) float64 {
-	for _, m := range s.Metrics {
-		if m.Object == "" && m.Name == name {
-			return m.Mean
-		}
-	}
-	return 0
-}
-
-func worstObj(s results.Summary, name string) float64 {
-	v := 0.0
-	for _, m := range s.Metrics {
-		if m.Object != "" && m.Name == name {
-			v = max(v, m.Mean)
-		}
-	}
-	return v
 }
 
 func verdictText(v results.Verdict, colour bool) string {

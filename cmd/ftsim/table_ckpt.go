@@ -27,7 +27,7 @@ func printCheckpoints(w io.Writer, r results.Result) {
 	fmt.Fprintln(w, "\nSMP-FT checkpoints (baseline, means over replications)")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "policy\tVM\tinterval\tcheckpoint\tstun\tthrottled\tmean output\tp99 output\t")
-	for _, p := range policiesOf(r) {
+	for _, p := range r.Policies() {
 		for _, s := range r.Summary {
 			if s.Policy != p || s.FailureCase != "baseline" || !s.Applicable {
 				continue

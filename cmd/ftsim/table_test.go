@@ -24,7 +24,7 @@ func tableResult() results.Result {
 	run := func(fc string, evs ...string) results.RunResult {
 		var fe []results.Event
 		for _, k := range evs {
-			fe = append(fe, results.Event{Kind: k, Target: "vm1"})
+			fe = append(fe, results.Event{Kind: results.EventKind(k), Target: "vm1"})
 		}
 		unp := 0.0
 		if len(evs) > 0 {
