@@ -287,11 +287,9 @@ func (e *engine) hopDone(m int32) {
 			return
 		}
 		if loc := int(lk.loc); e.nw.learned[ms.from] != loc {
-			if e.unfuse() {
+			if !e.changePath(func() { e.nw.learned[ms.from] = loc }) {
 				return
 			}
-			e.nw.learned[ms.from] = loc
-			e.nw.changed()
 		}
 		e.forward(m, int(lk.sw))
 	default:

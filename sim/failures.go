@@ -276,14 +276,16 @@ func (e *engine) lbt(hi int, t *model.Teaming) {
 				return
 			}
 			if best >= 0 {
-				if e.unfuse() {
+				moved := e.changePath(func() {
+					old := hs.port
+					hs.port = best
+					e.event(results.EventLBTMove, hs.h.Name+"/"+e.nw.nics[best].name, hs.h.Name+"/"+e.nw.nics[old].name, "")
+					if t.NotifySwitches {
+						e.nw.learned[hi] = e.portLocation(hi)
+					}
+				})
+				if !moved {
 					return
-				}
-				old := hs.port
-				hs.port = best
-				e.event(results.EventLBTMove, hs.h.Name+"/"+e.nw.nics[best].name, hs.h.Name+"/"+e.nw.nics[old].name, "")
-				if t.NotifySwitches {
-					e.nw.learned[hi] = e.portLocation(hi)
 				}
 			}
 		}

@@ -70,12 +70,9 @@ func (e *engine) armTimeout(v *vmState) {
 		}
 		e.applyAcks(v, e.now)
 		if e.now >= e.lostAt(v) {
-			// Losing the peer changes the pair and its paths: the network's
-			// cached choices are renewed around it, as for other control
-			// events (atControl). A live peer changes nothing.
-			e.nw.changed()
-			e.peerLost(v)
-			e.nw.changed()
+			// Losing the peer changes the pair and its paths (changePath).
+			// A live peer changes nothing.
+			e.changePath(func() { e.peerLost(v) })
 			return
 		}
 		if e.now < e.end {
@@ -88,10 +85,8 @@ func (e *engine) armTimeout(v *vmState) {
 // data is abandoned; if the primary's host is down the secondary is promoted
 // after the current lag (docs/model.md 3 §2.3, case 9); a new secondary is
 // started after ft.restart_delay (docs/model.md "Peer lost", "Placement").
+// It changes paths, so it runs inside changePath.
 func (e *engine) peerLost(v *vmState) {
-	if e.unfuse() {
-		return
-	}
 	name := v.vm.Name
 	e.ftEvent(v, results.EventFTLost, name, "")
 	e.endSession(v)
