@@ -65,7 +65,7 @@ func shareKey(rs runSpec) (key string, lbt, ok bool) {
 	b = binary.AppendUvarint(b, math.Float64bits(rs.duration))
 	for i := range sc.VMs {
 		vm := &sc.VMs[i]
-		v := &vmState{idx: i, pri: e.nw.hostIx[vm.Primary], sec: e.nw.hostIx[vm.Secondary],
+		v := &vmState{idx: i, pri: int(e.nw.hostIx[vm.Primary]), sec: int(e.nw.hostIx[vm.Secondary]),
 			msgBytes: float64(vm.FT.MessageSize), ackSize: float64(vm.FT.AckSize)}
 		e.setFlows(v)
 		for _, f := range []struct {
