@@ -62,9 +62,10 @@ func (s Shard) String() string { return fmt.Sprintf("%d/%d", s.Index, s.Count) }
 // ParseShard reads a shard written `I/N` or `auto/N`. With auto, I is
 // JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) or else
 // SLURM_ARRAY_TASK_ID (a Slurm job array submitted as --array=0-(N-1)),
-// read through getenv so sim reads no environment itself. The task ID is
-// the index as it is: a task re-run alone (`sbatch --array=3`) still runs
-// shard 3, and an index of N or more is refused.
+// read through getenv so no package below the command line reads the
+// environment. The task ID is the index as it is: a task re-run alone
+// (`sbatch --array=3`) still runs shard 3, and an index of N or more is
+// refused.
 func ParseShard(spec string, getenv func(string) string) (Shard, error) {
 	is, ns, ok := strings.Cut(strings.TrimSpace(spec), "/")
 	if !ok {

@@ -20,7 +20,7 @@ type Result struct {
 	// FT flow on the same paths (see the package doc). It is not in
 	// results.json, whose every byte is as if each policy had run alone.
 	SamePaths []SamePaths `json:"-"`
-	// Shard is set in the partial Result of a sharded run (Options.Shard):
+	// Shard is set in the partial Result of a sharded run (sim.Options.Shard):
 	// which failure cases it holds.
 	Shard *ShardPart `json:"shard,omitempty"`
 }

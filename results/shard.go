@@ -9,11 +9,12 @@ import (
 	"github.com/ftsim/ftsim/model"
 )
 
-// One scenario's runs spread over machines: Options.Shard I/N simulates the
-// failure cases at positions p (in the order of model.Scenario.FailureCases)
-// with p mod N = I, each with every policy and replication, so the runs a
-// shard holds keep the order of the unsharded Result. MergeShards joins the
-// N partial Results into the Result the unsharded Run returns.
+// One scenario's runs spread over machines: sim.Options.Shard I/N
+// simulates the failure cases at positions p (in the order of
+// model.Scenario.FailureCases) with p mod N = I, each with every policy and
+// replication, so the runs a shard holds keep the order of the unsharded
+// Result. MergeShards joins the N partial Results into the Result the
+// unsharded sim.Run returns.
 
 // ShardPart is what a shard's Result holds of the whole run.
 type ShardPart struct {
@@ -35,7 +36,7 @@ func ShardCases(sc *model.Scenario, s Shard) []model.FailureCase {
 }
 
 // MergeShards joins parts, the Results of shards 0..N-1 of one run (part i
-// run with Options.Shard i/N) in that order, into the Result the unsharded
+// run with sim.Options.Shard i/N) in that order, into the Result the unsharded
 // run returns: runs, summaries, time series and the groups of shared
 // simulations in the unsharded order, and the worst cases (nMinus1: the
 // scenario compares single failures) over every failure case. It refuses
