@@ -46,6 +46,10 @@
 //   - A switch's choice of next queue toward a host is cached until the
 //     network changes: every control event and every MAC that moves
 //     invalidates the cache (network.fib).
+//   - A model rule that changes a path (MAC learning, an LBT move, a peer
+//     lost) does so through one method, engine.changePath (path.go): it
+//     notes the change for shared runs, stops a fused run and renews the
+//     cache around the change, so no rule can forget one of them.
 //
 // # What a run measures
 //
