@@ -133,6 +133,10 @@ func appendOnce(l []string, s string) []string {
 	return append(l, s)
 }
 
+// BaselineCase names the failure case of the scenario as written, its
+// failures: timeline included.
+const BaselineCase = "baseline"
+
 // FailureCase is a named failure timeline: every failure its runs inject.
 type FailureCase struct {
 	Name     string // "baseline", "vmnic:HOST/VMNIC", "switch:NAME", "isl:A~B", "host:NAME"
@@ -146,7 +150,7 @@ type FailureCase struct {
 // the design without the scripted timeline, so it holds exactly one
 // failure (docs/model.md, "Failure cases").
 func (s *Scenario) FailureCases() []FailureCase {
-	cases := []FailureCase{{Name: "baseline", Failures: slices.Clone(s.Failures)}}
+	cases := []FailureCase{{Name: BaselineCase, Failures: slices.Clone(s.Failures)}}
 	if s.Compare == nil || !s.Compare.NMinus1 {
 		return cases
 	}

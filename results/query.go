@@ -10,7 +10,7 @@ import (
 
 // Baseline is the failure case of the scenario as written, its failures:
 // timeline included.
-const Baseline = "baseline"
+const Baseline = model.BaselineCase
 
 // Prefixes of the single-failure cases of n_minus_1: "vmnic:HOST/VMNIC",
 // "switch:NAME", "host:NAME".

@@ -269,7 +269,7 @@ func WorstCases(sum []Summary, nMinus1 bool) []WorstCase {
 		return k
 	}
 	for i, s := range sum {
-		if !s.Applicable || s.FailureCase == "baseline" {
+		if !s.Applicable || s.FailureCase == Baseline {
 			continue
 		}
 		j, ok := best[s.Policy]

@@ -25,7 +25,7 @@ import (
 // the batch folder.
 const (
 	planningPrefix = "planning-"
-	planningMetric = "replay_lag_p99_s"
+	planningMetric = results.MetricLagP99
 )
 
 // drawPlanning turns the planning charts on; tests that look at other

@@ -82,7 +82,7 @@ func keepSeries(r results.Result, mode string) []results.Series {
 	case seriesWorst:
 		var out []results.Series
 		for _, s := range r.Series {
-			keep := s.FailureCase == "baseline"
+			keep := s.FailureCase == results.Baseline
 			for _, w := range r.Worst {
 				keep = keep || w.Policy == s.Policy && w.FailureCase == s.FailureCase
 			}

@@ -29,7 +29,7 @@ func printCheckpoints(w io.Writer, r results.Result) {
 	fmt.Fprintln(tw, "policy\tVM\tinterval\tcheckpoint\tstun\tthrottled\tmean output\tp99 output\t")
 	for _, p := range r.Policies() {
 		for _, s := range r.Summary {
-			if s.Policy != p || s.FailureCase != "baseline" || !s.Applicable {
+			if s.Policy != p || s.FailureCase != results.Baseline || !s.Applicable {
 				continue
 			}
 			for _, vm := range vms {
