@@ -13,11 +13,12 @@ import (
 const Baseline = model.BaselineCase
 
 // Prefixes of the single-failure cases of n_minus_1: "vmnic:HOST/VMNIC",
-// "switch:NAME", "host:NAME".
+// "switch:NAME", "isl:A~B", "host:NAME".
 const (
-	CaseVmnic  = "vmnic:"
-	CaseSwitch = "switch:"
-	CaseHost   = "host:"
+	CaseVmnic  = model.VmnicCase
+	CaseSwitch = model.SwitchCase
+	CaseISL    = model.ISLCase
+	CaseHost   = model.HostCase
 )
 
 // EventKind is the kind of an entry of a run's timeline (events[] and a
