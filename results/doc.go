@@ -16,8 +16,15 @@
 // is one entry of the registry (metrics.go): its name in results.json, its
 // unit, its label, how it is read from a VM or a link, how the run-wide
 // figure is taken over VMs or links, and which SLA limit judges it. The
-// summaries, verdicts, key figures and worst-case rule are written against
-// the registry, so a new figure is one entry.
+// summaries, verdicts, key figures, table columns and chart labels are
+// written against the registry, so a new figure is one entry.
+//
+// # Queries
+//
+// Plots and the command line ask a Result the same questions through the
+// same methods: Policies, FailureCases, Replications, WorstCase, and Figure
+// (a figure of a policy and failure case for its worst VM or link, from the
+// summaries or, failing them, the runs).
 //
 // # The worst case
 //
