@@ -133,6 +133,19 @@ func appendOnce(l []string, s string) []string {
 	return append(l, s)
 }
 
+// BaselineCase names the failure case of the scenario as written, its
+// failures: timeline included.
+const BaselineCase = "baseline"
+
+// Prefixes of the single-failure cases of n_minus_1: "vmnic:HOST/VMNIC",
+// "switch:NAME", "isl:A~B", "host:NAME".
+const (
+	VmnicCase  = "vmnic:"
+	SwitchCase = "switch:"
+	ISLCase    = "isl:"
+	HostCase   = "host:"
+)
+
 // FailureCase is a named failure timeline: every failure its runs inject.
 type FailureCase struct {
 	Name     string // "baseline", "vmnic:HOST/VMNIC", "switch:NAME", "isl:A~B", "host:NAME"
@@ -146,27 +159,27 @@ type FailureCase struct {
 // the design without the scripted timeline, so it holds exactly one
 // failure (docs/model.md, "Failure cases").
 func (s *Scenario) FailureCases() []FailureCase {
-	cases := []FailureCase{{Name: "baseline", Failures: slices.Clone(s.Failures)}}
+	cases := []FailureCase{{Name: BaselineCase, Failures: slices.Clone(s.Failures)}}
 	if s.Compare == nil || !s.Compare.NMinus1 {
 		return cases
 	}
 	at := s.Warmup + (s.Duration-s.Warmup)/2
 	for _, h := range s.Hosts {
 		for _, n := range h.Vmnics {
-			cases = append(cases, FailureCase{Name: "vmnic:" + h.Name + "/" + n.Name,
+			cases = append(cases, FailureCase{Name: VmnicCase + h.Name + "/" + n.Name,
 				Failures: []Failure{{At: at, What: FailVmnic, Host: h.Name, Vmnic: n.Name, Mode: "link_down"}}})
 		}
 	}
 	for _, sw := range s.Switches {
-		cases = append(cases, FailureCase{Name: "switch:" + sw.Name,
+		cases = append(cases, FailureCase{Name: SwitchCase + sw.Name,
 			Failures: []Failure{{At: at, What: FailSwitch, Switch: sw.Name}}})
 	}
 	for _, l := range s.ISLs {
-		cases = append(cases, FailureCase{Name: "isl:" + l.A + "~" + l.B,
+		cases = append(cases, FailureCase{Name: ISLCase + l.A + "~" + l.B,
 			Failures: []Failure{{At: at, What: FailISL, ISL: [2]string{l.A, l.B}}}})
 	}
 	for _, h := range s.Hosts {
-		cases = append(cases, FailureCase{Name: "host:" + h.Name,
+		cases = append(cases, FailureCase{Name: HostCase + h.Name,
 			Failures: []Failure{{At: at, What: FailHost, Host: h.Name}}})
 	}
 	return cases

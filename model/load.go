@@ -82,6 +82,10 @@ func tooBig(file string, n int64) error {
 		Msg: fmt.Sprintf("the file is %d bytes; a scenario may have at most 10 MiB", n)}}
 }
 
+// loadHook, when set (by tests), runs before a scenario's document is
+// loaded: a panic from it stands for a bug met while reading.
+var loadHook func(*loader)
+
 // Parse loads a scenario from data. file is the name used in messages and
 // Scenario.File; trace paths are relative to filepath.Dir(file). Errors are
 // as for Load.
@@ -111,6 +115,9 @@ func Parse(file string, data []byte) (sc *Scenario, err error) {
 		return nil, d.result()
 	}
 	l := newLoader(d, file, data)
+	if loadHook != nil {
+		loadHook(l)
+	}
 	l.load(root)
 	l.validate()
 	l.checkSweeps(root)

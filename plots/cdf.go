@@ -9,7 +9,7 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 
-	"github.com/ftsim/ftsim/sim"
+	"github.com/ftsim/ftsim/results"
 )
 
 // cdfPoints is the number of points each CDF line is drawn with.
@@ -24,7 +24,7 @@ func (e errNoData) reason() string { return "no " + e.what + " in the results" }
 
 // weighted is one distribution of a mixture.
 type weighted struct {
-	qs []sim.Quantile // sorted by value
+	qs []results.Quantile // sorted by value
 	w  float64
 }
 
@@ -33,7 +33,7 @@ type weighted struct {
 // produced (messages have one size, so this weighs by messages). The left
 // panel is the CDF; the right one the tail (the share of messages above a
 // lag) on a log scale, where p99 and p99.9 can be read.
-func LagCDF(r sim.Result) (Chart, error) {
+func LagCDF(r results.Result) (Chart, error) {
 	policies, notes := applicablePolicies(r)
 	fc := mainCase(r)
 	lo, hi := math.Inf(1), math.Inf(-1)
@@ -118,7 +118,7 @@ func LagCDF(r sim.Result) (Chart, error) {
 	tail.Y.Tick.Marker = shareTicks
 	tail.Y.Min, tail.Y.Max = math.Log10(tailFloor), 0
 	title := "Replay lag distribution per policy"
-	if fc != Baseline {
+	if fc != results.Baseline {
 		title += ", failure case " + fc
 	}
 	return Chart{
@@ -141,7 +141,7 @@ const tailFloor = 1e-4
 
 // lagMixture gathers the lag distributions of every VM of every replication
 // of policy and fc.
-func lagMixture(r sim.Result, policy, fc string) []weighted {
+func lagMixture(r results.Result, policy, fc string) []weighted {
 	var mix []weighted
 	total := 0.0
 	for _, run := range r.Runs {
@@ -168,13 +168,13 @@ func lagMixture(r sim.Result, policy, fc string) []weighted {
 }
 
 // cleanQuantiles drops non-finite points and sorts by value.
-func cleanQuantiles(in []sim.Quantile) []sim.Quantile {
-	var qs []sim.Quantile
+func cleanQuantiles(in []results.Quantile) []results.Quantile {
+	var qs []results.Quantile
 	for _, q := range in {
 		if math.IsNaN(q.Q) || math.IsNaN(q.Value) || math.IsInf(q.Value, 0) {
 			continue
 		}
-		qs = append(qs, sim.Quantile{Q: math.Min(math.Max(q.Q, 0), 1), Value: q.Value})
+		qs = append(qs, results.Quantile{Q: math.Min(math.Max(q.Q, 0), 1), Value: q.Value})
 	}
 	sort.SliceStable(qs, func(i, j int) bool {
 		if qs[i].Value != qs[j].Value {
@@ -197,7 +197,7 @@ func mixtureCDF(mix []weighted, x float64) float64 {
 // quantileCDF is P(X <= x) from sorted quantile points, interpolated
 // linearly in log x between them (values below the floor count as the
 // floor); 0 before the first point, the last Q after the last one.
-func quantileCDF(qs []sim.Quantile, x float64) float64 {
+func quantileCDF(qs []results.Quantile, x float64) float64 {
 	ln := func(v float64) float64 { return math.Log(math.Max(v, lagFloor)) }
 	k := sort.Search(len(qs), func(i int) bool { return qs[i].Value > x })
 	if k == 0 {

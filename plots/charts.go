@@ -3,20 +3,20 @@ package plots
 import (
 	"errors"
 
-	"github.com/ftsim/ftsim/sim"
+	"github.com/ftsim/ftsim/results"
 )
 
 // Charts builds every chart the results allow, in the order the report
 // shows them (see the package documentation). series are the time series
 // of timeseries.csv; when empty, r.Series is used. Charts without data (no
 // time series, no N-1 cases) are left out.
-func Charts(r sim.Result, series []sim.Series) ([]Chart, error) {
+func Charts(r results.Result, series []results.Series) ([]Chart, error) {
 	cs, _, err := charts(r, series)
 	return cs, err
 }
 
 // charts is Charts that also says which charts were left out, and why.
-func charts(r sim.Result, series []sim.Series) ([]Chart, []string, error) {
+func charts(r results.Result, series []results.Series) ([]Chart, []string, error) {
 	type builder struct {
 		name  string
 		build func() (Chart, error)
@@ -30,7 +30,7 @@ func charts(r sim.Result, series []sim.Series) ([]Chart, []string, error) {
 	if len(smpVMs(r)) > 0 {
 		builders = append(builders, builder{"checkpoints", func() (Chart, error) { return Checkpoints(r, series) }})
 	}
-	if hasWorst(r) {
+	if r.HasWorst() {
 		builders = append(builders,
 			builder{"utilisation-worst", func() (Chart, error) { return UtilisationWorst(r, series) }},
 			builder{"replay-lag-worst", func() (Chart, error) { return ReplayLagWorst(r, series) }})

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ftsim/ftsim/sim"
+	"github.com/ftsim/ftsim/results"
 )
 
 var outDir = flag.String("out", "", "also write the golden charts as PNG into this folder, to look at them")
@@ -100,7 +100,7 @@ func TestChartsWithoutSeriesOrN1(t *testing.T) {
 }
 
 func TestChartsOfEmptyResult(t *testing.T) {
-	cs, err := Charts(sim.Result{}, nil)
+	cs, err := Charts(results.Result{}, nil)
 	if err != nil || len(cs) != 0 {
 		t.Errorf("got %d charts, %v; want none and no error", len(cs), err)
 	}
@@ -197,7 +197,7 @@ func TestPlanning(t *testing.T) {
 }
 
 func TestQuantileCDF(t *testing.T) {
-	qs := []sim.Quantile{{Q: 0, Value: 1e-4}, {Q: 0.5, Value: 1e-3}, {Q: 1, Value: 1e-2}}
+	qs := []results.Quantile{{Q: 0, Value: 1e-4}, {Q: 0.5, Value: 1e-3}, {Q: 1, Value: 1e-2}}
 	tests := []struct{ x, want float64 }{
 		{5e-5, 0},
 		{1e-4, 0},
@@ -211,14 +211,14 @@ func TestQuantileCDF(t *testing.T) {
 			t.Errorf("F(%g) = %g, want %g", tt.x, got, tt.want)
 		}
 	}
-	mix := []weighted{{qs, 0.75}, {[]sim.Quantile{{Q: 0, Value: 1}, {Q: 1, Value: 2}}, 0.25}}
+	mix := []weighted{{qs, 0.75}, {[]results.Quantile{{Q: 0, Value: 1}, {Q: 1, Value: 2}}, 0.25}}
 	if got := mixtureCDF(mix, 0.5); math.Abs(got-0.75) > 1e-9 {
 		t.Errorf("mixture at 0.5 s = %g, want 0.75", got)
 	}
 }
 
 func TestGroupEvents(t *testing.T) {
-	ev := []sim.Event{
+	ev := []results.Event{
 		{T: 60.1, Kind: "failover", Target: "esx01/vmnic2", From: "esx01/vmnic1"},
 		{T: 60, Kind: "failure", Target: "esx01/vmnic1"},
 		{T: 60.1, Kind: "detected", Target: "esx01/vmnic1"},

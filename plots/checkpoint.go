@@ -9,7 +9,7 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 
-	"github.com/ftsim/ftsim/sim"
+	"github.com/ftsim/ftsim/results"
 )
 
 // maxCheckpointPanels caps the panels of the checkpoint chart; the VMs
@@ -18,7 +18,7 @@ const maxCheckpointPanels = 12
 
 // smpVMs lists the SMP-FT VMs of r (those with checkpoint figures), in
 // the order the first run names them.
-func smpVMs(r sim.Result) []string {
+func smpVMs(r results.Result) []string {
 	var out []string
 	if len(r.Runs) == 0 {
 		return nil
@@ -35,7 +35,7 @@ func smpVMs(r sim.Result) []string {
 // the mean checkpoint interval and the mean output delay of each SMP-FT VM
 // in each second: one panel per VM (at most maxCheckpointPanels), both on
 // one time axis in milliseconds.
-func Checkpoints(r sim.Result, series []sim.Series) (Chart, error) {
+func Checkpoints(r results.Result, series []results.Series) (Chart, error) {
 	if len(series) == 0 {
 		series = r.Series
 	}
@@ -49,12 +49,12 @@ func Checkpoints(r sim.Result, series []sim.Series) (Chart, error) {
 	}
 	policy, fc := policies[0], mainCase(r)
 	rep := lowestReplication(series, policy, fc)
-	ivs := seriesFor(series, policy, fc, rep, sim.MetricCheckpointInterval)
-	ods := seriesFor(series, policy, fc, rep, sim.MetricOutputDelay)
+	ivs := seriesFor(series, policy, fc, rep, results.MetricCheckpointInterval)
+	ods := seriesFor(series, policy, fc, rep, results.MetricOutputDelay)
 	if len(ivs) == 0 {
-		return Chart{}, errNoSeries{sim.MetricCheckpointInterval}
+		return Chart{}, errNoSeries{results.MetricCheckpointInterval}
 	}
-	byVM := func(ss []sim.Series, vm string) *sim.Series {
+	byVM := func(ss []results.Series, vm string) *results.Series {
 		for i := range ss {
 			if ss[i].Object == vm {
 				return &ss[i]
@@ -73,7 +73,7 @@ func Checkpoints(r sim.Result, series []sim.Series) (Chart, error) {
 	for _, vm := range vms {
 		p := newPlot(vm+" ("+policy+", "+fc+")", "time (s)", "milliseconds")
 		top := 0.0
-		for i, s := range []*sim.Series{byVM(ivs, vm), byVM(ods, vm)} {
+		for i, s := range []*results.Series{byVM(ivs, vm), byVM(ods, vm)} {
 			if s == nil {
 				continue
 			}
@@ -128,7 +128,7 @@ func Checkpoints(r sim.Result, series []sim.Series) (Chart, error) {
 
 // ftModeWords explains the two FT modes, a sentence each, when the results
 // hold SMP-FT VMs, and names the VMs of each mode.
-func ftModeWords(r sim.Result) []string {
+func ftModeWords(r results.Result) []string {
 	smp := smpVMs(r)
 	if len(smp) == 0 {
 		return nil

@@ -8,13 +8,14 @@ import (
 	"testing"
 
 	"github.com/ftsim/ftsim/model"
+	"github.com/ftsim/ftsim/results"
 	"github.com/ftsim/ftsim/sim"
 )
 
 // smpResult runs n SMP-FT VMs and one legacy VM on two hosts and returns
 // the result with its series read back from timeseries.csv, as `ftsim
 // plot` reads them.
-func smpResult(t *testing.T, n int) (sim.Result, []sim.Series) {
+func smpResult(t *testing.T, n int) (results.Result, []results.Series) {
 	t.Helper()
 	var b strings.Builder
 	b.WriteString("name: ck\nduration: 6s\nwarmup: 1s\ndefaults:\n  mtu: 9000\n  vmnics: [{name: vmnic0, speed: 25Gbps}]\nhosts: [{name: esx01}, {name: esx02}]\nft_vms:\n")
@@ -31,10 +32,10 @@ func smpResult(t *testing.T, n int) (sim.Result, []sim.Series) {
 		t.Fatal(err)
 	}
 	var csv bytes.Buffer
-	if err := sim.WriteSeriesCSV(&csv, r.Series); err != nil {
+	if err := results.WriteSeriesCSV(&csv, r.Series); err != nil {
 		t.Fatal(err)
 	}
-	series, err := sim.ReadSeriesCSV(&csv)
+	series, err := results.ReadSeriesCSV(&csv)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
-	"github.com/ftsim/ftsim/sim"
+	"github.com/ftsim/ftsim/results"
 )
 
 // comparisonMetric is one panel of the policy comparison.
@@ -28,17 +28,23 @@ type comparisonMetric struct {
 // the peak utilisation of the busiest link and the longest unprotected time
 // of any VM, for the baseline and beside it each policy's worst single
 // failure (N-1) when the run compared them.
-func PolicyComparison(r sim.Result) (Chart, error) {
+func PolicyComparison(r results.Result) (Chart, error) {
 	policies, notes := applicablePolicies(r)
 	if len(policies) == 0 {
 		return Chart{}, errNoData{"applicable policy"}
 	}
 	base := mainCase(r)
-	withWorst := hasWorst(r)
-	metrics := []comparisonMetric{
-		{name: MetricLagP99, title: "p99 replay lag (worst VM)", unit: durationUnit, format: durationLabel, sla: r.SLA.ReplayLagP99},
-		{name: MetricUtilPeak, title: "peak utilisation (busiest link)", unit: percentUnit, format: percent, sla: r.SLA.UtilisationMax, fixed: 100},
-		{name: MetricUnprotected, title: "unprotected time (longest VM)", unit: durationUnit, format: durationLabel, sla: r.SLA.UnprotectedMax},
+	withWorst := r.HasWorst()
+	var metrics []comparisonMetric
+	for _, m := range results.Compared() {
+		cm := comparisonMetric{name: m.Name, title: m.Compare, unit: chartUnit(m), format: durationLabel}
+		if m.Limit != nil {
+			cm.sla = m.Limit(r.SLA)
+		}
+		if m.Unit == "fraction" {
+			cm.format, cm.fixed = percent, 100
+		}
+		metrics = append(metrics, cm)
 	}
 	// Policies top to bottom in model order: NominalY puts index 0 at the bottom.
 	rev := make([]string, len(policies))
@@ -47,7 +53,7 @@ func PolicyComparison(r sim.Result) (Chart, error) {
 	}
 	legend := newLegend()
 	baseLabel := "baseline"
-	if base != Baseline {
+	if base != results.Baseline {
 		baseLabel = base
 	}
 	legend.Add(baseLabel, swatch{colBaseline})
@@ -70,13 +76,13 @@ func PolicyComparison(r sim.Result) (Chart, error) {
 	if withWorst {
 		var ws []string
 		for _, p := range policies {
-			if w := worstCase(r, p); w != "" {
+			if w := r.WorstCase(p); w != "" {
 				ws = append(ws, p+": "+w)
 			}
 		}
 		notes = append([]string{"worst single failure: " + strings.Join(ws, "; ")}, notes...)
 	}
-	if n := replications(r); n > 1 {
+	if n := r.Replications(); n > 1 {
 		notes = append(notes, fmt.Sprintf("bars are means over %d replications", n))
 	}
 	return Chart{
@@ -95,7 +101,7 @@ func PolicyComparison(r sim.Result) (Chart, error) {
 
 // comparisonPanel draws one metric's horizontal grouped bars; names puts
 // the policy names on the axis (the leftmost panel only).
-func comparisonPanel(r sim.Result, policies []string, base string, withWorst bool, m comparisonMetric, names bool) (*plot.Plot, bool, error) {
+func comparisonPanel(r results.Result, policies []string, base string, withWorst bool, m comparisonMetric, names bool) (*plot.Plot, bool, error) {
 	n := len(policies)
 	baseVals := make(plotter.Values, n)
 	worstVals := make(plotter.Values, n)
@@ -103,12 +109,12 @@ func comparisonPanel(r sim.Result, policies []string, base string, withWorst boo
 	worstHas := make([]bool, n)
 	top := 0.0
 	for i, p := range policies {
-		if v, ok := figure(r, p, base, m.name); ok {
+		if v, ok := r.Figure(p, base, m.name); ok {
 			baseVals[i], baseHas[i] = v, true
 			top = math.Max(top, v)
 		}
-		if w := worstCase(r, p); withWorst && w != "" {
-			if v, ok := figure(r, p, w, m.name); ok {
+		if w := r.WorstCase(p); withWorst && w != "" {
+			if v, ok := r.Figure(p, w, m.name); ok {
 				worstVals[i], worstHas[i] = v, true
 				top = math.Max(top, v)
 			}
@@ -248,6 +254,23 @@ func durationUnit(max float64) (float64, string) {
 
 // percentUnit shows fractions as percentages.
 func percentUnit(float64) (float64, string) { return 100, "utilisation (%)" }
+
+// chartUnit is the axis scale and unit of a figure of the registry:
+// seconds in µs, ms or s, fractions in percent of what they measure,
+// anything else as it is.
+func chartUnit(m results.MetricInfo) func(max float64) (float64, string) {
+	switch m.Unit {
+	case "s":
+		return durationUnit
+	case "fraction":
+		if m.Quantity == "" {
+			return percentUnit
+		}
+		q := m.Quantity + " (%)"
+		return func(float64) (float64, string) { return 100, q }
+	}
+	return func(float64) (float64, string) { return 1, "value" }
+}
 
 // cornerNote writes a short text in the top right corner of the data area.
 // It implements plot.Plotter.

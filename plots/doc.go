@@ -1,4 +1,4 @@
-// Package plots draws ftsim's charts from a sim.Result and its per-second
+// Package plots draws ftsim's charts from a results.Result and its per-second
 // time series, with gonum.org/v1/plot, and writes the self-contained HTML
 // report. It never opens files: Charts and Planning build values, Render and
 // Report write to an io.Writer the caller supplies.

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ftsim/ftsim/sim"
+	"github.com/ftsim/ftsim/results"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/results.json and testdata/timeseries.csv")
@@ -83,34 +83,34 @@ func linkDown(fc, host, vmnic string, t float64) bool {
 }
 
 // goldenEvents is the timeline of a run.
-func goldenEvents(policy, fc string) []sim.Event {
+func goldenEvents(policy, fc string) []results.Event {
 	if fc == "baseline" {
-		ev := []sim.Event{
+		ev := []results.Event{
 			{T: 60, Kind: "failure", Target: "esx01/vmnic1", Detail: "link down for 30 s"},
 			{T: 60.1, Kind: "detected", Target: "esx01/vmnic1", Detail: "link status"},
 		}
 		if policy == "explicit_failover" {
-			ev = append(ev, sim.Event{T: 60.1, Kind: "failover", Target: "esx01/vmnic2", From: "esx01/vmnic1"})
+			ev = append(ev, results.Event{T: 60.1, Kind: "failover", Target: "esx01/vmnic2", From: "esx01/vmnic1"})
 		}
-		ev = append(ev, sim.Event{T: 90, Kind: "recovery", Target: "esx01/vmnic1"})
+		ev = append(ev, results.Event{T: 90, Kind: "recovery", Target: "esx01/vmnic1"})
 		if policy == "explicit_failover" {
-			ev = append(ev, sim.Event{T: 90.1, Kind: "failback", Target: "esx01/vmnic1", From: "esx01/vmnic2"})
+			ev = append(ev, results.Event{T: 90.1, Kind: "failback", Target: "esx01/vmnic1", From: "esx01/vmnic2"})
 		}
 		return ev
 	}
-	ev := []sim.Event{
+	ev := []results.Event{
 		{T: 65, Kind: "failure", Target: "esx01/vmnic1", Detail: "link down"},
 		{T: 65.1, Kind: "detected", Target: "esx01/vmnic1", Detail: "link status"},
 	}
 	if policy == "explicit_failover" {
-		return append(ev, sim.Event{T: 65.1, Kind: "failover", Target: "esx01/vmnic2", From: "esx01/vmnic1"})
+		return append(ev, results.Event{T: 65.1, Kind: "failover", Target: "esx01/vmnic2", From: "esx01/vmnic1"})
 	}
 	// Under IP hash the switch keeps hashing sql01's acks into the dead
 	// member until the EtherChannel notices: FT declares the peer lost.
 	return append(ev,
-		sim.Event{T: 70.1, Kind: "ft_lost", Target: "sql01", Detail: "no log, ack or heartbeat for 5 s"},
-		sim.Event{T: 80.1, Kind: "resync_start", Target: "sql01", Detail: "new secondary on esx02"},
-		sim.Event{T: 95.3, Kind: "protected", Target: "sql01"})
+		results.Event{T: 70.1, Kind: "ft_lost", Target: "sql01", Detail: "no log, ack or heartbeat for 5 s"},
+		results.Event{T: 80.1, Kind: "resync_start", Target: "sql01", Detail: "new secondary on esx02"},
+		results.Event{T: 95.3, Kind: "protected", Target: "sql01"})
 }
 
 // unprotectedAt says whether sql01 runs unprotected at t.
@@ -119,26 +119,26 @@ func unprotectedAt(policy, fc string, t float64) bool {
 }
 
 // goldenResult builds the golden Result and its time series.
-func goldenResult() (sim.Result, []sim.Series) {
-	r := sim.Result{
+func goldenResult() (results.Result, []results.Series) {
+	r := results.Result{
 		Scenario:    "golden-2x10g",
 		Description: "Three FT VMs between two hosts on 2 x 10 GbE: IP hash or active/standby?",
 		Seed:        42,
 		Duration:    goldenDuration,
 		Warmup:      goldenWarmup,
-		SLA: sim.SLALimits{ReplayLagP99: fp(0.1), OutputDelayP99: fp(0.005),
+		SLA: results.SLALimits{ReplayLagP99: fp(0.1), OutputDelayP99: fp(0.005),
 			UtilisationMax: fp(0.9), UnprotectedMax: fp(0)},
 		Notes: []string{
 			"ft.log_buffer 64MiB: the FT paper publishes no buffer size",
 			"link-status detection after 100ms: a model assumption, VMware publishes no figure",
 			"under compare, ip_hash runs over a static EtherChannel of vmnic1 and vmnic2",
 		},
-		Worst: []sim.WorstCase{
+		Worst: []results.WorstCase{
 			{Policy: "ip_hash", FailureCase: "vmnic:esx01/vmnic1"},
 			{Policy: "explicit_failover", FailureCase: "vmnic:esx01/vmnic1"},
 		},
 	}
-	var series []sim.Series
+	var series []results.Series
 	for pi, policy := range []string{"ip_hash", "explicit_failover"} {
 		for ci, fc := range goldenCases {
 			rng := rand.New(rand.NewPCG(42, uint64(pi*10+ci)))
@@ -153,18 +153,18 @@ func goldenResult() (sim.Result, []sim.Series) {
 	}
 	for _, fc := range goldenCases {
 		reason := "LACP needs an LACP LAG: switches sw-a and sw-b are not one stack"
-		r.Runs = append(r.Runs, sim.RunResult{Policy: "lacp", FailureCase: fc, Seed: 42,
-			Reason: reason, Verdict: sim.Verdict{Pass: false, Violations: []sim.Violation{}}})
-		r.Summary = append(r.Summary, sim.Summary{Policy: "lacp", FailureCase: fc, Reason: reason,
-			Metrics: []sim.Metric{}, Verdict: sim.Verdict{Violations: []sim.Violation{}}})
+		r.Runs = append(r.Runs, results.RunResult{Policy: "lacp", FailureCase: fc, Seed: 42,
+			Reason: reason, Verdict: results.Verdict{Pass: false, Violations: []results.Violation{}}})
+		r.Summary = append(r.Summary, results.Summary{Policy: "lacp", FailureCase: fc, Reason: reason,
+			Metrics: []results.Metric{}, Verdict: results.Verdict{Violations: []results.Violation{}}})
 	}
 	return r, series
 }
 
 // goldenRun simulates, crudely, one run: per-second utilisation and queue
 // length of every link and replay lag of every VM, and the run's figures.
-func goldenRun(rng *rand.Rand, policy, fc string) (sim.RunResult, []sim.Series) {
-	run := sim.RunResult{Policy: policy, FailureCase: fc, Applicable: true, Events: goldenEvents(policy, fc)}
+func goldenRun(rng *rand.Rand, policy, fc string) (results.RunResult, []results.Series) {
+	run := results.RunResult{Policy: policy, FailureCase: fc, Applicable: true, Events: goldenEvents(policy, fc)}
 	n := int(goldenDuration) + 1
 	type linkAcc struct {
 		util, queue []float64
@@ -233,35 +233,35 @@ func goldenRun(rng *rand.Rand, policy, fc string) (sim.RunResult, []sim.Series) 
 	for i := range times {
 		times[i] = float64(i)
 	}
-	var ss []sim.Series
+	var ss []results.Series
 	for _, k := range order {
 		a := links[k]
-		ss = append(ss, sim.Series{Policy: policy, FailureCase: fc, Object: k, Metric: SeriesUtilisation,
+		ss = append(ss, results.Series{Policy: policy, FailureCase: fc, Object: k, Metric: results.SeriesUtilisation,
 			T: times, V: round(a.util)})
 	}
 	for _, k := range order {
 		a := links[k]
-		ss = append(ss, sim.Series{Policy: policy, FailureCase: fc, Object: k, Metric: SeriesQueueLength,
+		ss = append(ss, results.Series{Policy: policy, FailureCase: fc, Object: k, Metric: results.SeriesQueueLength,
 			T: times, V: round(a.queue)})
 	}
 	for _, vm := range goldenVMs {
-		ss = append(ss, sim.Series{Policy: policy, FailureCase: fc, Object: vm.name, Metric: SeriesReplayLag,
+		ss = append(ss, results.Series{Policy: policy, FailureCase: fc, Object: vm.name, Metric: results.SeriesReplayLag,
 			T: times, V: round(lag[vm.name])})
 	}
 	w := int(goldenWarmup)
-	ph := sim.Phase{From: goldenWarmup, To: goldenDuration}
+	ph := results.Phase{From: goldenWarmup, To: goldenDuration}
 	for _, k := range order {
 		host, vmnic, dir := splitLink(k)
 		_, peak := meanPeak(links[k].util[w:])
-		ph.Links = append(ph.Links, sim.PhaseLink{Host: host, Vmnic: vmnic, Direction: dir,
+		ph.Links = append(ph.Links, results.PhaseLink{Host: host, Vmnic: vmnic, Direction: dir,
 			FTBytes: math.Round(links[k].bytes), UtilisationPeak: peak})
 	}
-	run.Phases = []sim.Phase{ph}
+	run.Phases = []results.Phase{ph}
 	for _, k := range order {
 		host, vmnic, dir := splitLink(k)
 		a := links[k]
 		mean, peak := meanPeak(a.util[w:])
-		run.Links = append(run.Links, sim.Link{Host: host, Vmnic: vmnic, Direction: dir,
+		run.Links = append(run.Links, results.Link{Host: host, Vmnic: vmnic, Direction: dir,
 			SpeedBps: 1e10, Bytes: math.Round(a.bytes), UtilisationMean: mean, UtilisationPeak: peak,
 			QueueDelayMean: 8e-6 * (1 + mean*10), QueueDelayP99: 60e-6 * (1 + peak*20)})
 	}
@@ -273,7 +273,7 @@ func goldenRun(rng *rand.Rand, policy, fc string) (sim.RunResult, []sim.Series) 
 		if vm.name == "sql01" && policy == "ip_hash" && fc != "baseline" {
 			unprot = 95.3 - 70.1
 		}
-		v := sim.VM{VM: vm.name, LoggedBytes: math.Round(vm.rateBps / 8 * (goldenDuration - goldenWarmup)),
+		v := results.VM{VM: vm.name, LoggedBytes: math.Round(vm.rateBps / 8 * (goldenDuration - goldenWarmup)),
 			ReplayLagMean: mean, ReplayLagP50: vm.lagP50, ReplayLagP99: p99, ReplayLagMax: peak,
 			OutputDelayP99: p99 + 40e-6, UnprotectedS: unprot, LagQuantiles: lagQuantiles(vm.lagP50, p99, peak)}
 		v.DeliveredBytes = math.Round(v.LoggedBytes * 0.9999)
@@ -283,7 +283,7 @@ func goldenRun(rng *rand.Rand, policy, fc string) (sim.RunResult, []sim.Series) 
 			}
 		}
 		if v.FTEvents == nil {
-			v.FTEvents = []sim.Event{}
+			v.FTEvents = []results.Event{}
 		}
 		run.VMs = append(run.VMs, v)
 	}
@@ -291,7 +291,7 @@ func goldenRun(rng *rand.Rand, policy, fc string) (sim.RunResult, []sim.Series) 
 	for _, v := range run.VMs {
 		offered += v.LoggedBytes
 	}
-	run.Balance = sim.Balance{Offered: offered, Delivered: offered - 2.5e6, InFlight: 2.5e6}
+	run.Balance = results.Balance{Offered: offered, Delivered: offered - 2.5e6, InFlight: 2.5e6}
 	return run, ss
 }
 
@@ -329,8 +329,8 @@ func quantileOf(vs []float64, q float64) float64 {
 }
 
 // lagQuantiles is a plausible lag distribution through p50, p99 and max.
-func lagQuantiles(p50, p99, max float64) []sim.Quantile {
-	return []sim.Quantile{
+func lagQuantiles(p50, p99, max float64) []results.Quantile {
+	return []results.Quantile{
 		{Q: 0, Value: p50 * 0.35}, {Q: 0.1, Value: p50 * 0.6}, {Q: 0.25, Value: p50 * 0.8},
 		{Q: 0.5, Value: p50}, {Q: 0.75, Value: p50 * 1.3}, {Q: 0.9, Value: p50 * 1.8},
 		{Q: 0.95, Value: p50 * 2.3}, {Q: 0.99, Value: p99}, {Q: 0.999, Value: math.Max(p99*2, max*0.8)},
@@ -339,21 +339,21 @@ func lagQuantiles(p50, p99, max float64) []sim.Quantile {
 }
 
 // summarise makes the one-replication summary of run, with its verdict.
-func summarise(run sim.RunResult, sla sim.SLALimits) sim.Summary {
-	s := sim.Summary{Policy: run.Policy, FailureCase: run.FailureCase, Applicable: true}
-	v := sim.Verdict{Pass: true, Violations: []sim.Violation{}}
+func summarise(run results.RunResult, sla results.SLALimits) results.Summary {
+	s := results.Summary{Policy: run.Policy, FailureCase: run.FailureCase, Applicable: true}
+	v := results.Verdict{Pass: true, Violations: []results.Violation{}}
 	check := func(metric, object string, value float64, limit *float64) {
 		if limit != nil && value > *limit {
 			v.Pass = false
-			v.Violations = append(v.Violations, sim.Violation{Metric: metric, Object: object, Value: value, Limit: *limit})
+			v.Violations = append(v.Violations, results.Violation{Metric: metric, Object: object, Value: value, Limit: *limit})
 		}
 	}
 	for _, vm := range run.VMs {
 		s.Metrics = append(s.Metrics,
-			sim.Metric{Object: vm.VM, Name: "replay_lag_p99_s", Mean: vm.ReplayLagP99},
-			sim.Metric{Object: vm.VM, Name: "output_delay_p99_s", Mean: vm.OutputDelayP99},
-			sim.Metric{Object: vm.VM, Name: "throttled_fraction", Mean: vm.ThrottledFraction},
-			sim.Metric{Object: vm.VM, Name: "unprotected_s", Mean: vm.UnprotectedS})
+			results.Metric{Object: vm.VM, Name: "replay_lag_p99_s", Mean: vm.ReplayLagP99},
+			results.Metric{Object: vm.VM, Name: "output_delay_p99_s", Mean: vm.OutputDelayP99},
+			results.Metric{Object: vm.VM, Name: "throttled_fraction", Mean: vm.ThrottledFraction},
+			results.Metric{Object: vm.VM, Name: "unprotected_s", Mean: vm.UnprotectedS})
 		check("replay_lag_p99_s", vm.VM, vm.ReplayLagP99, sla.ReplayLagP99)
 		check("output_delay_p99_s", vm.VM, vm.OutputDelayP99, sla.OutputDelayP99)
 		check("unprotected_s", vm.VM, vm.UnprotectedS, sla.UnprotectedMax)
@@ -361,8 +361,8 @@ func summarise(run sim.RunResult, sla sim.SLALimits) sim.Summary {
 	for _, l := range run.Links {
 		obj := l.Host + "/" + l.Vmnic + " " + l.Direction
 		s.Metrics = append(s.Metrics,
-			sim.Metric{Object: obj, Name: "utilisation_peak", Mean: l.UtilisationPeak},
-			sim.Metric{Object: obj, Name: "utilisation_mean", Mean: l.UtilisationMean})
+			results.Metric{Object: obj, Name: "utilisation_peak", Mean: l.UtilisationPeak},
+			results.Metric{Object: obj, Name: "utilisation_mean", Mean: l.UtilisationMean})
 		check("utilisation_peak", obj, l.UtilisationPeak, sla.UtilisationMax)
 	}
 	s.Verdict = v
@@ -370,13 +370,13 @@ func summarise(run sim.RunResult, sla sim.SLALimits) sim.Summary {
 }
 
 // loadGolden reads testdata/results.json and testdata/timeseries.csv.
-func loadGolden(t testing.TB) (sim.Result, []sim.Series) {
+func loadGolden(t testing.TB) (results.Result, []results.Series) {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join("testdata", "results.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var r sim.Result
+	var r results.Result
 	if err := json.Unmarshal(data, &r); err != nil {
 		t.Fatal(err)
 	}
@@ -385,7 +385,7 @@ func loadGolden(t testing.TB) (sim.Result, []sim.Series) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	series, err := sim.ReadSeriesCSV(f)
+	series, err := results.ReadSeriesCSV(f)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -402,7 +402,7 @@ func TestGoldenUpToDate(t *testing.T) {
 	}
 	js = append(js, '\n')
 	var csv bytes.Buffer
-	if err := sim.WriteSeriesCSV(&csv, series); err != nil {
+	if err := results.WriteSeriesCSV(&csv, series); err != nil {
 		t.Fatal(err)
 	}
 	files := map[string][]byte{"results.json": js, "timeseries.csv": csv.Bytes()}

@@ -13,7 +13,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
-	"github.com/ftsim/ftsim/sim"
+	"github.com/ftsim/ftsim/results"
 )
 
 // hline is a horizontal reference line across the data area (a threshold,
@@ -290,41 +290,41 @@ var (
 	eventClasses  = []eventClass{classFailure, classRecovery, classDetected, classFailover, classFT}
 )
 
-func classOf(kind string) eventClass {
+func classOf(kind results.EventKind) eventClass {
 	switch kind {
-	case "failure":
+	case results.EventFailure:
 		return classFailure
-	case "recovery":
+	case results.EventRecovery:
 		return classRecovery
-	case "failover", "failback", "lbt_move":
+	case results.EventFailover, results.EventFailback, results.EventLBTMove:
 		return classFailover
-	case "detected":
+	case results.EventDetected:
 		return classDetected
 	}
 	return classFT
 }
 
 // eventVerb is the words a label uses for a kind of event.
-func eventVerb(kind string) string {
+func eventVerb(kind results.EventKind) string {
 	switch kind {
-	case "failover":
+	case results.EventFailover:
 		return "failover to"
-	case "failback":
+	case results.EventFailback:
 		return "failback to"
-	case "lbt_move":
+	case results.EventLBTMove:
 		return "LBT move to"
-	case "ft_lost":
+	case results.EventFTLost:
 		return "FT lost"
-	case "resync_start":
+	case results.EventResyncStart:
 		return "re-sync"
 	}
-	return kind
+	return string(kind)
 }
 
 // groupEvents gathers events closer than tol seconds to the first of their
 // group into one marker; the label lists each kind once with its targets.
-func groupEvents(events []sim.Event, tol float64) (groups []markerGroup, classes []eventClass) {
-	ev := append([]sim.Event(nil), events...)
+func groupEvents(events []results.Event, tol float64) (groups []markerGroup, classes []eventClass) {
+	ev := append([]results.Event(nil), events...)
 	sort.SliceStable(ev, func(i, j int) bool { return ev[i].T < ev[j].T })
 	seen := map[string]bool{}
 	for i := 0; i < len(ev); {
@@ -335,8 +335,8 @@ func groupEvents(events []sim.Event, tol float64) (groups []markerGroup, classes
 		g := markerGroup{T: ev[i].T}
 		best := eventClass{rank: -1}
 		var parts []string
-		var kinds []string
-		targets := map[string][]string{}
+		var kinds []results.EventKind
+		targets := map[results.EventKind][]string{}
 		for _, e := range ev[i:j] {
 			cl := classOf(e.Kind)
 			if cl.rank > best.rank {
@@ -358,7 +358,7 @@ func groupEvents(events []sim.Event, tol float64) (groups []markerGroup, classes
 			var list []string
 			for _, t := range targets[k] {
 				// "failure X; detected" reads better than naming X twice.
-				if k != "detected" || !named[t] {
+				if k != results.EventDetected || !named[t] {
 					list = append(list, t)
 				}
 				named[t] = true

@@ -10,7 +10,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
 
-	"github.com/ftsim/ftsim/sim"
+	"github.com/ftsim/ftsim/results"
 )
 
 // TestLabelPositions: labels of markers closer than a label's height
@@ -45,12 +45,12 @@ func TestLabelPositions(t *testing.T) {
 // series (the busier direction each second), and links idle all run are
 // named in a note, not drawn.
 func TestSummariseLinks(t *testing.T) {
-	ser := func(obj string, v ...float64) sim.Series {
-		return sim.Series{Object: obj, Metric: SeriesUtilisation, T: []float64{0, 1, 2}, V: v}
+	ser := func(obj string, v ...float64) results.Series {
+		return results.Series{Object: obj, Metric: results.SeriesUtilisation, T: []float64{0, 1, 2}, V: v}
 	}
 	ps := panelSet{policies: []string{"port_id"}, cases: []string{"baseline"},
 		objects: []string{"esx01/vmnic0", "esx01/vmnic1", "isl:a~b"},
-		series: [][]sim.Series{{
+		series: [][]results.Series{{
 			ser("esx01/vmnic0 tx", 0.5, 0.1, 0.2), ser("esx01/vmnic0 rx", 0.1, 0.6, 0.2),
 			ser("esx01/vmnic1 tx", 0, 0.001, 0), ser("esx01/vmnic1 rx", 0, 0, 0.009),
 			ser("isl:a~b tx", 0, 0.3, 0), ser("isl:a~b rx", 0, 0, 0),

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/ftsim/ftsim/results"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -23,29 +24,12 @@ type PlanPoint struct {
 	Value  float64 // the figure, in results.json units (seconds, fractions 0..1)
 }
 
-// metricInfo is how a figure is shown on a planning chart.
-type metricInfo struct {
-	label string
-	unit  func(max float64) (scale float64, unit string)
-}
-
-var planMetrics = map[string]metricInfo{
-	"replay_lag_p99_s":   {"p99 replay lag", durationUnit},
-	"replay_lag_mean_s":  {"mean replay lag", durationUnit},
-	"replay_lag_max_s":   {"maximum replay lag", durationUnit},
-	"output_delay_p99_s": {"p99 output delay", durationUnit},
-	"queue_delay_p99_s":  {"p99 queue delay", durationUnit},
-	"unprotected_s":      {"unprotected time", durationUnit},
-	"utilisation_peak":   {"peak utilisation", percentUnit},
-	"utilisation_mean":   {"mean utilisation", percentUnit},
-	"throttled_fraction": {"time the primary was throttled", func(float64) (float64, string) { return 100, "share of time (%)" }},
-}
-
-// MetricLabel is how a planning chart names metric ("p99 replay lag" for
-// replay_lag_p99_s); an unknown metric is named as it is.
+// MetricLabel is how a chart names metric: the registry's chart label
+// ("p99 replay lag" for replay_lag_p99_s); a metric no chart draws is
+// named as it is.
 func MetricLabel(metric string) string {
-	if info, ok := planMetrics[metric]; ok {
-		return info.label
+	if m := results.MetricOf(metric); m.Chart != "" {
+		return m.Chart
 	}
 	return metric
 }
@@ -99,13 +83,14 @@ func Planning(name, title, xlabel string, points []PlanPoint, metric string, sla
 			low = math.Min(low, *sla)
 		}
 	}
-	info, ok := planMetrics[metric]
-	if !ok {
-		info = metricInfo{metric, func(float64) (float64, string) { return 1, "value" }}
+	info := results.MetricOf(metric)
+	unitOf := chartUnit(info)
+	if info.Chart == "" {
+		unitOf = func(float64) (float64, string) { return 1, "value" }
 	}
 	logY := strings.HasSuffix(metric, "_s")
-	scale, unit := info.unit(top)
-	ylabel := info.label + " (" + unitSuffix(unit) + ")"
+	scale, unit := unitOf(top)
+	ylabel := MetricLabel(metric) + " (" + unitSuffix(unit) + ")"
 	ty := func(v float64) float64 { return v * scale }
 	var floor float64
 	if logY {
@@ -114,7 +99,7 @@ func Planning(name, title, xlabel string, points []PlanPoint, metric string, sla
 		}
 		floor = math.Min(low, top) / 2
 		ty = func(v float64) float64 { return lg(v, floor) }
-		ylabel = info.label + " (log scale)"
+		ylabel = MetricLabel(metric) + " (log scale)"
 	}
 	p := newPlot(title, xlabel, ylabel)
 	logX := xlo > 0 && xhi/xlo >= 20
@@ -190,7 +175,7 @@ func Planning(name, title, xlabel string, points []PlanPoint, metric string, sla
 	}
 	p.Title.Text = ""
 	c := Chart{Name: name, Title: title, Panels: [][]*plot.Plot{{p}}, Legend: &legend, Width: Width, Height: Height,
-		Caption: info.label + " against " + xlabel + ", a line per policy; each policy's planning answer (every failure case counted) ringed and named in the legend"}
+		Caption: MetricLabel(metric) + " against " + xlabel + ", a line per policy; each policy's planning answer (every failure case counted) ringed and named in the legend"}
 	return c, nil
 }
 

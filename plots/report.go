@@ -11,7 +11,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/ftsim/ftsim/sim"
+	"github.com/ftsim/ftsim/results"
 )
 
 // ReportInput is what a report needs besides the results.
@@ -52,7 +52,7 @@ var ReferenceFacts = []string{
 // words, the verdict table, the key figures, every chart as inline SVG,
 // the events, the model's assumptions and how to reproduce the run. It
 // loads nothing from the network.
-func Report(w io.Writer, r sim.Result, series []sim.Series, in ReportInput) error {
+func Report(w io.Writer, r results.Result, series []results.Series, in ReportInput) error {
 	cs, skipped, err := charts(r, series)
 	if err != nil {
 		return err
@@ -125,18 +125,18 @@ type eventTable struct {
 	Policy, Case string
 	Replication  int
 	Open         bool
-	Rows         []sim.Event
+	Rows         []results.Event
 	More         int
 }
 
-func reportData(r sim.Result, cs []Chart, skipped []string, in ReportInput) (reportPage, error) {
+func reportData(r results.Result, cs []Chart, skipped []string, in ReportInput) (reportPage, error) {
 	pg := reportPage{
 		Title:       "ftsim report: " + r.Scenario,
 		Scenario:    r.Scenario,
 		Description: r.Description,
 		Summary:     scenarioWords(r),
 		Params:      parameters(r),
-		Cases:       failureCasesOf(r),
+		Cases:       r.FailureCases(),
 		Skipped:     skipped,
 		Facts:       ReferenceFacts,
 		Command:     in.Command,
@@ -186,10 +186,10 @@ func reportData(r sim.Result, cs []Chart, skipped []string, in ReportInput) (rep
 	return pg, nil
 }
 
-// uplinkSections are the uplink tables of r (sim.UplinkGroups).
-func uplinkSections(r sim.Result) []uplinkSection {
+// uplinkSections are the uplink tables of r (results.UplinkGroups).
+func uplinkSections(r results.Result) []uplinkSection {
 	var out []uplinkSection
-	for _, g := range sim.UplinkGroups(r) {
+	for _, g := range results.UplinkGroups(r) {
 		sec := uplinkSection{Case: g.Table.FailureCase, Policies: strings.Join(g.Policies, ", ")}
 		for _, ph := range g.Table.Phases {
 			sec.Phases = append(sec.Phases, uplinkPhase{Span: durationLabel(ph.From) + " to " + durationLabel(ph.To), After: ph.After})
@@ -220,7 +220,7 @@ func shareText(v float64) string {
 }
 
 // scenarioWords describes the scenario in sentences.
-func scenarioWords(r sim.Result) []string {
+func scenarioWords(r results.Result) []string {
 	hosts, vms := hostsAndVMs(r)
 	var out []string
 	if len(hosts) == 0 && len(vms) == 0 {
@@ -244,7 +244,7 @@ func scenarioWords(r sim.Result) []string {
 		s += fmt.Sprintf(", statistics taken after a warm-up of %s", durationLabel(r.Warmup))
 	}
 	s += fmt.Sprintf("; seed %d, %s of each policy and failure case.",
-		r.Seed, plural(replications(r), "replication", "replications"))
+		r.Seed, plural(r.Replications(), "replication", "replications"))
 	out = append(out, s)
 	if len(vms) > 0 {
 		out = append(out, "FT VMs: "+strings.Join(vms, ", ")+".")
@@ -261,10 +261,10 @@ func scenarioWords(r sim.Result) []string {
 	if len(ps) > 0 {
 		out = append(out, "Teaming policies: "+strings.Join(ps, ", ")+".")
 	}
-	fcs := failureCasesOf(r)
+	fcs := r.FailureCases()
 	n1 := 0
 	for _, fc := range fcs {
-		if fc != Baseline {
+		if fc != results.Baseline {
 			n1++
 		}
 	}
@@ -296,7 +296,7 @@ func plural(n int, one, many string) string {
 
 // hostsAndVMs lists the hosts (from the links) and FT VMs of r in the
 // order the runs first name them.
-func hostsAndVMs(r sim.Result) (hosts, vms []string) {
+func hostsAndVMs(r results.Result) (hosts, vms []string) {
 	seenH, seenV := map[string]bool{}, map[string]bool{}
 	for _, run := range r.Runs {
 		for _, l := range run.Links {
@@ -316,7 +316,7 @@ func hostsAndVMs(r sim.Result) (hosts, vms []string) {
 }
 
 // slaWords writes the SLA limits that are set.
-func slaWords(s sim.SLALimits) string {
+func slaWords(s results.SLALimits) string {
 	var parts []string
 	if s.ReplayLagP99 != nil {
 		parts = append(parts, "p99 replay lag ≤ "+durationLabel(*s.ReplayLagP99))
@@ -336,13 +336,13 @@ func slaWords(s sim.SLALimits) string {
 func percent(f float64) string { return trimFloat(f*100) + " %" }
 
 // parameters lists the run's settings as name/value pairs.
-func parameters(r sim.Result) [][2]string {
+func parameters(r results.Result) [][2]string {
 	ps := [][2]string{
 		{"scenario", r.Scenario},
 		{"duration", durationLabel(r.Duration)},
 		{"warm-up", durationLabel(r.Warmup)},
 		{"seed", strconv.FormatUint(r.Seed, 10)},
-		{"replications", strconv.Itoa(replications(r))},
+		{"replications", strconv.Itoa(r.Replications())},
 	}
 	if sla := slaWords(r.SLA); sla != "" {
 		ps = append(ps, [2]string{"SLA", sla})
@@ -354,7 +354,7 @@ func parameters(r sim.Result) [][2]string {
 }
 
 // verdictOf is the verdict cell of policy under fc.
-func verdictOf(r sim.Result, policy, fc string) verdictCell {
+func verdictOf(r results.Result, policy, fc string) verdictCell {
 	for _, s := range r.Summary {
 		if s.Policy != policy || s.FailureCase != fc {
 			continue
@@ -381,7 +381,7 @@ func nonEmpty(s string) []string {
 	return []string{s}
 }
 
-func verdictCellOf(v sim.Verdict) verdictCell {
+func verdictCellOf(v results.Verdict) verdictCell {
 	if v.Pass {
 		return verdictCell{Class: "pass", Text: "PASS"}
 	}
@@ -410,22 +410,22 @@ func metricValue(metric string, v float64) string {
 }
 
 // keyFigures is the key figures row of policy under fc.
-func keyFigures(r sim.Result, policy, fc string) (figureRow, bool) {
+func keyFigures(r results.Result, policy, fc string) (figureRow, bool) {
 	if ok, _ := applicability(r, policy); !ok {
 		return figureRow{}, false
 	}
 	row := figureRow{Policy: policy, Case: fc}
 	get := func(metric string) (string, bool) {
-		v, ok := figure(r, policy, fc, metric)
+		v, ok := r.Figure(policy, fc, metric)
 		if !ok {
 			return "–", false
 		}
 		return metricValue(metric, v), true
 	}
 	var any1, any2, any3 bool
-	row.LagP99, any1 = get(MetricLagP99)
-	row.UtilPeak, any2 = get(MetricUtilPeak)
-	row.Unprotected, any3 = get(MetricUnprotected)
+	row.LagP99, any1 = get(results.MetricLagP99)
+	row.UtilPeak, any2 = get(results.MetricUtilPeak)
+	row.Unprotected, any3 = get(results.MetricUnprotected)
 	cell := verdictOf(r, policy, fc)
 	row.Verdict, row.Class = cell.Text, cell.Class
 	return row, any1 || any2 || any3
@@ -433,10 +433,10 @@ func keyFigures(r sim.Result, policy, fc string) (figureRow, bool) {
 
 // eventTables lists each policy and failure case's first replication's
 // events.
-func eventTables(r sim.Result) []eventTable {
+func eventTables(r results.Result) []eventTable {
 	var out []eventTable
 	for _, p := range policiesOf(r) {
-		for _, fc := range failureCasesOf(r) {
+		for _, fc := range r.FailureCases() {
 			run := firstRun(r, p, fc)
 			if run == nil || !run.Applicable {
 				continue
@@ -454,7 +454,7 @@ func eventTables(r sim.Result) []eventTable {
 }
 
 // modelNotes gathers the result's notes and each run's own, once each.
-func modelNotes(r sim.Result) []string {
+func modelNotes(r results.Result) []string {
 	seen := map[string]bool{}
 	var out []string
 	add := func(n string) {

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ftsim/ftsim/sim"
+	"github.com/ftsim/ftsim/results"
 )
 
 func goldenReport(t *testing.T, in ReportInput) string {
@@ -142,9 +142,9 @@ func TestReportWithoutSeries(t *testing.T) {
 // TestReportNotApplicable: a report whose only policy cannot run says
 // why, not "0 FT VMs between 0 hosts ()".
 func TestReportNotApplicable(t *testing.T) {
-	r := sim.Result{Scenario: "lacp-only", Duration: 60, Seed: 3,
-		Summary: []sim.Summary{{Policy: "lacp", FailureCase: "baseline", Reason: "LACP needs an LACP LAG on host esx01"}},
-		Runs:    []sim.RunResult{{Policy: "lacp", FailureCase: "baseline", Reason: "LACP needs an LACP LAG on host esx01"}}}
+	r := results.Result{Scenario: "lacp-only", Duration: 60, Seed: 3,
+		Summary: []results.Summary{{Policy: "lacp", FailureCase: "baseline", Reason: "LACP needs an LACP LAG on host esx01"}},
+		Runs:    []results.RunResult{{Policy: "lacp", FailureCase: "baseline", Reason: "LACP needs an LACP LAG on host esx01"}}}
 	var buf bytes.Buffer
 	if err := Report(&buf, r, nil, ReportInput{}); err != nil {
 		t.Fatal(err)
@@ -179,7 +179,7 @@ func TestReportUplinks(t *testing.T) {
 
 func TestReportOfEmptyResult(t *testing.T) {
 	var buf bytes.Buffer
-	if err := Report(&buf, sim.Result{Scenario: "empty"}, nil, ReportInput{}); err != nil {
+	if err := Report(&buf, results.Result{Scenario: "empty"}, nil, ReportInput{}); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(buf.String(), "<figure") {

@@ -13,7 +13,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
-	"github.com/ftsim/ftsim/sim"
+	"github.com/ftsim/ftsim/results"
 )
 
 // LBT's defaults (docs/model.md 1.5): every 30 s, 75 % busy.
@@ -36,28 +36,28 @@ type panelPick func(policy string) string
 // Utilisation charts the utilisation of every link over time for the
 // baseline: one panel per policy, failures and failovers marked, the LBT
 // threshold drawn.
-func Utilisation(r sim.Result, series []sim.Series) (Chart, error) {
+func Utilisation(r results.Result, series []results.Series) (Chart, error) {
 	return utilisationChart(r, series, func(string) string { return mainCase(r) },
 		"utilisation", "Link utilisation over time")
 }
 
 // UtilisationWorst is Utilisation for each policy's worst single failure.
-func UtilisationWorst(r sim.Result, series []sim.Series) (Chart, error) {
-	return utilisationChart(r, series, func(p string) string { return worstCase(r, p) },
+func UtilisationWorst(r results.Result, series []results.Series) (Chart, error) {
+	return utilisationChart(r, series, func(p string) string { return r.WorstCase(p) },
 		"utilisation-worst", "Link utilisation over time, worst single failure (N-1)")
 }
 
 // ReplayLag charts the replay lag of every FT VM over time for the
 // baseline, on a log scale: one panel per policy, the SLA and the 1 s
 // throttle line drawn.
-func ReplayLag(r sim.Result, series []sim.Series) (Chart, error) {
+func ReplayLag(r results.Result, series []results.Series) (Chart, error) {
 	return replayLagChart(r, series, func(string) string { return mainCase(r) },
 		"replay-lag", "Replay lag over time")
 }
 
 // ReplayLagWorst is ReplayLag for each policy's worst single failure.
-func ReplayLagWorst(r sim.Result, series []sim.Series) (Chart, error) {
-	return replayLagChart(r, series, func(p string) string { return worstCase(r, p) },
+func ReplayLagWorst(r results.Result, series []results.Series) (Chart, error) {
+	return replayLagChart(r, series, func(p string) string { return r.WorstCase(p) },
 		"replay-lag-worst", "Replay lag over time, worst single failure (N-1)")
 }
 
@@ -75,14 +75,14 @@ func (e errNoSeries) reason() string {
 type panelSet struct {
 	policies []string
 	cases    []string
-	series   [][]sim.Series
+	series   [][]results.Series
 	objects  []string // object keys in first-seen order
 	notes    []string
 }
 
 // collect gathers the series of metric for each applicable policy; key maps
 // a series' object to the key that gets a colour.
-func collect(r sim.Result, all []sim.Series, pick panelPick, metric string, key func(string) string) (panelSet, error) {
+func collect(r results.Result, all []results.Series, pick panelPick, metric string, key func(string) string) (panelSet, error) {
 	if len(all) == 0 {
 		all = r.Series
 	}
@@ -136,7 +136,7 @@ func panelTitle(policy, fc string, wide bool) string {
 	if n, ok := vsphereNames[policy]; ok && wide {
 		t += " (" + n + ")"
 	}
-	if fc != Baseline {
+	if fc != results.Baseline {
 		t += "\nfailure case " + fc
 	}
 	return t
@@ -182,7 +182,7 @@ func gridOf(panels []*plot.Plot, rows, cols int) [][]*plot.Plot {
 // delivered something, as log10 of the lag: a second with a lag of zero (or
 // no finite value) delivered nothing and is left blank. Stretches of one
 // second come back as dots.
-func lagRuns(s sim.Series) (runs []plotter.XYs, dots plotter.XYs) {
+func lagRuns(s results.Series) (runs []plotter.XYs, dots plotter.XYs) {
 	var cur plotter.XYs
 	flush := func() {
 		switch len(cur) {
@@ -208,7 +208,7 @@ func lagRuns(s sim.Series) (runs []plotter.XYs, dots plotter.XYs) {
 
 // finiteXYs copies a series' points, dropping non-finite ones and mapping
 // each value with f.
-func finiteXYs(s sim.Series, f func(float64) float64) plotter.XYs {
+func finiteXYs(s results.Series, f func(float64) float64) plotter.XYs {
 	xys := make(plotter.XYs, 0, s.Len())
 	for i := range s.T {
 		x, y := s.T[i], f(s.V[i])
@@ -225,7 +225,7 @@ var colWarmup = color.Gray{Y: 240}
 
 // addWarmup names the warm-up's shade in legend when the run has one: in
 // a narrow panel the band is too narrow for its own label.
-func addWarmup(legend *plot.Legend, r sim.Result) {
+func addWarmup(legend *plot.Legend, r results.Result) {
 	if r.Warmup > 0 {
 		legend.Add("warm-up (not measured)", swatch{colWarmup})
 	}
@@ -234,7 +234,7 @@ func addWarmup(legend *plot.Legend, r sim.Result) {
 // runMarkers are the event markers of a run and the event classes they
 // draw (nil when the run has no events). Reference lines and bands are
 // given them to keep their labels clear of the markers'.
-func runMarkers(r sim.Result, policy, fc string, span float64) (*eventMarkers, []eventClass) {
+func runMarkers(r results.Result, policy, fc string, span float64) (*eventMarkers, []eventClass) {
 	run := firstRun(r, policy, fc)
 	if run == nil || len(run.Events) == 0 {
 		return nil, nil
@@ -244,7 +244,7 @@ func runMarkers(r sim.Result, policy, fc string, span float64) (*eventMarkers, [
 }
 
 // markEvents adds the warm-up band and the markers m (if any) to p.
-func markEvents(p *plot.Plot, r sim.Result, m *eventMarkers) {
+func markEvents(p *plot.Plot, r results.Result, m *eventMarkers) {
 	if r.Warmup > 0 {
 		p.Add(band{X0: 0, X1: r.Warmup, Color: colWarmup, Label: "warm-up", Top: true, Whole: true})
 	}
@@ -288,7 +288,7 @@ func widestGap(x0, x1, y0, y1 vg.Length, boxes []vg.Rectangle) (lo, hi vg.Length
 
 // timeSpan is the time axis range of the chart: the run's duration, or the
 // last sample.
-func timeSpan(r sim.Result, ps panelSet) float64 {
+func timeSpan(r results.Result, ps panelSet) float64 {
 	span := r.Duration
 	for _, ss := range ps.series {
 		for _, s := range ss {
@@ -303,8 +303,8 @@ func timeSpan(r sim.Result, ps panelSet) float64 {
 	return span
 }
 
-func utilisationChart(r sim.Result, all []sim.Series, pick panelPick, name, title string) (Chart, error) {
-	ps, err := collect(r, all, pick, SeriesUtilisation, linkKey)
+func utilisationChart(r results.Result, all []results.Series, pick panelPick, name, title string) (Chart, error) {
+	ps, err := collect(r, all, pick, results.SeriesUtilisation, linkKey)
 	if err != nil {
 		return Chart{}, err
 	}
@@ -404,10 +404,10 @@ const maxUtilSeries = 10
 // reach 1 % in any panel (named in a note).
 func summariseLinks(ps panelSet) panelSet {
 	out := ps
-	out.series = make([][]sim.Series, len(ps.series))
+	out.series = make([][]results.Series, len(ps.series))
 	busy := map[string]bool{}
 	for i, ss := range ps.series {
-		byLink := map[string]*sim.Series{}
+		byLink := map[string]*results.Series{}
 		var order []string
 		for _, s := range ss {
 			k := linkKey(s.Object)
@@ -460,8 +460,8 @@ func summariseLinks(ps panelSet) panelSet {
 	return out
 }
 
-func replayLagChart(r sim.Result, all []sim.Series, pick panelPick, name, title string) (Chart, error) {
-	ps, err := collect(r, all, pick, SeriesReplayLag, identity)
+func replayLagChart(r results.Result, all []results.Series, pick panelPick, name, title string) (Chart, error) {
+	ps, err := collect(r, all, pick, results.SeriesReplayLag, identity)
 	if err != nil {
 		return Chart{}, err
 	}
@@ -597,7 +597,7 @@ func newLegend() plot.Legend {
 // unprotectedBands shades, for each VM, the time from FT declaring its
 // peer lost (or its host down) until it is protected again, per the run's
 // events.
-func unprotectedBands(r sim.Result, policy, fc string, span float64) []band {
+func unprotectedBands(r results.Result, policy, fc string, span float64) []band {
 	run := firstRun(r, policy, fc)
 	if run == nil {
 		return nil
@@ -607,12 +607,12 @@ func unprotectedBands(r sim.Result, policy, fc string, span float64) []band {
 	var order []string
 	for _, e := range run.Events {
 		switch e.Kind {
-		case "ft_lost":
+		case results.EventFTLost:
 			if _, open := start[e.Target]; !open {
 				start[e.Target] = e.T
 				order = append(order, e.Target)
 			}
-		case "protected":
+		case results.EventProtected:
 			if t0, open := start[e.Target]; open {
 				bands = append(bands, band{X0: t0, X1: e.T, Color: colUnprotected, Label: e.Target + " unprotected", Short: "unprotected", Raised: true})
 				delete(start, e.Target)

@@ -24,7 +24,7 @@ func (e *engine) newBackground(i int, b model.Background, msgBytes float64) *bgS
 	if b.Direction == "rx" {
 		l = e.nw.nics[ni].rx
 	}
-	bs := &bgSource{idx: i, link: l, host: hi, payload: msgBytes,
+	bs := &bgSource{idx: i, link: int(l), host: int(hi), payload: msgBytes,
 		wire: wireBytes(msgBytes, e.nw.hosts[hi].h.MTU),
 		src:  newSource(b.Logging, msgBytes, e.seed, "bg/"+b.Host+"/"+b.Vmnic+"/"+string(rune('0'+i)))}
 	bs.vnext = bs.src.next(0)

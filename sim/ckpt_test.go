@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"github.com/ftsim/ftsim/results"
+
 	"context"
 	"fmt"
 	"math"
@@ -31,7 +33,7 @@ func smpScenario(t *testing.T, dur string, speed string, vms ...string) *model.S
 	return sc
 }
 
-func runSMP(t *testing.T, sc *model.Scenario) RunResult {
+func runSMP(t *testing.T, sc *model.Scenario) results.RunResult {
 	t.Helper()
 	r, err := Run(context.Background(), sc, Options{Parallel: 1})
 	if err != nil {
@@ -236,7 +238,7 @@ failures:
 	rr := runSMP(t, sc)
 	var kinds []string
 	for _, e := range rr.VMs[0].FTEvents {
-		kinds = append(kinds, e.Kind)
+		kinds = append(kinds, string(e.Kind))
 	}
 	if strings.Join(kinds, " ") != "ft_lost resync_start protected" {
 		t.Errorf("FT events %v, want ft_lost resync_start protected", kinds)

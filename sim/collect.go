@@ -3,6 +3,8 @@ package sim
 import (
 	"math"
 	"sort"
+
+	"github.com/ftsim/ftsim/results"
 )
 
 // lagQuantiles are the points of each VM's replay-lag distribution kept in
@@ -10,13 +12,13 @@ import (
 var lagQuantiles = []float64{0, 0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999, 1}
 
 // result gathers the run's figures over the measured window.
-func (e *engine) result(rs runSpec) RunResult {
-	rr := RunResult{Policy: string(rs.policy), FailureCase: rs.failureCase.Name, Replication: rs.replication,
+func (e *engine) result(rs runSpec) results.RunResult {
+	rr := results.RunResult{Policy: string(rs.policy), FailureCase: rs.failureCase.Name, Replication: rs.replication,
 		Seed: rs.seed, Applicable: true, Events: e.evs}
 	win := e.end - e.warm
 	for i := range e.nw.links {
 		lk := &e.nw.links[i]
-		l := Link{Host: lk.host, Vmnic: lk.vmnic, Direction: lk.dir, SpeedBps: lk.speed,
+		l := results.Link{Host: lk.host, Vmnic: lk.vmnic, Direction: lk.dir, SpeedBps: lk.speed,
 			Bytes: lk.st.bytes, DroppedBytes: lk.st.dropped, RetransmittedBytes: lk.st.retx}
 		busy, peak := 0.0, 0.0
 		for s, b := range lk.st.busySeconds() {
@@ -43,11 +45,11 @@ func (e *engine) result(rs runSpec) RunResult {
 		rr.Links = append(rr.Links, l)
 	}
 	for _, v := range e.vms {
-		vm := VM{VM: v.vm.Name, LoggedBytes: v.logged, DeliveredBytes: v.delivWin, ReplayLagMax: v.lagMax,
+		vm := results.VM{VM: v.vm.Name, LoggedBytes: v.logged, DeliveredBytes: v.delivWin, ReplayLagMax: v.lagMax,
 			ReplayLagP50: quantile(v.lagH, 0.5), ReplayLagP99: quantile(v.lagH, 0.99),
 			OutputDelayP99: quantile(v.odH, 0.99), UnprotectedS: v.unprot, FTEvents: v.ftEvents}
 		if vm.FTEvents == nil {
-			vm.FTEvents = []Event{}
+			vm.FTEvents = []results.Event{}
 		}
 		if v.lagN > 0 {
 			vm.ReplayLagMean = v.lagSum / float64(v.lagN)
@@ -57,7 +59,7 @@ func (e *engine) result(rs runSpec) RunResult {
 		}
 		if v.lagH.TotalCount() > 0 {
 			for _, q := range lagQuantiles {
-				vm.LagQuantiles = append(vm.LagQuantiles, Quantile{Q: q, Value: quantile(v.lagH, q)})
+				vm.LagQuantiles = append(vm.LagQuantiles, results.Quantile{Q: q, Value: quantile(v.lagH, q)})
 			}
 		}
 		if ck := v.ck; ck != nil {
@@ -82,7 +84,7 @@ func (e *engine) result(rs runSpec) RunResult {
 	}
 	sort.SliceStable(rr.Events, func(i, j int) bool { return rr.Events[i].T < rr.Events[j].T })
 	if rr.Events == nil {
-		rr.Events = []Event{}
+		rr.Events = []results.Event{}
 	}
 	rr.Phases = e.phases(rr.Events)
 	return rr
@@ -91,9 +93,9 @@ func (e *engine) result(rs runSpec) RunResult {
 // phases splits the measured window at every failure and recovery, at
 // whole seconds (the per-second windows the figures come from), and gives
 // each host vmnic's FT payload and peak utilisation in each part.
-func (e *engine) phases(evs []Event) []Phase {
+func (e *engine) phases(evs []results.Event) []results.Phase {
 	lo, hi := int(math.Ceil(e.warm)), int(math.Ceil(e.end))
-	cuts := []Phase{{From: float64(lo)}}
+	cuts := []results.Phase{{From: float64(lo)}}
 	for _, ev := range evs {
 		if ev.Kind != "failure" && ev.Kind != "recovery" {
 			continue
@@ -104,10 +106,10 @@ func (e *engine) phases(evs []Event) []Phase {
 		}
 		last := &cuts[len(cuts)-1]
 		if int(last.From) == s { // two at the same second: one phase after both
-			last.After += ", " + ev.Kind + " " + ev.Target
+			last.After += ", " + string(ev.Kind) + " " + ev.Target
 			continue
 		}
-		cuts = append(cuts, Phase{From: float64(s), After: ev.Kind + " " + ev.Target})
+		cuts = append(cuts, results.Phase{From: float64(s), After: string(ev.Kind) + " " + ev.Target})
 	}
 	for k := range cuts {
 		ph := &cuts[k]
@@ -121,7 +123,7 @@ func (e *engine) phases(evs []Event) []Phase {
 			if lk.host == "" {
 				continue
 			}
-			pl := PhaseLink{Host: lk.host, Vmnic: lk.vmnic, Direction: lk.dir}
+			pl := results.PhaseLink{Host: lk.host, Vmnic: lk.vmnic, Direction: lk.dir}
 			busy := lk.st.busySeconds()
 			for s := a; s < b && s < e.nsec; s++ {
 				pl.FTBytes += e.ftsec[i*e.nsec+s]
@@ -139,8 +141,8 @@ func (e *engine) phases(evs []Event) []Phase {
 // series returns the run's per-second time series over the whole run:
 // utilisation and queue backlog (bytes) per link, the highest replay lag
 // delivered in each second per VM.
-func (e *engine) series(rs runSpec) []Series {
-	var out []Series
+func (e *engine) series(rs runSpec) []results.Series {
+	var out []results.Series
 	n := int(math.Ceil(e.end))
 	ts := make([]float64, n)
 	for i := range ts {
@@ -160,17 +162,17 @@ func (e *engine) series(rs runSpec) []Series {
 			q[s] = lk.st.qlen[s]
 		}
 		out = append(out,
-			Series{Policy: string(rs.policy), FailureCase: rs.failureCase.Name, Replication: rs.replication, Object: obj, Metric: "utilisation", T: ts, V: u},
-			Series{Policy: string(rs.policy), FailureCase: rs.failureCase.Name, Replication: rs.replication, Object: obj, Metric: "queue_length", T: ts, V: q})
+			results.Series{Policy: string(rs.policy), FailureCase: rs.failureCase.Name, Replication: rs.replication, Object: obj, Metric: "utilisation", T: ts, V: u},
+			results.Series{Policy: string(rs.policy), FailureCase: rs.failureCase.Name, Replication: rs.replication, Object: obj, Metric: "queue_length", T: ts, V: q})
 	}
 	for _, v := range e.vms {
-		out = append(out, Series{Policy: string(rs.policy), FailureCase: rs.failureCase.Name, Replication: rs.replication,
+		out = append(out, results.Series{Policy: string(rs.policy), FailureCase: rs.failureCase.Name, Replication: rs.replication,
 			Object: v.vm.Name, Metric: "replay_lag_s", T: ts, V: append([]float64(nil), v.lagSeconds()[:n]...)})
 		if v.ck != nil {
 			iv, od := v.ck.series(n)
 			out = append(out,
-				Series{Policy: string(rs.policy), FailureCase: rs.failureCase.Name, Replication: rs.replication, Object: v.vm.Name, Metric: MetricCheckpointInterval, T: ts, V: iv},
-				Series{Policy: string(rs.policy), FailureCase: rs.failureCase.Name, Replication: rs.replication, Object: v.vm.Name, Metric: MetricOutputDelay, T: ts, V: od})
+				results.Series{Policy: string(rs.policy), FailureCase: rs.failureCase.Name, Replication: rs.replication, Object: v.vm.Name, Metric: results.MetricCheckpointInterval, T: ts, V: iv},
+				results.Series{Policy: string(rs.policy), FailureCase: rs.failureCase.Name, Replication: rs.replication, Object: v.vm.Name, Metric: results.MetricOutputDelay, T: ts, V: od})
 		}
 	}
 	return out

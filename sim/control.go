@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"github.com/ftsim/ftsim/results"
+
 	"math"
 	"slices"
 
@@ -30,7 +32,7 @@ func (e *engine) atControl(t float64, fn func()) {
 }
 
 // uplink returns the vmnic the host's FT port sends a flow on now, or -1.
-func (e *engine) uplink(hi int, f *model.Flow) int {
+func (e *engine) uplink(hi int, f *model.Flow) nicID {
 	hs := &e.nw.hosts[hi]
 	if !hs.hashed {
 		return hs.port
@@ -50,7 +52,7 @@ func (e *engine) uplink(hi int, f *model.Flow) int {
 }
 
 // usable is the host's view of its vmnic.
-func (e *engine) usableFn(hi int) func(string) bool {
+func (e *engine) usableFn(hi hostID) func(string) bool {
 	hs := &e.nw.hosts[hi]
 	return func(name string) bool {
 		ni, ok := hs.byName[name]
@@ -61,7 +63,7 @@ func (e *engine) usableFn(hi int) func(string) bool {
 // retarget recomputes the host's team and its FT port's uplink after a
 // change of what the host sees (detection, recovery, LBT). initial is true
 // at t = 0. It returns the old and new uplink of the port.
-func (e *engine) retarget(hi int, recovered bool) (int, int) {
+func (e *engine) retarget(hi hostID, recovered bool) (nicID, nicID) {
 	hs := &e.nw.hosts[hi]
 	t := &hs.h.Teaming
 	usable := e.usableFn(hi)
@@ -100,7 +102,8 @@ func (e *engine) retarget(hi int, recovered bool) (int, int) {
 // placePorts places every host's FT port at t = 0 and tells the switches
 // where its MAC is.
 func (e *engine) placePorts() {
-	for hi := range e.nw.hosts {
+	for i := range e.nw.hosts {
+		hi := hostID(i)
 		e.retarget(hi, false)
 		e.nw.learned[hi] = e.portLocation(hi)
 	}
@@ -108,7 +111,7 @@ func (e *engine) placePorts() {
 
 // portChoice is originating port ID's choice: the pinned vmnic if usable,
 // else port ID mod team size (docs/model.md 1.2).
-func (e *engine) portChoice(hs *hostState) int {
+func (e *engine) portChoice(hs *hostState) nicID {
 	if hs.h.Pin != "" {
 		if ni, ok := hs.byName[hs.h.Pin]; ok && e.nw.nics[ni].usable && slices.Contains(hs.team, ni) {
 			return ni
@@ -122,7 +125,7 @@ func (e *engine) portChoice(hs *hostState) int {
 
 // portLocation is where the switches learn the host's MAC: its LAG, or the
 // vmnic its FT port sends on.
-func (e *engine) portLocation(hi int) int {
+func (e *engine) portLocation(hi hostID) int {
 	hs := &e.nw.hosts[hi]
 	p := hs.port // port-based policies and MAC hash: the uplink retarget chose
 	if lb := hs.h.Teaming.LoadBalancing; lb == model.IPHash || lb == model.LACP {
@@ -132,21 +135,21 @@ func (e *engine) portLocation(hi int) int {
 		p = hs.team[0] // any member: the switch learns the MAC on the LAG
 	}
 	if p >= 0 && e.nw.nics[p].lag >= 0 {
-		return -2 - e.nw.nics[p].lag
+		return int(-2 - e.nw.nics[p].lag)
 	}
-	return p
+	return int(p)
 }
 
 // teamChanged records failover / failback and notifies the switches.
 // Port-based policies move the FT port as a whole; hash policies move
 // flows, so each move of a flow from one uplink to another is an event.
-func (e *engine) teamChanged(hi int, recovered bool) {
+func (e *engine) teamChanged(hi hostID, recovered bool) {
 	hs := &e.nw.hosts[hi]
-	kind := "failover"
+	kind := results.EventFailover
 	if recovered {
-		kind = "failback"
+		kind = results.EventFailback
 	}
-	name := func(ni int) string { return hs.h.Name + "/" + e.nw.nics[ni].name }
+	name := func(ni nicID) string { return hs.h.Name + "/" + e.nw.nics[ni].name }
 	if isHashPolicy(hs.h.Teaming.LoadBalancing) {
 		before := e.flowUplinks(hi)
 		e.retarget(hi, recovered)
@@ -161,9 +164,9 @@ func (e *engine) teamChanged(hi int, recovered bool) {
 			seen = append(seen, mv)
 			from := ""
 			if mv.from >= 0 {
-				from = name(mv.from)
+				from = name(nicID(mv.from))
 			}
-			e.event(kind, name(mv.to), from, "")
+			e.event(kind, name(nicID(mv.to)), from, "")
 		}
 	} else {
 		old, cur := e.retarget(hi, recovered)
@@ -190,21 +193,21 @@ func isHashPolicy(p model.Policy) bool {
 
 // flowUplinks returns the uplink of every FT flow the host sends, in VM
 // order (the primary's log flow, the secondary's ack flow).
-func (e *engine) flowUplinks(hi int) []int {
+func (e *engine) flowUplinks(hi hostID) []int {
 	var out []int
 	for _, v := range e.vms {
-		if v.pri == hi && v.sec >= 0 {
-			out = append(out, e.uplink(hi, &v.fwd))
+		if hostID(v.pri) == hi && v.sec >= 0 {
+			out = append(out, int(e.uplink(int(hi), &v.fwd)))
 		}
-		if v.sec == hi {
-			out = append(out, e.uplink(hi, &v.rev))
+		if hostID(v.sec) == hi {
+			out = append(out, int(e.uplink(int(hi), &v.rev)))
 		}
 	}
 	return out
 }
 
 // killLink marks a link dead: frames queued on it are lost.
-func (e *engine) setDead(l int, dead bool) {
+func (e *engine) setDead(l linkID, dead bool) {
 	lk := &e.nw.links[l]
 	if dead && !lk.dead {
 		lk.epoch++
@@ -217,7 +220,7 @@ func (e *engine) setDead(l int, dead bool) {
 }
 
 // refreshNic recomputes the liveness of a vmnic's two queues.
-func (e *engine) refreshNic(ni int) {
+func (e *engine) refreshNic(ni nicID) {
 	n := &e.nw.nics[ni]
 	dead := !n.alive()
 	e.setDead(n.tx, dead)
@@ -229,7 +232,7 @@ func (e *engine) refreshNic(ni int) {
 // link_detect; beacon probing sees upstream failures at the misses-th probe
 // after it; LACP's LACPDU loss after 3 x 1 s (fast) or 3 x 30 s (slow).
 // ok is false when the failure is never detected.
-func (e *engine) detectAt(hi int, t float64, linkDown bool) (float64, bool) {
+func (e *engine) detectAt(hi hostID, t float64, linkDown bool) (float64, bool) {
 	tm := &e.nw.hosts[hi].h.Teaming
 	if linkDown {
 		return t + float64(tm.LinkDetect), true
@@ -252,7 +255,7 @@ func (e *engine) detectAt(hi int, t float64, linkDown bool) (float64, bool) {
 
 // ambiguous reports whether beacon probing on this host cannot tell which
 // uplink failed (fewer than three uplinks: docs/model.md 1.8).
-func (e *engine) ambiguous(hi int, linkDown bool) bool {
+func (e *engine) ambiguous(hi hostID, linkDown bool) bool {
 	tm := &e.nw.hosts[hi].h.Teaming
 	return !linkDown && tm.LoadBalancing != model.LACP && tm.FailureDetection == model.BeaconProbing &&
 		len(tm.Active)+len(tm.Standby) < 3

@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"github.com/ftsim/ftsim/results"
+
 	"context"
 	"math"
 	"strings"
@@ -48,7 +50,7 @@ func TestDeliveredBytes(t *testing.T) {
 			sum += v.DeliveredBytes
 			// The window's two edges: messages logged before it and
 			// delivered in it, and the reverse; each side a few messages.
-			if slack := 16 * 65536.0; math.Abs(v.DeliveredBytes-v.LoggedBytes) > slack || NothingDelivered(v) {
+			if slack := 16 * 65536.0; math.Abs(v.DeliveredBytes-v.LoggedBytes) > slack || results.NothingDelivered(v) {
 				t.Errorf("%s: delivered %.0f B, logged %.0f B", v.VM, v.DeliveredBytes, v.LoggedBytes)
 			}
 		}
@@ -77,7 +79,7 @@ failures:
 	if err != nil {
 		t.Fatal(err)
 	}
-	var base *RunResult
+	var base *results.RunResult
 	for i := range res.Runs {
 		if res.Runs[i].FailureCase == "baseline" {
 			base = &res.Runs[i]
@@ -88,12 +90,12 @@ failures:
 	}
 	failed := map[string]bool{}
 	for _, v := range base.Verdict.Violations {
-		if v.Metric == MetricNothingDelivered {
+		if v.Metric == results.MetricNothingDelivered {
 			failed[v.Object] = true
 		}
 	}
 	for _, v := range base.VMs {
-		nothing := v.DeliveredBytes < DeliveredMin*v.LoggedBytes || v.DeliveredBytes == 0
+		nothing := v.DeliveredBytes < results.DeliveredMin*v.LoggedBytes || v.DeliveredBytes == 0
 		if nothing != failed[v.VM] {
 			t.Errorf("%s: delivered %.0f of %.0f B logged, nothing-delivered violation %v", v.VM, v.DeliveredBytes, v.LoggedBytes, failed[v.VM])
 		}
@@ -106,9 +108,9 @@ failures:
 			t.Errorf("summary of %s passes: %+v", s.FailureCase, s.Verdict)
 		}
 	}
-	nothing := func(s Summary) bool {
+	nothing := func(s results.Summary) bool {
 		for _, v := range s.Verdict.Violations {
-			if v.Metric == MetricNothingDelivered {
+			if v.Metric == results.MetricNothingDelivered {
 				return true
 			}
 		}
@@ -128,45 +130,6 @@ failures:
 	}
 }
 
-// TestVerdictNothingDelivered checks the rule on figures: zero, under 1%
-// and at 1% of what was logged, and a VM that logged nothing.
-func TestVerdictNothingDelivered(t *testing.T) {
-	for _, c := range []struct {
-		logged, delivered float64
-		fail              bool
-	}{
-		{1e9, 0, true}, {1e9, 9.9e6, true}, {1e9, 1e7, false}, {1e9, 1e9, false}, {0, 0, true}, {0, 1, false},
-	} {
-		rr := RunResult{VMs: []VM{{VM: "vm1", LoggedBytes: c.logged, DeliveredBytes: c.delivered}}}
-		v := verdictOf(model.SLA{}, rr)
-		if v.Pass == c.fail || (c.fail && (len(v.Violations) != 1 || v.Violations[0].Metric != MetricNothingDelivered)) {
-			t.Errorf("logged %g delivered %g: %+v", c.logged, c.delivered, v)
-		}
-	}
-	for _, c := range []struct {
-		logged float64
-		want   string
-	}{
-		{1e9, "nothing delivered by vm1: 0 B of the 1 GB it logged reached the secondary (under 1 %)"},
-		{0, "nothing delivered by vm1: it logged nothing in the measured window (stalled, or stunned for a checkpoint, throughout)"},
-	} {
-		v := verdictOf(model.SLA{}, RunResult{VMs: []VM{{VM: "vm1", LoggedBytes: c.logged}}})
-		if len(v.Violations) != 1 || v.Violations[0].Describe() != c.want {
-			t.Errorf("logged %g: %+v, want %q", c.logged, v.Violations, c.want)
-		}
-	}
-	// Ranking: a case that delivered nothing is worse than any lag.
-	sum := []Summary{
-		{Policy: "p", FailureCase: "vmnic:a", Applicable: true, Metrics: []Metric{{Name: MetricLagP99, Mean: 100}}},
-		{Policy: "p", FailureCase: "vmnic:b", Applicable: true, Metrics: []Metric{{Name: MetricLagP99, Mean: 0}},
-			Verdict: Verdict{Violations: []Violation{{Metric: MetricNothingDelivered, Object: "vm1"}}}},
-		{Policy: "p", FailureCase: "vmnic:c", Applicable: true, Metrics: []Metric{{Name: MetricLagP99, Mean: 50}}},
-	}
-	if w := worstCases(sum, true); len(w) != 1 || w[0].FailureCase != "vmnic:b" {
-		t.Errorf("worst = %v, want vmnic:b", w)
-	}
-}
-
 // TestDeliveredBytesSMP: an SMP-FT VM's checkpoints are log payload too, so
 // a healthy checkpointing VM delivers what it logged, less what its last
 // checkpoints hold at the window's edges, and passes.
@@ -183,7 +146,7 @@ func TestDeliveredBytesSMP(t *testing.T) {
 	if v.CheckpointBytesMean == nil {
 		t.Fatalf("%s is not checkpointing", v.VM)
 	}
-	if slack := 4 * *v.CheckpointBytesMean; v.DeliveredBytes <= 0 || math.Abs(v.DeliveredBytes-v.LoggedBytes) > slack || NothingDelivered(v) {
+	if slack := 4 * *v.CheckpointBytesMean; v.DeliveredBytes <= 0 || math.Abs(v.DeliveredBytes-v.LoggedBytes) > slack || results.NothingDelivered(v) {
 		t.Errorf("%s: delivered %.0f B, logged %.0f B (checkpoints of %.0f B)", v.VM, v.DeliveredBytes, v.LoggedBytes, *v.CheckpointBytesMean)
 	}
 	if !res.Runs[0].Verdict.Pass {

@@ -1,6 +1,6 @@
 // Package sim is ftsim's engine: it simulates the FT logging network of a
 // scenario (vmnic and switch queues, FT sessions, teaming, failures) and
-// returns a plain-data Result. Run is a pure function of the scenario, the
+// returns a plain-data results.Result. Run is a pure function of the scenario, the
 // options and the seed: no I/O, no wall clock, no map order in results.
 //
 // # How the model maps onto simgo
@@ -46,6 +46,10 @@
 //   - A switch's choice of next queue toward a host is cached until the
 //     network changes: every control event and every MAC that moves
 //     invalidates the cache (network.fib).
+//   - A model rule that changes a path (MAC learning, an LBT move, a peer
+//     lost) does so through one method, engine.changePath (path.go): it
+//     notes the change for shared runs, stops a fused run and renews the
+//     cache around the change, so no rule can forget one of them.
 //
 // # What a run measures
 //
@@ -132,7 +136,7 @@
 // Options.Shard I/N narrows a Run to the failure cases at positions p with
 // p mod N = I, each with every policy and replication, so the shared
 // simulations of a case stay within one shard; the partial Result says
-// which cases it holds (Result.Shard). MergeShards joins the N partial
-// Results into the unsharded Result, runs, summaries, worst cases, time
-// series and shared groups in the unsharded order (shard.go).
+// which cases it holds (results.Result.Shard). results.MergeShards joins
+// the N partial Results into the unsharded Result, runs, summaries, worst
+// cases, time series and shared groups in the unsharded order.
 package sim

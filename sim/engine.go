@@ -6,6 +6,7 @@ import (
 	"github.com/fschuetz04/simgo"
 
 	"github.com/ftsim/ftsim/model"
+	"github.com/ftsim/ftsim/results"
 )
 
 // Message kinds.
@@ -77,7 +78,7 @@ type engine struct {
 	free  int32
 	vms   []*vmState
 	bgs   []*bgSource
-	evs   []Event
+	evs   []results.Event
 	seed  uint64
 	// pending holds every control event not yet fired: simgo aborts an
 	// unreferenced pending event from a finalizer, so we keep them reachable.
@@ -286,11 +287,9 @@ func (e *engine) hopDone(m int32) {
 			return
 		}
 		if loc := int(lk.loc); e.nw.learned[ms.from] != loc {
-			if e.unfuse() {
+			if !e.changePath(func() { e.nw.learned[ms.from] = loc }) {
 				return
 			}
-			e.nw.learned[ms.from] = loc
-			e.nw.changed()
 		}
 		e.forward(m, int(lk.sw))
 	default:
@@ -328,11 +327,11 @@ func (e *engine) nextHop(m int32, sw int) int {
 	if nic < 0 {
 		return -1
 	}
-	next := nw.toward(sw, nic)
+	next := nw.toward(switchID(sw), nicID(nic))
 	if loc >= 0 && ms.to >= 0 && !noFIB { // a LAG's member depends on the flow: not cached
 		nw.fib[fi] = fibEntry{nw.ver, int32(next)}
 	}
-	return next
+	return int(next)
 }
 
 // farVmnic is the vmnic through which the switches deliver flow f to host
@@ -348,7 +347,7 @@ func (e *engine) farVmnic(hi int, f *model.Flow) int {
 // lagMember is the switch side's choice of LAG member for inbound traffic:
 // the LAG's hash over the members the switch sees up (docs/model.md 1.4, 1.7).
 func (e *engine) lagMember(g *lagState, f *model.Flow) int {
-	var up [8]int
+	var up [8]nicID
 	live := up[:0]
 	for _, ni := range g.members {
 		n := &e.nw.nics[ni]
@@ -359,7 +358,7 @@ func (e *engine) lagMember(g *lagState, f *model.Flow) int {
 	if len(live) == 0 {
 		return -1
 	}
-	return live[g.hash.Index(f, len(live))]
+	return int(live[g.hash.Index(f, len(live))])
 }
 
 // send puts a new (or retransmitted) message on the sending host's uplink.
@@ -372,7 +371,7 @@ func (e *engine) send(m int32) {
 	}
 	u := hs.port // port-based policies: the port's one uplink
 	if hs.hashed {
-		u = e.uplinkOf(ms)
+		u = nicID(e.uplinkOf(ms))
 	}
 	if u < 0 {
 		e.lose(m)
@@ -388,8 +387,8 @@ func (e *engine) send(m int32) {
 // shotgun sends m on its uplink and a copy on every other uplink of the
 // team: beacon probing with two uplinks cannot tell which one failed, so
 // ESXi sends on both (docs/model.md 1.8). The receiver keeps the first copy.
-func (e *engine) shotgun(m int32, hs *hostState, u int) {
-	var others []int
+func (e *engine) shotgun(m int32, hs *hostState, u nicID) {
+	var others []nicID
 	t := &hs.h.Teaming
 	for _, l := range [][]string{t.Active, t.Standby} {
 		for _, name := range l {
@@ -408,9 +407,9 @@ func (e *engine) shotgun(m int32, hs *hostState, u int) {
 			e.msgs[c].twin = m + 1
 			e.msgs[m].twin = c + 1
 		}
-		e.enqueue(c, e.nw.nics[ni].tx)
+		e.enqueue(c, int(e.nw.nics[ni].tx))
 	}
-	e.enqueue(m, e.nw.nics[u].tx)
+	e.enqueue(m, int(e.nw.nics[u].tx))
 }
 
 // settleTwin is called when copy m of a shotgun pair reaches its fate:
@@ -497,7 +496,7 @@ func dirOf(v *vmState, ms *msg) int {
 // uplink until the network changes, so the choice is kept per direction.
 func (e *engine) uplinkOf(ms *msg) int {
 	if ms.vm < 0 || noFIB {
-		return e.uplink(int(ms.from), e.flowOf(ms))
+		return int(e.uplink(int(ms.from), e.flowOf(ms)))
 	}
 	v := e.vms[ms.vm]
 	c := &v.upc[dirOf(v, ms)]
@@ -536,6 +535,6 @@ func (e *engine) flowOf(ms *msg) *model.Flow {
 }
 
 // event appends an entry to the run's timeline.
-func (e *engine) event(kind, target, from, detail string) {
-	e.evs = append(e.evs, Event{T: e.now, Kind: kind, Target: target, From: from, Detail: detail})
+func (e *engine) event(kind results.EventKind, target, from, detail string) {
+	e.evs = append(e.evs, results.Event{T: e.now, Kind: kind, Target: target, From: from, Detail: detail})
 }

@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"github.com/ftsim/ftsim/results"
+
 	"bytes"
 	"context"
 	"encoding/json"
@@ -52,8 +54,8 @@ const (
     unused: [vmnic2]`
 )
 
-func tmEv(t float64, kind, target, from string) Event {
-	return Event{T: t, Kind: kind, Target: target, From: from}
+func tmEv(t float64, kind, target, from string) results.Event {
+	return results.Event{T: t, Kind: results.EventKind(kind), Target: target, From: from}
 }
 
 // TestFailoverTimelines asserts each run's timeline event by event, with
@@ -63,14 +65,14 @@ func tmEv(t float64, kind, target, from string) Event {
 // "Detection timing").
 func TestFailoverTimelines(t *testing.T) {
 	const a0, a1, a2, b0, b1 = "esx01/vmnic0", "esx01/vmnic1", "esx01/vmnic2", "esx02/vmnic0", "esx02/vmnic1"
-	standard := []Event{
+	standard := []results.Event{
 		tmEv(5, "failure", a0, ""), tmEv(5.1, "detected", a0, ""), tmEv(5.1, "failover", a1, a0),
 		tmEv(8, "recovery", a0, ""), tmEv(8.1, "failback", a0, a1),
 	}
 	tests := []struct {
 		name, team, fail string
 		dur              string
-		want             []Event
+		want             []results.Event
 	}{
 		{"active/standby, link down for 3 s", tmTeamAS, "  - {at: 5s, vmnic: esx01/vmnic0, down_for: 3s}", "10s", standard},
 		{"failback off", tmTeamAS + "\n    failback: false", "  - {at: 5s, vmnic: esx01/vmnic0, down_for: 3s}", "10s",
@@ -78,44 +80,44 @@ func TestFailoverTimelines(t *testing.T) {
 		{"notify switches off: the outbound failover still happens", tmTeamAS + "\n    notify_switches: false",
 			"  - {at: 5s, vmnic: esx01/vmnic0, down_for: 3s}", "10s", standard},
 		{"link_detect 500ms, failback_delay 1s", tmTeamAS + "\n    link_detect: 500ms\n    failback_delay: 1s",
-			"  - {at: 5s, vmnic: esx01/vmnic0, down_for: 3s}", "10s", []Event{
+			"  - {at: 5s, vmnic: esx01/vmnic0, down_for: 3s}", "10s", []results.Event{
 				tmEv(5, "failure", a0, ""), tmEv(5.5, "detected", a0, ""), tmEv(5.5, "failover", a1, a0),
 				tmEv(8, "recovery", a0, ""), tmEv(9, "failback", a0, a1)}},
 		{"permanent failure", tmTeamAS, "  - {at: 5s, vmnic: esx01/vmnic0}", "10s", standard[:3]},
-		{"secondary's uplink", tmTeamAS, "  - {at: 5s, vmnic: esx02/vmnic0, down_for: 3s}", "10s", []Event{
+		{"secondary's uplink", tmTeamAS, "  - {at: 5s, vmnic: esx02/vmnic0, down_for: 3s}", "10s", []results.Event{
 			tmEv(5, "failure", b0, ""), tmEv(5.1, "detected", b0, ""), tmEv(5.1, "failover", b1, b0),
 			tmEv(8, "recovery", b0, ""), tmEv(8.1, "failback", b0, b1)}},
-		{"Standby uplink fails: no failover", tmTeamAS, "  - {at: 5s, vmnic: esx01/vmnic1, down_for: 3s}", "10s", []Event{
+		{"Standby uplink fails: no failover", tmTeamAS, "  - {at: 5s, vmnic: esx01/vmnic1, down_for: 3s}", "10s", []results.Event{
 			tmEv(5, "failure", a1, ""), tmEv(5.1, "detected", a1, ""), tmEv(8, "recovery", a1, "")}},
 		// Port ID: esx01's port 50331649 is odd, so it uses the second Active uplink.
-		{"port ID, the used uplink fails", tmTeamPID, "  - {at: 5s, vmnic: esx01/vmnic1, down_for: 3s}", "10s", []Event{
+		{"port ID, the used uplink fails", tmTeamPID, "  - {at: 5s, vmnic: esx01/vmnic1, down_for: 3s}", "10s", []results.Event{
 			tmEv(5, "failure", a1, ""), tmEv(5.1, "detected", a1, ""), tmEv(5.1, "failover", a0, a1),
 			tmEv(8, "recovery", a1, ""), tmEv(8.1, "failback", a1, a0)}},
-		{"port ID, the other uplink fails: the port stays", tmTeamPID, "  - {at: 5s, vmnic: esx01/vmnic0, down_for: 3s}", "10s", []Event{
+		{"port ID, the other uplink fails: the port stays", tmTeamPID, "  - {at: 5s, vmnic: esx01/vmnic0, down_for: 3s}", "10s", []results.Event{
 			tmEv(5, "failure", a0, ""), tmEv(5.1, "detected", a0, ""), tmEv(8, "recovery", a0, "")}},
-		{"two failures: Standby order", tmTeamAS3, "  - {at: 2s, vmnic: esx01/vmnic0}\n  - {at: 4s, vmnic: esx01/vmnic1, down_for: 2s}", "8s", []Event{
+		{"two failures: Standby order", tmTeamAS3, "  - {at: 2s, vmnic: esx01/vmnic0}\n  - {at: 4s, vmnic: esx01/vmnic1, down_for: 2s}", "8s", []results.Event{
 			tmEv(2, "failure", a0, ""), tmEv(2.1, "detected", a0, ""), tmEv(2.1, "failover", a1, a0),
 			tmEv(4, "failure", a1, ""), tmEv(4.1, "detected", a1, ""), tmEv(4.1, "failover", a2, a1),
 			tmEv(6, "recovery", a1, ""), tmEv(6.1, "failback", a1, a2)}},
 		// Link-status detection never sees an upstream failure: the path is
 		// dead for 3 s (less than ft.timeout) and nothing fails over.
-		{"upstream, link status", tmTeamAS, "  - {at: 5s, vmnic: esx01/vmnic0, kind: upstream, down_for: 3s}", "10s", []Event{
+		{"upstream, link status", tmTeamAS, "  - {at: 5s, vmnic: esx01/vmnic0, kind: upstream, down_for: 3s}", "10s", []results.Event{
 			tmEv(5, "failure", a0, ""), tmEv(8, "recovery", a0, "")}},
 		// Beacon probes at 0, 1 s, 2 s, ...: a failure at 10.5 s misses the
 		// probes of 11, 12 and 13 s and is detected at 13 s.
 		{"upstream, beacon probing, 3 uplinks", tmTeamAS3 + "\n    failure_detection: beacon_probing",
-			"  - {at: 10.5s, vmnic: esx01/vmnic0, kind: upstream, down_for: 5s}", "18s", []Event{
+			"  - {at: 10.5s, vmnic: esx01/vmnic0, kind: upstream, down_for: 5s}", "18s", []results.Event{
 				tmEv(10.5, "failure", a0, ""), tmEv(13, "detected", a0, ""), tmEv(13, "failover", a1, a0),
 				tmEv(15.5, "recovery", a0, ""), tmEv(15.6, "failback", a0, a1)}},
 		{"upstream, beacon probing, interval 2s misses 2", tmTeamAS3 + "\n    failure_detection: beacon_probing\n    beacon: {interval: 2s, misses: 2}",
-			"  - {at: 3s, vmnic: esx01/vmnic0, kind: upstream}", "10s", []Event{
+			"  - {at: 3s, vmnic: esx01/vmnic0, kind: upstream}", "10s", []results.Event{
 				tmEv(3, "failure", a0, ""), tmEv(6, "detected", a0, ""), tmEv(6, "failover", a1, a0)}},
 		// Beacon probing does not delay link-down detection.
 		{"link down, beacon probing", tmTeamAS3 + "\n    failure_detection: beacon_probing",
-			"  - {at: 10.5s, vmnic: esx01/vmnic0}", "12s", []Event{
+			"  - {at: 10.5s, vmnic: esx01/vmnic0}", "12s", []results.Event{
 				tmEv(10.5, "failure", a0, ""), tmEv(10.6, "detected", a0, ""), tmEv(10.6, "failover", a1, a0)}},
 		// A switch failure is a link-down on every port of the switch.
-		{"switch down", tmTeamAS, "  - {at: 5s, switch: sw-a, down_for: 3s}", "10s", []Event{
+		{"switch down", tmTeamAS, "  - {at: 5s, switch: sw-a, down_for: 3s}", "10s", []results.Event{
 			tmEv(5, "failure", "sw-a", ""),
 			tmEv(5.1, "detected", a0, ""), tmEv(5.1, "failover", a1, a0),
 			tmEv(5.1, "detected", b0, ""), tmEv(5.1, "failover", b1, b0),
@@ -158,18 +160,18 @@ func TestHashPolicyFailoverEvents(t *testing.T) {
 	}
 	for _, tt := range []struct {
 		name, team, fail string
-		want             []Event
+		want             []results.Event
 	}{
 		{"mac_hash, the used uplink", "    load_balancing: mac_hash\n    active: [vmnic0, vmnic1]\n    unused: [vmnic2]",
-			"  - {at: 5s, vmnic: esx01/vmnic1, down_for: 3s}", []Event{
+			"  - {at: 5s, vmnic: esx01/vmnic1, down_for: 3s}", []results.Event{
 				tmEv(5, "failure", a1, ""), tmEv(5.1, "detected", a1, ""), tmEv(5.1, "failover", a0, a1),
 				tmEv(8, "recovery", a1, ""), tmEv(8.1, "failback", a1, a0)}},
 		{"mac_hash, the other uplink", "    load_balancing: mac_hash\n    active: [vmnic0, vmnic1]\n    unused: [vmnic2]",
-			"  - {at: 5s, vmnic: esx01/vmnic0, down_for: 3s}", []Event{
+			"  - {at: 5s, vmnic: esx01/vmnic0, down_for: 3s}", []results.Event{
 				tmEv(5, "failure", a0, ""), tmEv(5.1, "detected", a0, ""), tmEv(8, "recovery", a0, "")}},
 		// Three uplinks: 7 mod 3 = 1 (vmnic1); without it 7 mod 2 = 1 (vmnic2).
 		{"ip_hash, the used uplink", "    load_balancing: ip_hash\n    active: [vmnic0, vmnic1, vmnic2]",
-			"  - {at: 5s, vmnic: esx01/vmnic1, down_for: 3s}\n" + lags, []Event{
+			"  - {at: 5s, vmnic: esx01/vmnic1, down_for: 3s}\n" + lags, []results.Event{
 				tmEv(5, "failure", a1, ""), tmEv(5.1, "detected", a1, ""), tmEv(5.1, "failover", "esx01/vmnic2", a1),
 				tmEv(8, "recovery", a1, ""), tmEv(8.1, "failback", a1, "esx01/vmnic2")}},
 	} {
@@ -201,7 +203,7 @@ func TestLACPUpstreamDetection(t *testing.T) {
 		sc := tmParse(t, tmFailYAML, "%TEAM%", strings.Replace(team, "%TO%", tt.timeout, 1), "%FAIL%", tail, "%DUR%", tt.dur)
 		rr := tmRun(t, sc)
 		got := tmEvents(rr, "failure", "detected")
-		tmWantEvents(t, "lacp "+tt.timeout, got, []Event{
+		tmWantEvents(t, "lacp "+tt.timeout, got, []results.Event{
 			tmEv(2, "failure", "esx01/vmnic1", ""), tmEv(tt.at, "detected", "esx01/vmnic1", "")})
 	}
 }
@@ -387,7 +389,7 @@ func TestHostFailure(t *testing.T) {
 		got := tmEvents(rr)
 		var kinds []string
 		for _, e := range got {
-			kinds = append(kinds, e.Kind)
+			kinds = append(kinds, string(e.Kind))
 		}
 		want := []string{"failure", "ft_lost", "promoted", "resync_start", "protected"}
 		if tt.promoted == "" {
@@ -396,13 +398,13 @@ func TestHostFailure(t *testing.T) {
 		if !slices.Equal(kinds, want) {
 			t.Fatalf("host %s: events\n%swant kinds %v", tt.host, tmFmt(got), want)
 		}
-		find := func(kind string) Event {
+		find := func(kind string) results.Event {
 			for _, e := range got {
-				if e.Kind == kind {
+				if string(e.Kind) == kind {
 					return e
 				}
 			}
-			return Event{}
+			return results.Event{}
 		}
 		if f := find("failure"); f.T != 5 || f.Target != tt.host {
 			t.Errorf("host %s: failure %+v", tt.host, f)
@@ -644,7 +646,7 @@ func TestCompareDeterminism(t *testing.T) {
 	if !bytes.Equal(out[0], out[2]) {
 		t.Error("Parallel 1 and Parallel 2 differ")
 	}
-	var r Result
+	var r results.Result
 	if err := json.NewDecoder(bytes.NewReader(out[0])).Decode(&r); err != nil || len(r.Runs) != 2*10*2 {
 		t.Errorf("runs %d (%v), want 2 policies x 10 cases x 2 replications", len(r.Runs), err)
 	}

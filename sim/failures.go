@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"github.com/ftsim/ftsim/results"
+
 	"math"
 	"math/rand/v2"
 	"strconv"
@@ -23,7 +25,7 @@ func (e *engine) scheduleFailure(f model.Failure) {
 
 func (e *engine) fail(f model.Failure) {
 	nw := e.nw
-	e.event("failure", f.Target(), "", failDetail(f))
+	e.event(results.EventFailure, f.Target(), "", failDetail(f))
 	switch f.What {
 	case model.FailVmnic:
 		hi := nw.hostIx[f.Host]
@@ -45,8 +47,8 @@ func (e *engine) fail(f model.Failure) {
 	case model.FailSwitch:
 		si := nw.swIdx[f.Switch]
 		nw.sws[si].down = true
-		for ni := range nw.nics {
-			if nw.nics[ni].sw == si {
+		for i := range nw.nics {
+			if ni := nicID(i); nw.nics[ni].sw == si {
 				nw.nics[ni].swDown = true
 				e.refreshNic(ni)
 				e.planDetection(nw.nics[ni].host, ni, true)
@@ -76,7 +78,7 @@ func (e *engine) fail(f model.Failure) {
 			e.refreshNic(ni)
 		}
 		for _, v := range e.vms {
-			if v.pri == hi || v.sec == hi {
+			if hostID(v.pri) == hi || hostID(v.sec) == hi {
 				v.account(e, e.now)
 				if v.unprotSince < 0 && (v.protected || v.resyncing) {
 					v.unprotSince = e.now // unprotected from the host failure on
@@ -112,7 +114,7 @@ func (e *engine) islMatches(is *islState, p [2]string) bool {
 
 // planDetection schedules the host noticing a dead uplink, and the switch
 // side dropping it from an LACP LAG.
-func (e *engine) planDetection(hi, ni int, linkDown bool) {
+func (e *engine) planDetection(hi hostID, ni nicID, linkDown bool) {
 	td, ok := e.detectAt(hi, e.now, linkDown)
 	n := &e.nw.nics[ni]
 	if n.lag >= 0 && e.nw.lags[n.lag].lacp && !linkDown {
@@ -136,11 +138,11 @@ func (e *engine) planDetection(hi, ni int, linkDown bool) {
 		if e.ambiguous(hi, linkDown) {
 			n.shotgun = true
 			e.nw.hosts[hi].shotgun++
-			e.event("detected", e.nw.hosts[hi].h.Name+"/"+n.name, "", "beacon probing with 2 uplinks: sending on both")
+			e.event(results.EventDetected, e.nw.hosts[hi].h.Name+"/"+n.name, "", "beacon probing with 2 uplinks: sending on both")
 			return
 		}
 		n.usable = false
-		e.event("detected", e.nw.hosts[hi].h.Name+"/"+n.name, "", detectHow(e.nw.hosts[hi].h, linkDown))
+		e.event(results.EventDetected, e.nw.hosts[hi].h.Name+"/"+n.name, "", detectHow(e.nw.hosts[hi].h, linkDown))
 		e.teamChanged(hi, false)
 	})
 }
@@ -157,8 +159,8 @@ func detectHow(h *model.Host, linkDown bool) string {
 
 func (e *engine) recover(f model.Failure) {
 	nw := e.nw
-	e.event("recovery", f.Target(), "", failDetail(f))
-	var nics []int
+	e.event(results.EventRecovery, f.Target(), "", failDetail(f))
+	var nics []nicID
 	switch f.What {
 	case model.FailVmnic:
 		hi := nw.hostIx[f.Host]
@@ -177,8 +179,8 @@ func (e *engine) recover(f model.Failure) {
 	case model.FailSwitch:
 		si := nw.swIdx[f.Switch]
 		nw.sws[si].down = false
-		for ni := range nw.nics {
-			if nw.nics[ni].sw == si {
+		for i := range nw.nics {
+			if ni := nicID(i); nw.nics[ni].sw == si {
 				nw.nics[ni].swDown = false
 				nics = append(nics, ni)
 			}
@@ -217,7 +219,7 @@ func (e *engine) recover(f model.Failure) {
 
 // recoverNic brings a vmnic back: after STP's hold when the switch port has
 // no PortFast, and into the team after Net.TeamPolicyUpDelay (docs/model.md 1.8).
-func (e *engine) recoverNic(ni int) {
+func (e *engine) recoverNic(ni nicID) {
 	n := &e.nw.nics[ni]
 	sw := e.sc.SwitchByName(e.nw.sws[n.sw].name)
 	hold := 0.0
@@ -256,12 +258,12 @@ func (e *engine) lbt(hi int, t *model.Teaming) {
 	watch := hs.h.Teaming.LoadBalancing != model.NICLoad
 	iv := float64(t.LBTInterval)
 	if hs.port >= 0 && !hs.down {
-		load := func(ni int) float64 {
+		load := func(ni nicID) float64 {
 			n := &e.nw.nics[ni]
 			return max(e.meanUtil(n.tx, e.now-iv, e.now), e.meanUtil(n.rx, e.now-iv, e.now))
 		}
 		if cur := load(hs.port); cur > t.LBTThreshold {
-			best, bl := -1, cur
+			best, bl := nicID(-1), cur
 			for _, ni := range hs.team {
 				if ni != hs.port {
 					if l := load(ni); l < bl {
@@ -274,14 +276,16 @@ func (e *engine) lbt(hi int, t *model.Teaming) {
 				return
 			}
 			if best >= 0 {
-				if e.unfuse() {
+				moved := e.changePath(func() {
+					old := hs.port
+					hs.port = best
+					e.event(results.EventLBTMove, hs.h.Name+"/"+e.nw.nics[best].name, hs.h.Name+"/"+e.nw.nics[old].name, "")
+					if t.NotifySwitches {
+						e.nw.learned[hi] = e.portLocation(hostID(hi))
+					}
+				})
+				if !moved {
 					return
-				}
-				old := hs.port
-				hs.port = best
-				e.event("lbt_move", hs.h.Name+"/"+e.nw.nics[best].name, hs.h.Name+"/"+e.nw.nics[old].name, "")
-				if t.NotifySwitches {
-					e.nw.learned[hi] = e.portLocation(hi)
 				}
 			}
 		}
@@ -292,7 +296,7 @@ func (e *engine) lbt(hi int, t *model.Teaming) {
 }
 
 // meanUtil is the link's wire-busy fraction over [a, b), whole seconds.
-func (e *engine) meanUtil(l int, a, b float64) float64 {
+func (e *engine) meanUtil(l linkID, a, b float64) float64 {
 	busy := e.nw.links[l].st.busySeconds()
 	s := 0.0
 	for i := max(0, int(a)); i < int(b) && i < len(busy); i++ {
@@ -308,7 +312,7 @@ func (e *engine) meanUtil(l int, a, b float64) float64 {
 // failure; 0 ends it). The draws come from a stream of the link's own,
 // seeded from the run's seed and the link's index, so they do not depend
 // on other traffic's draws.
-func (e *engine) setLoss(l int, p float64) {
+func (e *engine) setLoss(l linkID, p float64) {
 	lk := &e.nw.links[l]
 	lk.loss = p
 	if lk.lossRng == nil {

@@ -6,6 +6,7 @@ import (
 	"github.com/fschuetz04/simgo"
 
 	"github.com/ftsim/ftsim/model"
+	"github.com/ftsim/ftsim/results"
 )
 
 // unacked is one log message the primary holds until the secondary
@@ -107,7 +108,7 @@ type vmState struct {
 	// figures (measured window): logged and the lag figures above
 	unprotSince float64 // -1 while protected
 	unprot      float64
-	ftEvents    []Event
+	ftEvents    []results.Event
 
 	// ck is the epoch loop of an SMP-FT VM (ckpt.go); nil for legacy FT.
 	ck *ckptState
@@ -184,8 +185,8 @@ func (e *engine) newVM(i int, vm *model.FTVM) *vmState {
 		logBuffer: float64(vm.FT.LogBuffer), lagTarget: float64(vm.FT.LagTarget), ackSize: float64(vm.FT.AckSize),
 		speed: 1, lagH: newHist(), odH: newHist(), lagSec: make([]float64, e.nsec), unprotSince: -1,
 		held: map[int64]heldMsg{}}
-	v.pri = e.nw.hostIx[vm.Primary]
-	v.sec = e.nw.hostIx[vm.Secondary]
+	v.pri = int(e.nw.hostIx[vm.Primary])
+	v.sec = int(e.nw.hostIx[vm.Secondary])
 	v.src = newSource(vm.Logging, v.msgBytes, e.seed, "vm/"+vm.Name)
 	e.setFlows(v)
 	v.tc = newTCP(v, e.nw.hosts[v.pri].h.MTU)

@@ -95,14 +95,14 @@ func (e *engine) fuse() {
 			dest[tx] = many
 			return
 		}
-		next := nw.toward(nw.nics[u].sw, nic)
+		next := nw.toward(nw.nics[u].sw, nicID(nic))
 		if next < 0 {
 			dest[tx] = many
 			return
 		}
-		hop(tx, next)
+		hop(int(tx), int(next))
 		if next != nw.nics[nic].rx { // crossed an ISL: its far end is the port
-			hop(next, nw.nics[nic].rx)
+			hop(int(next), int(nw.nics[nic].rx))
 		}
 	}
 	for _, v := range e.vms {

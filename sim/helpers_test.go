@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"github.com/ftsim/ftsim/results"
+
 	"context"
 	"encoding/json"
 	"fmt"
@@ -55,7 +57,7 @@ func durationOf(s float64) model.Duration { return model.Duration(s) }
 
 // runWith runs sc at Parallel 2 with the test switch *flag (noFuse,
 // noShare) set to on, and returns the result and results.json's bytes.
-func runWith(t *testing.T, sc *model.Scenario, flag *bool, on bool) (Result, []byte) {
+func runWith(t *testing.T, sc *model.Scenario, flag *bool, on bool) (results.Result, []byte) {
 	t.Helper()
 	*flag = on
 	defer func() { *flag = false }()
@@ -81,7 +83,7 @@ func eventsByPolicy(t *testing.T, sc *model.Scenario, kind string) map[string]in
 	n := map[string]int{}
 	for _, rr := range r.Runs {
 		for _, ev := range rr.Events {
-			if ev.Kind == kind {
+			if string(ev.Kind) == kind {
 				n[rr.Policy]++
 			}
 		}

@@ -67,14 +67,25 @@ func (lk *link) sampleSeconds(a float64) {
 	}
 }
 
+// Indices into the network's slices, typed so that a host, a vmnic, a
+// link (queue), a switch and a LAG cannot be passed for one another
+// across the files of the engine.
+type (
+	hostID   int // into network.hosts
+	nicID    int // into network.nics
+	linkID   int // into network.links
+	switchID int // into network.sws
+	lagID    int // into network.lags
+)
+
 // vmnic is one host uplink with its two queues.
 type vmnic struct {
-	host     int
+	host     hostID
 	name     string
-	sw       int
-	tx, rx   int  // link indices
-	linkUp   bool // physical link state (what link-status detection sees)
-	pathOK   bool // false after an upstream failure
+	sw       switchID
+	tx, rx   linkID // link indices
+	linkUp   bool   // physical link state (what link-status detection sees)
+	pathOK   bool   // false after an upstream failure
 	swDown   bool
 	hostDown bool
 	// usable is the host's view: false from detection of a failure until
@@ -82,7 +93,7 @@ type vmnic struct {
 	usable bool
 	// lagDead: an LACP member the switch found dead by LACPDU loss.
 	lagDead bool
-	lag     int // index into lags, -1 if none
+	lag     lagID // index into lags, -1 if none
 	// shotgun: an ambiguous beacon failure of this vmnic put its host in
 	// shotgun mode (sending on every uplink).
 	shotgun bool
@@ -98,15 +109,15 @@ type swState struct {
 }
 
 type islState struct {
-	a, b   int // switch indices
-	ab, ba int // links
+	a, b   switchID
+	ab, ba linkID
 	lat    float64
 	down   bool
 }
 
 type lagState struct {
-	host    int
-	members []int // vmnic indices in LAG order
+	host    hostID
+	members []nicID // in LAG order
 	lacp    bool
 	hash    model.LAGHash
 }
@@ -114,8 +125,8 @@ type lagState struct {
 // hostState is a host and the state of its FT vmkernel port's teaming.
 type hostState struct {
 	// send reads the first four fields for every frame.
-	port    int // current uplink of the FT port (port_id, nic_load, explicit): vmnic index, -1 none
-	shotgun int // ambiguous beacon failures in force: send on every uplink
+	port    nicID // current uplink of the FT port (port_id, nic_load, explicit): -1 none
+	shotgun int   // ambiguous beacon failures in force: send on every uplink
 	down    bool
 	// hashed: the policy picks an uplink per frame by a hash (MAC hash, IP
 	// hash, LACP); the others use the port's one uplink (port).
@@ -123,9 +134,9 @@ type hostState struct {
 	lbtMoved bool
 	teamVer  uint32
 	h        *model.Host
-	nics     []int // vmnic indices in host order
-	byName   map[string]int
-	team     []int         // the team now, vmnic indices (see model.Team)
+	nics     []nicID // in host order
+	byName   map[string]nicID
+	team     []nicID       // the team now (see model.Team)
 	lacp     model.LAGHash // the LACP policy's hash (teaming.lacp.hash)
 }
 
@@ -139,8 +150,8 @@ type network struct {
 	isls   []islState
 	lags   []lagState
 	hosts  []hostState
-	swIdx  map[string]int
-	hostIx map[string]int
+	swIdx  map[string]switchID
+	hostIx map[string]hostID
 	// Lookup tables (index): the ISL link from switch a to b at
 	// islTo[a*len(sws)+b] (-1: none), each link's ISL (-1: not an ISL),
 	// each switch's stack (-1: none).
@@ -171,22 +182,22 @@ type fibEntry struct {
 func (nw *network) changed() { nw.ver++ }
 
 func buildNetwork(sc *model.Scenario, nsec int) *network {
-	nw := &network{swIdx: map[string]int{}, hostIx: map[string]int{}}
+	nw := &network{swIdx: map[string]switchID{}, hostIx: map[string]hostID{}}
 	for i, s := range sc.Switches {
-		nw.swIdx[s.Name] = i
+		nw.swIdx[s.Name] = switchID(i)
 		nw.sws = append(nw.sws, swState{name: s.Name, stack: s.Stack, latency: float64(s.Latency)})
 	}
-	addLink := func(l link) int {
+	addLink := func(l link) linkID {
 		l.st = newLinkStats(nsec)
 		l.fused = -1
 		nw.links = append(nw.links, l)
-		return len(nw.links) - 1
+		return linkID(len(nw.links) - 1)
 	}
 	for hi := range sc.Hosts {
 		h := &sc.Hosts[hi]
-		nw.hostIx[h.Name] = hi
+		nw.hostIx[h.Name] = hostID(hi)
 		lb := h.Teaming.LoadBalancing
-		hs := hostState{h: h, byName: map[string]int{}, port: -1,
+		hs := hostState{h: h, byName: map[string]nicID{}, port: -1,
 			hashed: lb == model.MACHash || lb == model.IPHash || lb == model.LACP}
 		if lb == model.LACP {
 			hs.lacp = model.CompileLAGHash(h.Teaming.LACPHash)
@@ -194,10 +205,10 @@ func buildNetwork(sc *model.Scenario, nsec int) *network {
 		for _, v := range h.Vmnics {
 			sw := nw.swIdx[v.Switch]
 			buf := float64(sc.SwitchByName(v.Switch).PortBuffer)
-			ni := len(nw.nics)
+			ni := nicID(len(nw.nics))
 			tx := addLink(link{host: h.Name, vmnic: v.Name, dir: "tx", speed: float64(v.Speed), buffer: math.Inf(1), sw: int32(sw), nic: int32(ni)})
 			rx := addLink(link{host: h.Name, vmnic: v.Name, dir: "rx", speed: float64(v.Speed), buffer: buf, sw: int32(sw), nic: int32(ni)})
-			nw.nics = append(nw.nics, vmnic{host: hi, name: v.Name, sw: sw, tx: tx, rx: rx,
+			nw.nics = append(nw.nics, vmnic{host: hostID(hi), name: v.Name, sw: sw, tx: tx, rx: rx,
 				linkUp: true, pathOK: true, usable: true, lag: -1})
 			hs.nics = append(hs.nics, ni)
 			hs.byName[v.Name] = ni
@@ -221,7 +232,7 @@ func buildNetwork(sc *model.Scenario, nsec int) *network {
 		for _, m := range g.Vmnics {
 			ni := nw.hosts[hi].byName[m]
 			ls.members = append(ls.members, ni)
-			nw.nics[ni].lag = len(nw.lags)
+			nw.nics[ni].lag = lagID(len(nw.lags))
 		}
 		nw.lags = append(nw.lags, ls)
 	}
@@ -233,7 +244,7 @@ func buildNetwork(sc *model.Scenario, nsec int) *network {
 		switch {
 		case l.nic < 0: // ISL: its own latency, then the far switch's
 			for _, is := range nw.isls {
-				if is.ab == i || is.ba == i {
+				if is.ab == linkID(i) || is.ba == linkID(i) {
 					l.lat = is.lat + nw.sws[l.sw].latency
 				}
 			}
@@ -259,7 +270,7 @@ func buildNetwork(sc *model.Scenario, nsec int) *network {
 // toward is the queue a frame in switch sw takes toward vmnic nic: the
 // vmnic's port, or the ISL toward the vmnic's switch; -1 without a path
 // (unstacked switches without a live ISL).
-func (nw *network) toward(sw, nic int) int {
+func (nw *network) toward(sw switchID, nic nicID) linkID {
 	n := &nw.nics[nic]
 	if n.sw == sw {
 		return n.rx
@@ -274,23 +285,25 @@ func (nw *network) toward(sw, nic int) int {
 }
 
 // isl returns the link from switch a to switch b, or -1.
-func (nw *network) isl(a, b int) int { return int(nw.islTo[a*len(nw.sws)+b]) }
+func (nw *network) isl(a, b switchID) linkID {
+	return linkID(nw.islTo[int(a)*len(nw.sws)+int(b)])
+}
 
 // islDown reports whether ISL link l's inter-switch link is down.
-func (nw *network) islDown(l int) bool {
+func (nw *network) islDown(l linkID) bool {
 	i := nw.islOf[l]
 	return i >= 0 && nw.isls[i].down
 }
 
 // sameStack reports whether two switches act as one (same switch or stack).
-func (nw *network) sameStack(a, b int) bool {
+func (nw *network) sameStack(a, b switchID) bool {
 	return a == b || (nw.stackOf[a] >= 0 && nw.stackOf[a] == nw.stackOf[b])
 }
 
 // index fills the lookup tables forward uses on every frame: the ISL
 // between each pair of switches, each link's ISL and each switch's stack.
 func (nw *network) index() {
-	n := len(nw.sws)
+	n := switchID(len(nw.sws))
 	nw.islTo = make([]int32, n*n)
 	for i := range nw.islTo {
 		nw.islTo[i] = -1

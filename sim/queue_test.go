@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"github.com/ftsim/ftsim/results"
+
 	"bytes"
 	"context"
 	"encoding/json"
@@ -23,7 +25,7 @@ func mdScenario(rho float64, dur model.Duration) *model.Scenario {
 	return sc
 }
 
-func primaryTX(t *testing.T, r Result) Link {
+func primaryTX(t *testing.T, r results.Result) results.Link {
 	t.Helper()
 	for _, l := range r.Runs[0].Links {
 		if l.Host == "esx01" && l.Direction == "tx" {
@@ -31,7 +33,7 @@ func primaryTX(t *testing.T, r Result) Link {
 		}
 	}
 	t.Fatal("no esx01 tx link")
-	return Link{}
+	return results.Link{}
 }
 
 // TestMD1 checks the vmnic queue against Pollaczek-Khinchine:

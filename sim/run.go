@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"github.com/ftsim/ftsim/results"
+
 	"context"
 	"errors"
 	"sync"
@@ -19,7 +21,7 @@ type Options struct {
 	// Shard, when its Count is 1 or more, narrows the run to the failure
 	// cases the shard owns, each with every policy and replication (see
 	// MergeShards).
-	Shard Shard
+	Shard results.Shard
 	// Progress, when set, is called as the runs advance with the simulated
 	// seconds done and planned, summed over all runs (the plan may grow
 	// under replications: auto). It is called from one goroutine at a time.
@@ -36,7 +38,7 @@ var ErrConservation = errors.New("sim: conservation of bytes violated")
 // Run simulates sc under every policy and failure case it asks for, with
 // no I/O and no wall clock. The same scenario, options and seed give the
 // same Result, byte for byte, at any Parallel.
-func Run(ctx context.Context, sc *model.Scenario, opts Options) (Result, error) {
+func Run(ctx context.Context, sc *model.Scenario, opts Options) (results.Result, error) {
 	seed := opts.Seed
 	if seed == 0 {
 		seed = sc.Seed
@@ -58,16 +60,16 @@ func Run(ctx context.Context, sc *model.Scenario, opts Options) (Result, error) 
 	if auto && reps < 2 {
 		reps = 2
 	}
-	res := Result{Scenario: sc.Name, Description: sc.Description, Seed: seed, Duration: dur,
-		Warmup: float64(sc.Warmup), SLA: slaLimits(sc.SLA), Notes: modelNotes(sc)}
+	res := results.Result{Scenario: sc.Name, Description: sc.Description, Seed: seed, Duration: dur,
+		Warmup: float64(sc.Warmup), SLA: results.LimitsOf(sc.SLA), Notes: modelNotes(sc)}
 	cases := sc.FailureCases()
 	if opts.Shard.Count > 0 {
 		if auto {
-			return Result{}, ErrShardAuto
+			return results.Result{}, ErrShardAuto
 		}
-		part := &ShardPart{Index: opts.Shard.Index, Count: opts.Shard.Count, FailureCases: []string{},
+		part := &results.ShardPart{Index: opts.Shard.Index, Count: opts.Shard.Count, FailureCases: []string{},
 			FailureCasesTotal: len(cases)}
-		cases = ShardCases(sc, opts.Shard)
+		cases = results.ShardCases(sc, opts.Shard)
 		for _, fc := range cases {
 			part.FailureCases = append(part.FailureCases, fc.Name)
 		}
@@ -76,7 +78,7 @@ func Run(ctx context.Context, sc *model.Scenario, opts Options) (Result, error) 
 	type group struct {
 		v    model.Variant
 		fc   model.FailureCase
-		runs []RunResult
+		runs []results.RunResult
 	}
 	var groups []*group
 	for _, p := range sc.Policies(opts.Policies) {
@@ -95,9 +97,9 @@ func Run(ctx context.Context, sc *model.Scenario, opts Options) (Result, error) 
 		for _, g := range groups {
 			if !g.v.Applicable {
 				if len(g.runs) == 0 {
-					g.runs = append(g.runs, RunResult{Policy: string(g.v.Policy), FailureCase: g.fc.Name,
-						Applicable: false, Reason: g.v.Reason, Links: []Link{}, VMs: []VM{}, Events: []Event{},
-						Verdict: Verdict{Pass: false, Violations: []Violation{}}})
+					g.runs = append(g.runs, results.RunResult{Policy: string(g.v.Policy), FailureCase: g.fc.Name,
+						Applicable: false, Reason: g.v.Reason, Links: []results.Link{}, VMs: []results.VM{}, Events: []results.Event{},
+						Verdict: results.Verdict{Pass: false, Violations: []results.Violation{}}})
 				}
 				continue
 			}
@@ -109,14 +111,14 @@ func Run(ctx context.Context, sc *model.Scenario, opts Options) (Result, error) 
 		}
 		out, same, err := r.runShared(specs)
 		if err != nil {
-			return Result{}, err
+			return results.Result{}, err
 		}
 		res.SamePaths = append(res.SamePaths, same...)
 		for i, o := range out {
 			g := owners[i]
 			rr := o.rr
 			rr.Notes = g.v.Notes
-			rr.Verdict = verdictOf(sc.SLA, rr)
+			rr.Verdict = results.VerdictOf(sc.SLA, rr)
 			g.runs = append(g.runs, rr)
 			res.Series = append(res.Series, o.ser...)
 		}
@@ -125,7 +127,7 @@ func Run(ctx context.Context, sc *model.Scenario, opts Options) (Result, error) 
 		}
 		converged := true
 		for _, g := range groups {
-			if g.v.Applicable && !ciConverged(g.runs, sc.Replications.CITarget) {
+			if g.v.Applicable && !results.CIConverged(g.runs, sc.Replications.CITarget) {
 				converged = false
 			}
 		}
@@ -136,9 +138,9 @@ func Run(ctx context.Context, sc *model.Scenario, opts Options) (Result, error) 
 	}
 	for _, g := range groups {
 		res.Runs = append(res.Runs, g.runs...)
-		res.Summary = append(res.Summary, summarise(sc.SLA, g.v, g.fc.Name, g.runs))
+		res.Summary = append(res.Summary, results.Summarise(sc.SLA, g.v, g.fc.Name, g.runs))
 	}
-	res.Worst = worstCases(res.Summary, sc.Compare != nil && sc.Compare.NMinus1)
+	res.Worst = results.WorstCases(res.Summary, sc.Compare != nil && sc.Compare.NMinus1)
 	return res, nil
 }
 
@@ -176,7 +178,7 @@ func (r *runner) tick(s float64) {
 // simulation stands for (share.go). A run whose representative saw what
 // would have made it differ is then simulated on its own. It returns the
 // groups that were shared.
-func (r *runner) runShared(specs []runSpec) ([]runOut, []SamePaths, error) {
+func (r *runner) runShared(specs []runSpec) ([]runOut, []results.SamePaths, error) {
 	rep, lbt := sharePlan(specs)
 	var reps []int
 	for i := range specs {
@@ -190,7 +192,7 @@ func (r *runner) runShared(specs []runSpec) ([]runOut, []SamePaths, error) {
 	}
 	var again []int
 	groups := map[int]int{} // representative -> index in same
-	var same []SamePaths
+	var same []results.SamePaths
 	for i := range specs {
 		j := rep[i]
 		if j == i {
@@ -205,7 +207,7 @@ func (r *runner) runShared(specs []runSpec) ([]runOut, []SamePaths, error) {
 		if !ok {
 			g = len(same)
 			groups[j] = g
-			same = append(same, SamePaths{FailureCase: specs[j].failureCase.Name, Replication: specs[j].replication,
+			same = append(same, results.SamePaths{FailureCase: specs[j].failureCase.Name, Replication: specs[j].replication,
 				Policies: []string{string(specs[j].policy)}})
 		}
 		same[g].Policies = append(same[g].Policies, string(specs[i].policy))

@@ -9,6 +9,7 @@ import (
 	"github.com/fschuetz04/simgo"
 
 	"github.com/ftsim/ftsim/model"
+	"github.com/ftsim/ftsim/results"
 )
 
 // runSpec is one run: a scenario variant (policy applied), a failure case
@@ -31,8 +32,8 @@ type runSpec struct {
 // runOut is one run's result, its time series, and what it saw that the
 // runs it stands for (share.go) would not have shared.
 type runOut struct {
-	rr  RunResult
-	ser []Series
+	rr  results.RunResult
+	ser []results.Series
 	// moved: a path changed (an FT peer lost, a MAC that moved).
 	// lbtMoved: one of lbtShadow's LBT checks would have moved a port.
 	moved, lbtMoved bool

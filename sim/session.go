@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/fschuetz04/simgo"
+	"github.com/ftsim/ftsim/results"
 )
 
 // Heartbeats: each side of an FT VM sends one every ft.heartbeat, so an
@@ -69,12 +70,9 @@ func (e *engine) armTimeout(v *vmState) {
 		}
 		e.applyAcks(v, e.now)
 		if e.now >= e.lostAt(v) {
-			// Losing the peer changes the pair and its paths: the network's
-			// cached choices are renewed around it, as for other control
-			// events (atControl). A live peer changes nothing.
-			e.nw.changed()
-			e.peerLost(v)
-			e.nw.changed()
+			// Losing the peer changes the pair and its paths (changePath).
+			// A live peer changes nothing.
+			e.changePath(func() { e.peerLost(v) })
 			return
 		}
 		if e.now < e.end {
@@ -87,12 +85,10 @@ func (e *engine) armTimeout(v *vmState) {
 // data is abandoned; if the primary's host is down the secondary is promoted
 // after the current lag (docs/model.md 3 §2.3, case 9); a new secondary is
 // started after ft.restart_delay (docs/model.md "Peer lost", "Placement").
+// It changes paths, so it runs inside changePath.
 func (e *engine) peerLost(v *vmState) {
-	if e.unfuse() {
-		return
-	}
 	name := v.vm.Name
-	e.ftEvent(v, "ft_lost", name, "")
+	e.ftEvent(v, results.EventFTLost, name, "")
 	e.endSession(v)
 	priDown := e.nw.hosts[v.pri].down
 	oldSec := v.sec
@@ -105,7 +101,7 @@ func (e *engine) peerLost(v *vmState) {
 		v.pri, v.sec = oldSec, -1
 		at := e.now + lag
 		e.atControl(at, func() {
-			e.ftEvent(v, "promoted", name, e.nw.hosts[v.pri].h.Name)
+			e.ftEvent(v, results.EventPromoted, name, e.nw.hosts[v.pri].h.Name)
 		})
 	} else {
 		v.sec = -1
@@ -170,7 +166,7 @@ func (e *engine) reprotect(v *vmState, oldSec int) {
 	v.syncLeft = float64(v.vm.Memory)
 	v.expect, v.nextSeq = 0, 0
 	v.heardAtSec, v.heardAtPri = e.now, e.now
-	e.ftEvent(v, "resync_start", v.vm.Name, e.nw.hosts[v.sec].h.Name)
+	e.ftEvent(v, results.EventResyncStart, v.vm.Name, e.nw.hosts[v.sec].h.Name)
 	e.startHeartbeats(v)
 	e.armTimeout(v)
 	e.resyncPump(v)
@@ -213,7 +209,7 @@ func (e *engine) resyncPump(v *vmState) {
 			v.unprot += overlap(v.unprotSince, e.now, e.warm, e.end)
 			v.unprotSince = -1
 		}
-		e.ftEvent(v, "protected", v.vm.Name, e.nw.hosts[v.sec].h.Name)
+		e.ftEvent(v, results.EventProtected, v.vm.Name, e.nw.hosts[v.sec].h.Name)
 		if v.ck != nil {
 			e.startEpochs(v)
 			return
@@ -223,8 +219,8 @@ func (e *engine) resyncPump(v *vmState) {
 	}
 }
 
-func (e *engine) ftEvent(v *vmState, kind, target, detail string) {
-	ev := Event{T: e.now, Kind: kind, Target: target, Detail: detail}
+func (e *engine) ftEvent(v *vmState, kind results.EventKind, target, detail string) {
+	ev := results.Event{T: e.now, Kind: kind, Target: target, Detail: detail}
 	e.evs = append(e.evs, ev)
 	v.ftEvents = append(v.ftEvents, ev)
 }

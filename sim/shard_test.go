@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"github.com/ftsim/ftsim/results"
+
 	"context"
 	"encoding/json"
 	"errors"
@@ -59,12 +61,12 @@ func shardOptions() Options {
 }
 
 // runShards runs every shard of n of sc.
-func runShards(t *testing.T, sc *model.Scenario, n int) []Result {
+func runShards(t *testing.T, sc *model.Scenario, n int) []results.Result {
 	t.Helper()
-	parts := make([]Result, n)
+	parts := make([]results.Result, n)
 	for i := range parts {
 		o := shardOptions()
-		o.Shard = Shard{Index: i, Count: n}
+		o.Shard = results.Shard{Index: i, Count: n}
 		r, err := Run(context.Background(), sc, o)
 		if err != nil {
 			t.Fatal(err)
@@ -101,7 +103,7 @@ func TestMergeShardsEqualsUnsharded(t *testing.T) {
 				}
 			}
 		}
-		got, err := MergeShards(parts, true)
+		got, err := results.MergeShards(parts, true)
 		if err != nil {
 			t.Fatalf("N=%d: %v", n, err)
 		}
@@ -133,38 +135,38 @@ func TestMergeShardsRefuses(t *testing.T) {
 	sc := loadShardScenario(t, "")
 	parts := runShards(t, sc, 3)
 	o := shardOptions()
-	o.Duration, o.Shard = 3, Shard{Index: 1, Count: 3}
+	o.Duration, o.Shard = 3, results.Shard{Index: 1, Count: 3}
 	other, err := Run(context.Background(), sc, o)
 	if err != nil {
 		t.Fatal(err)
 	}
 	o = shardOptions()
-	o.Seed, o.Shard = 99, Shard{Index: 2, Count: 3}
+	o.Seed, o.Shard = 99, results.Shard{Index: 2, Count: 3}
 	reseeded, err := Run(context.Background(), sc, o)
 	if err != nil {
 		t.Fatal(err)
 	}
 	o = shardOptions()
-	o.Shard = Shard{Index: 1, Count: 2}
+	o.Shard = results.Shard{Index: 1, Count: 2}
 	two, err := Run(context.Background(), sc, o)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
 		name  string
-		parts []Result
+		parts []results.Result
 		want  string
 	}{
 		{"none", nil, "no shards"},
-		{"other duration", []Result{parts[0], other, parts[2]}, "warm-up"},
-		{"other seed", []Result{parts[0], parts[1], reseeded}, "seed"},
-		{"given twice", []Result{parts[0], parts[1], parts[1]}, "in order"},
-		{"other split", []Result{parts[0], two}, "not one of 2"},
-		{"swapped", []Result{parts[1], parts[0], parts[2]}, "in order"},
-		{"missing", []Result{parts[0], parts[1]}, "not one of 2"},
+		{"other duration", []results.Result{parts[0], other, parts[2]}, "warm-up"},
+		{"other seed", []results.Result{parts[0], parts[1], reseeded}, "seed"},
+		{"given twice", []results.Result{parts[0], parts[1], parts[1]}, "in order"},
+		{"other split", []results.Result{parts[0], two}, "not one of 2"},
+		{"swapped", []results.Result{parts[1], parts[0], parts[2]}, "in order"},
+		{"missing", []results.Result{parts[0], parts[1]}, "not one of 2"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := MergeShards(tc.parts, true)
+			_, err := results.MergeShards(tc.parts, true)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want one naming %q", err, tc.want)
 			}
@@ -175,12 +177,12 @@ func TestMergeShardsRefuses(t *testing.T) {
 func TestShardRefusesAutoReplications(t *testing.T) {
 	sc := loadShardScenario(t, "")
 	sc.Replications = model.Replications{Auto: true, N: 2, Max: 4, CITarget: 0.1}
-	_, err := Run(context.Background(), sc, Options{Shard: Shard{Index: 0, Count: 2}})
+	_, err := Run(context.Background(), sc, Options{Shard: results.Shard{Index: 0, Count: 2}})
 	if !errors.Is(err, ErrShardAuto) {
 		t.Fatalf("err = %v, want ErrShardAuto", err)
 	}
 	// A fixed count given on the command line is no longer auto.
-	if _, err := Run(context.Background(), sc, Options{Replications: 1, Duration: 2, Shard: Shard{Index: 1, Count: 12}}); err != nil {
+	if _, err := Run(context.Background(), sc, Options{Replications: 1, Duration: 2, Shard: results.Shard{Index: 1, Count: 12}}); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 
 	"github.com/ftsim/ftsim/model"
+	"github.com/ftsim/ftsim/results"
 )
 
 // Runs that are one simulation.
@@ -64,7 +65,7 @@ func shareKey(rs runSpec) (key string, lbt, ok bool) {
 	b = binary.AppendUvarint(b, math.Float64bits(rs.duration))
 	for i := range sc.VMs {
 		vm := &sc.VMs[i]
-		v := &vmState{idx: i, pri: e.nw.hostIx[vm.Primary], sec: e.nw.hostIx[vm.Secondary],
+		v := &vmState{idx: i, pri: int(e.nw.hostIx[vm.Primary]), sec: int(e.nw.hostIx[vm.Secondary]),
 			msgBytes: float64(vm.FT.MessageSize), ackSize: float64(vm.FT.AckSize)}
 		e.setFlows(v)
 		for _, f := range []struct {
@@ -135,12 +136,12 @@ func sharePlan(specs []runSpec) (rep []int, lbt []bool) {
 // shared is run rr of another policy reported as spec rs's: the same
 // figures under rs's policy. The figures are copied, not shared, so
 // nothing done to one run's result reaches the other's.
-func shared(rr RunResult, ser []Series, rs runSpec) (RunResult, []Series) {
+func shared(rr results.RunResult, ser []results.Series, rs runSpec) (results.RunResult, []results.Series) {
 	rr.Policy = string(rs.policy)
 	rr.Links = slices.Clone(rr.Links)
 	rr.VMs = slices.Clone(rr.VMs)
 	rr.Events = slices.Clone(rr.Events)
-	out := make([]Series, len(ser))
+	out := make([]results.Series, len(ser))
 	for i, s := range ser {
 		s.Policy = string(rs.policy)
 		out[i] = s

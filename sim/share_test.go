@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"github.com/ftsim/ftsim/results"
+
 	"bytes"
 	"context"
 	"fmt"
@@ -17,7 +19,7 @@ import (
 // sharingRun runs sc with sharing on or off and returns results.json's
 // bytes, the time series and how many results were reported from another
 // policy's run.
-func sharingRun(t *testing.T, sc *model.Scenario, off bool) ([]byte, []Series, int64) {
+func sharingRun(t *testing.T, sc *model.Scenario, off bool) ([]byte, []results.Series, int64) {
 	t.Helper()
 	before := sharedRuns.Load()
 	r, b := runWith(t, sc, &noShare, off)

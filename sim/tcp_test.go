@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"github.com/ftsim/ftsim/results"
+
 	"context"
 	"fmt"
 	"math"
@@ -11,7 +13,7 @@ import (
 )
 
 // runYAML runs a scenario written in the test under one policy.
-func runYAML(t *testing.T, src string) RunResult {
+func runYAML(t *testing.T, src string) results.RunResult {
 	t.Helper()
 	res, err := Run(context.Background(), loadYAML(t, src), Options{Policies: []model.Policy{model.PortID}, NoSeries: true})
 	if err != nil {
@@ -20,7 +22,7 @@ func runYAML(t *testing.T, src string) RunResult {
 	return res.Runs[0]
 }
 
-func findLink(t *testing.T, rr RunResult, host, vmnic, dir string) Link {
+func findLink(t *testing.T, rr results.RunResult, host, vmnic, dir string) results.Link {
 	t.Helper()
 	for _, l := range rr.Links {
 		if l.Host == host && l.Vmnic == vmnic && l.Direction == dir {
@@ -28,7 +30,7 @@ func findLink(t *testing.T, rr RunResult, host, vmnic, dir string) Link {
 		}
 	}
 	t.Fatalf("no link %s/%s %s", host, vmnic, dir)
-	return Link{}
+	return results.Link{}
 }
 
 // jain is Jain's fairness index of xs: 1 when all are equal, 1/n when one

@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"github.com/ftsim/ftsim/results"
+
 	"context"
 	"fmt"
 	"math"
@@ -26,7 +28,7 @@ func tmParse(t *testing.T, src string, kv ...string) *model.Scenario {
 }
 
 // tmRun runs sc and returns its only run.
-func tmRun(t *testing.T, sc *model.Scenario) RunResult {
+func tmRun(t *testing.T, sc *model.Scenario) results.RunResult {
 	t.Helper()
 	r, err := Run(context.Background(), sc, Options{NoSeries: true})
 	if err != nil {
@@ -38,7 +40,7 @@ func tmRun(t *testing.T, sc *model.Scenario) RunResult {
 	return r.Runs[0]
 }
 
-func tmLink(t *testing.T, rr RunResult, host, vmnic, dir string) Link {
+func tmLink(t *testing.T, rr results.RunResult, host, vmnic, dir string) results.Link {
 	t.Helper()
 	for _, l := range rr.Links {
 		if l.Host == host && l.Vmnic == vmnic && l.Direction == dir {
@@ -46,10 +48,10 @@ func tmLink(t *testing.T, rr RunResult, host, vmnic, dir string) Link {
 		}
 	}
 	t.Fatalf("no link %s/%s %s", host, vmnic, dir)
-	return Link{}
+	return results.Link{}
 }
 
-func tmVM(t *testing.T, rr RunResult, name string) VM {
+func tmVM(t *testing.T, rr results.RunResult, name string) results.VM {
 	t.Helper()
 	for _, v := range rr.VMs {
 		if v.VM == name {
@@ -57,14 +59,14 @@ func tmVM(t *testing.T, rr RunResult, name string) VM {
 		}
 	}
 	t.Fatalf("no VM %s", name)
-	return VM{}
+	return results.VM{}
 }
 
 // tmEvents returns the run's events of the given kinds (all with none).
-func tmEvents(rr RunResult, kinds ...string) []Event {
-	var out []Event
+func tmEvents(rr results.RunResult, kinds ...string) []results.Event {
+	var out []results.Event
 	for _, e := range rr.Events {
-		if len(kinds) == 0 || slices.Contains(kinds, e.Kind) {
+		if len(kinds) == 0 || slices.Contains(kinds, string(e.Kind)) {
 			out = append(out, e)
 		}
 	}
@@ -72,7 +74,7 @@ func tmEvents(rr RunResult, kinds ...string) []Event {
 }
 
 // tmWantEvents compares a timeline with the expected one, times to 1 us.
-func tmWantEvents(t *testing.T, name string, got, want []Event) {
+func tmWantEvents(t *testing.T, name string, got, want []results.Event) {
 	t.Helper()
 	ok := len(got) == len(want)
 	for i := 0; ok && i < len(got); i++ {
@@ -84,7 +86,7 @@ func tmWantEvents(t *testing.T, name string, got, want []Event) {
 	}
 }
 
-func tmFmt(evs []Event) string {
+func tmFmt(evs []results.Event) string {
 	var b strings.Builder
 	for _, e := range evs {
 		fmt.Fprintf(&b, "  %gs %s %s", e.T, e.Kind, e.Target)
@@ -422,7 +424,7 @@ background:
 	// loads to about 0.85 with the FT stream.
 	rr := tmRun(t, tmParse(t, src, "%THR%", "75%"))
 	tmWantEvents(t, "LBT above threshold", tmEvents(rr, "lbt_move"),
-		[]Event{{T: 3, Kind: "lbt_move", Target: "esx01/vmnic0", From: "esx01/vmnic1"}})
+		[]results.Event{{T: 3, Kind: "lbt_move", Target: "esx01/vmnic0", From: "esx01/vmnic1"}})
 	vm := tmVM(t, rr, "vm1").LoggedBytes
 	if got := tmLink(t, rr, "esx01", "vmnic0", "tx").Bytes; got < 0.55*vm || got > 0.75*vm {
 		t.Errorf("after the move at 3 s of 8 s vmnic0 carried %.0f of %.0f logged bytes, want about 5/8", got, vm)

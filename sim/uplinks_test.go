@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"github.com/ftsim/ftsim/results"
+
 	"math"
 	"testing"
 )
@@ -14,8 +16,8 @@ func TestUplinkTablesBeforeAfterFailure(t *testing.T) {
 	sc := tmParse(t, tmFailYAML, "%TEAM%", tmTeamAS,
 		"%FAIL%", "  - {at: 4s, vmnic: esx01/vmnic0, down_for: 3s}", "%DUR%", "10s")
 	rr := tmRun(t, sc)
-	r := Result{Runs: []RunResult{rr}}
-	tab, ok := UplinkTables(r, rr.Policy, rr.FailureCase)
+	r := results.Result{Runs: []results.RunResult{rr}}
+	tab, ok := results.UplinkTables(r, rr.Policy, rr.FailureCase)
 	if !ok {
 		t.Fatal("no uplink table")
 	}
@@ -23,7 +25,7 @@ func TestUplinkTablesBeforeAfterFailure(t *testing.T) {
 		tab.Phases[1].After != "failure esx01/vmnic0" || tab.Phases[2].After != "recovery esx01/vmnic0" {
 		t.Fatalf("phases %+v, want [0,4) [4,7) after the failure, [7,10) after the recovery", tab.Phases)
 	}
-	cell := func(host, vmnic string, k int) UplinkCell {
+	cell := func(host, vmnic string, k int) results.UplinkCell {
 		for _, h := range tab.Hosts {
 			for _, v := range h.Vmnics {
 				if h.Host == host && v.Vmnic == vmnic {
@@ -32,7 +34,7 @@ func TestUplinkTablesBeforeAfterFailure(t *testing.T) {
 			}
 		}
 		t.Fatalf("no row %s/%s", host, vmnic)
-		return UplinkCell{}
+		return results.UplinkCell{}
 	}
 	// The sender's log: vmnic0, then vmnic1 (all but detection's 100 ms),
 	// then vmnic0 again (failback 100 ms after the recovery).
@@ -70,7 +72,7 @@ func TestUplinkTablesBeforeAfterFailure(t *testing.T) {
 	// A host that is down moves no FT bytes: no share, not 100 % of nothing.
 	hs := tmParse(t, tmFailYAML, "%TEAM%", tmTeamAS, "%FAIL%", "  - {at: 4s, host: esx01}", "%DUR%", "8s")
 	hr := tmRun(t, hs)
-	ht, _ := UplinkTables(Result{Runs: []RunResult{hr}}, hr.Policy, hr.FailureCase)
+	ht, _ := results.UplinkTables(results.Result{Runs: []results.RunResult{hr}}, hr.Policy, hr.FailureCase)
 	for _, h := range ht.Hosts {
 		for _, v := range h.Vmnics {
 			if c := v.Cells[len(v.Cells)-1]; h.Host == "esx01" && (!math.IsNaN(c.SentShare) || !math.IsNaN(c.ReceivedShare)) {
@@ -82,11 +84,11 @@ func TestUplinkTablesBeforeAfterFailure(t *testing.T) {
 	plain := tmParse(t, tmFailYAML, "%TEAM%", tmTeamAS, "%FAIL%", "  []", "%DUR%", "5s")
 	plain.Failures = nil
 	pr := tmRun(t, plain)
-	tab, ok = UplinkTables(Result{Runs: []RunResult{pr}}, pr.Policy, pr.FailureCase)
+	tab, ok = results.UplinkTables(results.Result{Runs: []results.RunResult{pr}}, pr.Policy, pr.FailureCase)
 	if !ok || len(tab.Phases) != 1 || tab.Phases[0].From != 0 || tab.Phases[0].To != 5 {
 		t.Errorf("without failures: %v %+v, want one phase [0, 5)", ok, tab.Phases)
 	}
-	if _, ok := UplinkTables(r, "lacp", "baseline"); ok {
+	if _, ok := results.UplinkTables(r, "lacp", "baseline"); ok {
 		t.Error("a table for a policy that did not run")
 	}
 }

@@ -23,6 +23,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/ftsim/ftsim/model"
+	"github.com/ftsim/ftsim/results"
 	"github.com/ftsim/ftsim/sim"
 )
 
@@ -92,9 +93,9 @@ func batch(ctx context.Context, stdout, stderr io.Writer, paths []string, f batc
 	if f.parallel < 1 {
 		return badInput(fmt.Errorf("--parallel %d: give 1 or more workers", f.parallel))
 	}
-	var shard sim.Shard
+	var shard results.Shard
 	if f.shard != "" {
-		s, err := sim.ParseShard(f.shard, os.Getenv)
+		s, err := results.ParseShard(f.shard, os.Getenv)
 		if err != nil {
 			return badInput(fmt.Errorf("--shard: %w", err))
 		}
@@ -140,7 +141,7 @@ func batch(ctx context.Context, stdout, stderr io.Writer, paths []string, f batc
 		Parallel: f.parallel,
 		Run:      batchRun,
 		Options:  sim.Options{Parallel: inner, NoSeries: true}, // a batch keeps no time series
-		Done: func(_ int, c model.Case, r sim.Result) error {
+		Done: func(_ int, c model.Case, r results.Result) error {
 			if err := writeResult(f.out, c.Dir, r); err != nil {
 				return err
 			}
@@ -346,7 +347,7 @@ func scenarioFiles(paths []string) ([]string, error) {
 // this batch left that must not outlive this one (the index and summary,
 // which are rewritten at the end, and temporary files of writes cut short
 // by a kill), and records the shard for merge.
-func prepareOut(out string, owned []model.Case, shard sim.Shard, total int) error {
+func prepareOut(out string, owned []model.Case, shard results.Shard, total int) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
@@ -407,11 +408,11 @@ func isTemp(name string) bool { return strings.HasPrefix(name, ".") && strings.C
 // finished reports whether c's results.json exists and holds c's result.
 func finished(out string, c model.Case) bool {
 	r, err := readResult(filepath.Join(out, filepath.FromSlash(c.Dir), resultsFile))
-	return err == nil && sim.CaseName(r) == c.Name
+	return err == nil && results.CaseName(r) == c.Name
 }
 
-func readResult(path string) (sim.Result, error) {
-	var r sim.Result
+func readResult(path string) (results.Result, error) {
+	var r results.Result
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return r, err
@@ -423,7 +424,7 @@ func readResult(path string) (sim.Result, error) {
 }
 
 // writeResult writes a case's results.json atomically.
-func writeResult(out, dir string, r sim.Result) error {
+func writeResult(out, dir string, r results.Result) error {
 	return writeJSON(filepath.Join(out, filepath.FromSlash(dir), resultsFile), r)
 }
 
@@ -450,37 +451,37 @@ func caseDirs(cases []model.Case) []string {
 // resumed, a merged and an uninterrupted batch write the same bytes. It
 // reads and draws on up to workers goroutines; charts false leaves the
 // planning charts out.
-func writeIndex(out string, dirs []string, workers int, charts bool) (sim.BatchSummary, error) {
+func writeIndex(out string, dirs []string, workers int, charts bool) (results.BatchSummary, error) {
 	type caseIndex struct {
 		name string
-		rows []sim.IndexRow
-		sum  sim.CaseSummary
+		rows []results.IndexRow
+		sum  results.CaseSummary
 		plan planCase
 	}
 	all := make([]caseIndex, len(dirs))
-	var sum sim.BatchSummary
+	var sum results.BatchSummary
 	err := forEach(len(dirs), workers, func(i int) error {
 		path := filepath.Join(out, filepath.FromSlash(dirs[i]), resultsFile)
 		r, err := readResult(path)
 		if err != nil {
 			return fmt.Errorf("reading a finished case: %w", err)
 		}
-		if got := sim.CaseDir(r); got != dirs[i] {
-			return fmt.Errorf("%s holds the result of case %q, whose folder is %s", path, sim.CaseName(r), got)
+		if got := results.CaseDir(r); got != dirs[i] {
+			return fmt.Errorf("%s holds the result of case %q, whose folder is %s", path, results.CaseName(r), got)
 		}
-		name := sim.CaseName(r)
-		all[i] = caseIndex{name, sim.IndexRows(name, r), sim.SummariseCase(r), planningData(r)}
+		name := results.CaseName(r)
+		all[i] = caseIndex{name, results.IndexRows(name, r), results.SummariseCase(r), planningData(r)}
 		return nil
 	})
 	if err != nil {
 		return sum, err
 	}
 	// Each case's rows come sorted; cases in natural order of names then
-	// give the index in the order sim.SortIndexRows defines.
+	// give the index in the order results.SortIndexRows defines.
 	sort.SliceStable(all, func(i, j int) bool { return model.NaturalLess(all[i].name, all[j].name) })
 	var (
-		rows  []sim.IndexRow
-		cases = make([]sim.CaseSummary, len(all))
+		rows  []results.IndexRow
+		cases = make([]results.CaseSummary, len(all))
 		plan  = make([]planCase, len(all))
 	)
 	for i, c := range all {
@@ -488,11 +489,11 @@ func writeIndex(out string, dirs []string, workers int, charts bool) (sim.BatchS
 		cases[i], plan[i] = c.sum, c.plan
 	}
 	if err := writeAtomic(filepath.Join(out, indexFile), func(w io.Writer) error {
-		return sim.WriteIndexCSV(w, rows)
+		return results.WriteIndexCSV(w, rows)
 	}); err != nil {
 		return sum, err
 	}
-	sum = sim.NewBatchSummary(cases)
+	sum = results.NewBatchSummary(cases)
 	if err := writeJSON(filepath.Join(out, summaryFile), sum); err != nil {
 		return sum, err
 	}

@@ -11,7 +11,7 @@ import (
 
 	"github.com/ftsim/ftsim/model"
 	"github.com/ftsim/ftsim/plots"
-	"github.com/ftsim/ftsim/sim"
+	"github.com/ftsim/ftsim/results"
 )
 
 // The planning charts of a batch: for every scenario with a sweep, the SLA
@@ -25,7 +25,7 @@ import (
 // the batch folder.
 const (
 	planningPrefix = "planning-"
-	planningMetric = "replay_lag_p99_s"
+	planningMetric = results.MetricLagP99
 )
 
 // drawPlanning turns the planning charts on; tests that look at other
@@ -35,7 +35,7 @@ var drawPlanning = true
 // planCase is what a planning chart needs of one case's result.
 type planCase struct {
 	scenario string
-	sweep    []sim.SweepValue
+	sweep    []results.SweepValue
 	sla      *float64
 	lag      []policyValue // applicable policies, worst failure case
 	// figures holds, per SLA metric, each applicable policy's worst figure
@@ -52,17 +52,23 @@ type policyValue struct {
 	value  float64
 }
 
-// slaMetrics are the SLA's metrics a planning chart can draw, in the
-// order ties are broken.
-var slaMetrics = []string{planningMetric, "output_delay_p99_s", sim.MetricUtilPeak, sim.MetricUnprotected}
+// slaMetrics are the SLA's metrics a planning chart can draw (the
+// registry's judged figures), in the order ties are broken.
+func slaMetrics() []string {
+	var out []string
+	for _, m := range results.Judged() {
+		out = append(out, m.Name)
+	}
+	return out
+}
 
-func planningData(r sim.Result) planCase {
+func planningData(r results.Result) planCase {
 	pc := planCase{scenario: r.Scenario, sweep: r.Sweep, sla: r.SLA.ReplayLagP99,
 		figures: map[string][]policyValue{}, limits: map[string]float64{}}
-	for m, lim := range map[string]*float64{planningMetric: r.SLA.ReplayLagP99, "output_delay_p99_s": r.SLA.OutputDelayP99,
-		sim.MetricUtilPeak: r.SLA.UtilisationMax, sim.MetricUnprotected: r.SLA.UnprotectedMax} {
-		if lim != nil {
-			pc.limits[m] = *lim
+	judged := slaMetrics()
+	for _, m := range results.Judged() {
+		if lim := m.Limit(r.SLA); lim != nil {
+			pc.limits[m.Name] = *lim
 		}
 	}
 	worst := map[string]map[string]int{} // metric -> policy -> index in pc.figures[metric]
@@ -72,11 +78,11 @@ func planningData(r sim.Result) planCase {
 			continue
 		}
 		for _, m := range s.Metrics {
-			if !slices.Contains(slaMetrics, m.Name) {
+			if !slices.Contains(judged, m.Name) {
 				continue
 			}
-			if m.Name == planningMetric && m.Object != "" {
-				continue // the run-wide figure is the worst over VMs
+			if m.Object != "" && results.MetricOf(m.Name).RunWide {
+				continue // the run-wide figure is the worst over VMs or links
 			}
 			if worst[m.Name] == nil {
 				worst[m.Name] = map[string]int{}
@@ -89,10 +95,10 @@ func planningData(r sim.Result) planCase {
 			}
 		}
 		for _, v := range s.Verdict.Violations {
-			if !slices.Contains(slaMetrics, v.Metric) || v.Limit <= 0 {
+			if !slices.Contains(judged, v.Metric) || v.Limit <= 0 {
 				continue
 			}
-			if x := v.Value / v.Limit; x > over || x == over && slices.Index(slaMetrics, v.Metric) < slices.Index(slaMetrics, pc.broke) {
+			if x := v.Value / v.Limit; x > over || x == over && slices.Index(judged, v.Metric) < slices.Index(judged, pc.broke) {
 				over, pc.broke = x, v.Metric
 			}
 		}
@@ -122,7 +128,7 @@ func chartMetric(cases []planCase, xs map[string]float64) string {
 
 // writePlanningCharts replaces the planning charts in out with those of
 // cases, drawn on up to workers goroutines.
-func writePlanningCharts(out string, cases []planCase, answers []sim.PlanningAnswer, workers int) error {
+func writePlanningCharts(out string, cases []planCase, answers []results.PlanningAnswer, workers int) error {
 	if !drawPlanning {
 		return nil
 	}
@@ -158,7 +164,7 @@ type planningChart struct {
 	marks                   []plots.PlanMark
 }
 
-func scenarioPlanning(scenario string, cases []planCase, answers []sim.PlanningAnswer) []planningChart {
+func scenarioPlanning(scenario string, cases []planCase, answers []results.PlanningAnswer) []planningChart {
 	param := cases[0].sweep[0].Param
 	var values []string
 	seen := map[string]bool{}
@@ -169,14 +175,14 @@ func scenarioPlanning(scenario string, cases []planCase, answers []sim.PlanningA
 			seen[v] = true
 			values = append(values, v)
 		}
-		k := sim.SweepGroup(c.sweep)
+		k := results.SweepGroup(c.sweep)
 		if _, ok := groups[k]; !ok {
 			keys = append(keys, k)
 		}
 		groups[k] = append(groups[k], c)
 	}
 	sort.Slice(keys, func(i, j int) bool { return model.NaturalLess(keys[i], keys[j]) })
-	xs := sim.SweepAxis(values)
+	xs := results.SweepAxis(values)
 	metric := chartMetric(cases, xs)
 	var out []planningChart
 	for _, k := range keys {
@@ -198,7 +204,7 @@ func scenarioPlanning(scenario string, cases []planCase, answers []sim.PlanningA
 
 // planMarks are the planning answers of scenario for the group of other
 // swept values.
-func planMarks(answers []sim.PlanningAnswer, scenario, group string) []plots.PlanMark {
+func planMarks(answers []results.PlanningAnswer, scenario, group string) []plots.PlanMark {
 	var out []plots.PlanMark
 	for _, a := range answers {
 		if a.Scenario != scenario {
@@ -219,7 +225,7 @@ func planMarks(answers []sim.PlanningAnswer, scenario, group string) []plots.Pla
 }
 
 // answerKind is the kind of a planning answer and its entries.
-func answerKind(a sim.PlanningAnswer) (string, []sim.PassingValue) {
+func answerKind(a results.PlanningAnswer) (string, []results.PassingValue) {
 	if len(a.SmallestPassing) > 0 {
 		return "smallest passing", a.SmallestPassing
 	}
@@ -245,7 +251,7 @@ func (ch planningChart) write(out string) error {
 
 // printPlanning prints each scenario's planning answer per policy: the
 // value, or why none passes, and what failed beyond it.
-func printPlanning(w io.Writer, answers []sim.PlanningAnswer) {
+func printPlanning(w io.Writer, answers []results.PlanningAnswer) {
 	scenario := ""
 	for _, a := range answers {
 		if a.Scenario != scenario {

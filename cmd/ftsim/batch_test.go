@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/ftsim/ftsim/model"
+	"github.com/ftsim/ftsim/results"
 	"github.com/ftsim/ftsim/sim"
 )
 
@@ -87,7 +88,7 @@ func writeScenarios(t *testing.T) string {
 // fakeResult is a cheap stand-in for the engine: figures computed from the
 // scenario alone (offered FT load over the slowest vmnic), so every swept
 // parameter shows in the result.
-func fakeResult(sc *model.Scenario) sim.Result {
+func fakeResult(sc *model.Scenario) results.Result {
 	var rate float64
 	for _, vm := range sc.VMs {
 		rate += float64(vm.Logging.Rate)
@@ -98,36 +99,36 @@ func fakeResult(sc *model.Scenario) sim.Result {
 			speed = math.Min(speed, float64(v.Speed))
 		}
 	}
-	r := sim.Result{Scenario: sc.Name, Description: sc.Description, Seed: sc.Seed,
+	r := results.Result{Scenario: sc.Name, Description: sc.Description, Seed: sc.Seed,
 		Duration: sc.Duration.Seconds(), Warmup: sc.Warmup.Seconds()}
 	for k, p := range []string{"port_id", "explicit_failover"} {
 		util := rate / speed / float64(2-k) // port_id spreads over two uplinks
 		lag := 1e-3 / (1 - math.Min(util, 0.99))
-		s := sim.Summary{Policy: p, FailureCase: "baseline", Applicable: true,
-			Verdict: sim.Verdict{Pass: lag < 5e-3, Violations: []sim.Violation{}}}
+		s := results.Summary{Policy: p, FailureCase: "baseline", Applicable: true,
+			Verdict: results.Verdict{Pass: lag < 5e-3, Violations: []results.Violation{}}}
 		if !s.Verdict.Pass {
-			s.Verdict.Violations = append(s.Verdict.Violations, sim.Violation{Metric: "replay_lag_p99_s", Object: sc.VMs[0].Name, Value: lag, Limit: 5e-3})
+			s.Verdict.Violations = append(s.Verdict.Violations, results.Violation{Metric: "replay_lag_p99_s", Object: sc.VMs[0].Name, Value: lag, Limit: 5e-3})
 		}
-		s.Metrics = append(s.Metrics, sim.Metric{Name: "replay_lag_p99_s", Mean: lag},
-			sim.Metric{Object: sc.Hosts[0].Name + "/vmnic1 tx", Name: "utilisation_peak", Mean: util})
+		s.Metrics = append(s.Metrics, results.Metric{Name: "replay_lag_p99_s", Mean: lag},
+			results.Metric{Object: sc.Hosts[0].Name + "/vmnic1 tx", Name: "utilisation_peak", Mean: util})
 		for _, vm := range sc.VMs {
-			s.Metrics = append(s.Metrics, sim.Metric{Object: vm.Name, Name: "replay_lag_p99_s", Mean: lag})
+			s.Metrics = append(s.Metrics, results.Metric{Object: vm.Name, Name: "replay_lag_p99_s", Mean: lag})
 		}
 		r.Summary = append(r.Summary, s)
-		r.Runs = append(r.Runs, sim.RunResult{Policy: p, FailureCase: "baseline", Seed: sc.Seed, Applicable: true,
-			Links: []sim.Link{}, VMs: []sim.VM{}, Events: []sim.Event{}, Verdict: s.Verdict})
+		r.Runs = append(r.Runs, results.RunResult{Policy: p, FailureCase: "baseline", Seed: sc.Seed, Applicable: true,
+			Links: []results.Link{}, VMs: []results.VM{}, Events: []results.Event{}, Verdict: s.Verdict})
 	}
 	return r
 }
 
 // fakeRun returns fakeResult after delay(sc), or stops at cancellation.
 func fakeRun(delay func(sc *model.Scenario) time.Duration) sim.RunFunc {
-	return func(ctx context.Context, sc *model.Scenario, opts sim.Options) (sim.Result, error) {
+	return func(ctx context.Context, sc *model.Scenario, opts sim.Options) (results.Result, error) {
 		if d := delay(sc); d > 0 {
 			select {
 			case <-time.After(d):
 			case <-ctx.Done():
-				return sim.Result{}, ctx.Err()
+				return results.Result{}, ctx.Err()
 			}
 		}
 		return fakeResult(sc), nil
@@ -364,11 +365,11 @@ func TestBatchInterruptThenResume(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var calls atomic.Int32
-	useRun(t, func(ctx context.Context, sc *model.Scenario, opts sim.Options) (sim.Result, error) {
+	useRun(t, func(ctx context.Context, sc *model.Scenario, opts sim.Options) (results.Result, error) {
 		if calls.Add(1) > 4 {
 			cancel()
 			<-ctx.Done()
-			return sim.Result{}, ctx.Err()
+			return results.Result{}, ctx.Err()
 		}
 		return fakeResult(sc), nil
 	})
@@ -605,9 +606,9 @@ func TestBatchCaseFailure(t *testing.T) {
 	noCharts(t)
 	scen := writeScenarios(t)
 	out := filepath.Join(t.TempDir(), "out")
-	useRun(t, func(ctx context.Context, sc *model.Scenario, opts sim.Options) (sim.Result, error) {
+	useRun(t, func(ctx context.Context, sc *model.Scenario, opts sim.Options) (results.Result, error) {
 		if sc.Name == "plain" {
-			return sim.Result{}, fmt.Errorf("%w: 10 bytes unaccounted", sim.ErrConservation)
+			return results.Result{}, fmt.Errorf("%w: 10 bytes unaccounted", sim.ErrConservation)
 		}
 		return fakeResult(sc), nil
 	})
@@ -660,8 +661,8 @@ sla:
 		if err != nil {
 			t.Fatal(err)
 		}
-		if sim.CaseName(r) != c || len(r.Runs) == 0 || len(r.Summary) != 2 {
-			t.Errorf("%s: case %q, %d runs, %d summaries", c, sim.CaseName(r), len(r.Runs), len(r.Summary))
+		if results.CaseName(r) != c || len(r.Runs) == 0 || len(r.Summary) != 2 {
+			t.Errorf("%s: case %q, %d runs, %d summaries", c, results.CaseName(r), len(r.Runs), len(r.Summary))
 		}
 		if !strings.Contains(files["index.csv"], c+",port_id,baseline,,sla_pass,") {
 			t.Errorf("index.csv has no verdict row for %s", c)
@@ -763,7 +764,7 @@ func TestBatchPlanningAnswerCountsNMinus1(t *testing.T) {
 			}
 			b, err := os.ReadFile(filepath.Join(out, "summary.json"))
 			must(t, err)
-			var sum sim.BatchSummary
+			var sum results.BatchSummary
 			must(t, json.Unmarshal(b, &sum))
 			if len(sum.Planning) != 1 || len(sum.Planning[0].LargestPassing) != 1 {
 				t.Fatalf("planning = %+v, want one answer", sum.Planning)

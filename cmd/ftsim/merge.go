@@ -16,7 +16,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ftsim/ftsim/model"
-	"github.com/ftsim/ftsim/sim"
+	"github.com/ftsim/ftsim/results"
 )
 
 func mergeCommand() *cli.Command {
@@ -152,7 +152,7 @@ func caseFiles(dir string) ([]mergeFile, map[string]bool, error) {
 		return nil, nil, badInput(fmt.Errorf("%s: the batch there did not finish (no %s); run it again with --resume, then merge",
 			dir, summaryFile))
 	}
-	var sum sim.BatchSummary
+	var sum results.BatchSummary
 	if err := json.Unmarshal(data, &sum); err != nil {
 		return nil, nil, badInput(fmt.Errorf("%s: %w", filepath.Join(dir, summaryFile), err))
 	}
@@ -168,9 +168,9 @@ func caseFiles(dir string) ([]mergeFile, map[string]bool, error) {
 			return nil, nil, badInput(fmt.Errorf("%s: case %q has no readable %s; run the batch again with --resume: %v",
 				dir, c.Case, resultsFile, err))
 		}
-		if want := sim.CaseDir(r); want != c.Dir {
+		if want := results.CaseDir(r); want != c.Dir {
 			return nil, nil, badInput(fmt.Errorf("%s holds the result of case %q, whose folder is %s",
-				filepath.Join(caseDir, resultsFile), sim.CaseName(r), want))
+				filepath.Join(caseDir, resultsFile), results.CaseName(r), want))
 		}
 		entries, err := os.ReadDir(caseDir)
 		if err != nil {

@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/ftsim/ftsim/plots"
-	"github.com/ftsim/ftsim/sim"
+	"github.com/ftsim/ftsim/results"
 )
 
 // checkPlotFormat checks a --plot-format value; "" means the default, png.
@@ -26,7 +26,7 @@ func checkPlotFormat(format string) (string, error) {
 // writeCharts draws every chart the results allow into dir, one file per
 // chart named after it (utilisation.png, ...), each written atomically, and
 // returns the paths written.
-func writeCharts(dir string, r sim.Result, series []sim.Series, format string) ([]string, error) {
+func writeCharts(dir string, r results.Result, series []results.Series, format string) ([]string, error) {
 	format, err := checkPlotFormat(format)
 	if err != nil {
 		return nil, err
@@ -47,7 +47,7 @@ func writeCharts(dir string, r sim.Result, series []sim.Series, format string) (
 }
 
 // writeReport writes dir/report.html atomically.
-func writeReport(dir string, r sim.Result, series []sim.Series, in plots.ReportInput) error {
+func writeReport(dir string, r results.Result, series []results.Series, in plots.ReportInput) error {
 	return writeAtomic(filepath.Join(dir, "report.html"), func(w io.Writer) error {
 		return plots.Report(w, r, series, in)
 	})

@@ -12,7 +12,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/ftsim/ftsim/sim"
+	"github.com/ftsim/ftsim/results"
 )
 
 // plotFlags are the flags of ftsim plot.
@@ -86,8 +86,8 @@ const maxResultsSize = 1 << 30
 
 // readResults reads a results.json; errors name the file and, for bad
 // JSON, the line and column.
-func readResults(path string) (sim.Result, error) {
-	var r sim.Result
+func readResults(path string) (results.Result, error) {
+	var r results.Result
 	st, err := os.Stat(path)
 	if err != nil {
 		return r, fmt.Errorf("%s: %w", path, pathErrCause(err))
@@ -163,7 +163,7 @@ func valueStart(data []byte, end int64) int64 {
 
 // readSeriesBeside reads timeseries.csv from the folder of the results
 // file; a missing file gives no series and an empty path.
-func readSeriesBeside(resultsPath string) ([]sim.Series, string, error) {
+func readSeriesBeside(resultsPath string) ([]results.Series, string, error) {
 	p := filepath.Join(filepath.Dir(resultsPath), "timeseries.csv")
 	fh, err := os.Open(p)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -173,9 +173,9 @@ func readSeriesBeside(resultsPath string) ([]sim.Series, string, error) {
 		return nil, "", fmt.Errorf("%s: %w", p, pathErrCause(err))
 	}
 	defer fh.Close()
-	series, err := sim.ReadSeriesCSV(fh)
+	series, err := results.ReadSeriesCSV(fh)
 	if err != nil {
-		var ce *sim.CSVError
+		var ce *results.CSVError
 		if errors.As(err, &ce) {
 			return nil, "", fmt.Errorf("%s:%d: %s", p, ce.Line, ce.Msg)
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ftsim/ftsim/model"
+	"github.com/ftsim/ftsim/results"
 	"github.com/ftsim/ftsim/sim"
 )
 
@@ -186,7 +187,7 @@ func printWarnings(w io.Writer, warns []*model.Error) {
 	}
 }
 
-func allPass(r sim.Result) bool {
+func allPass(r results.Result) bool {
 	for _, s := range r.Summary {
 		if s.Applicable && !s.Verdict.Pass {
 			return false
@@ -196,7 +197,7 @@ func allPass(r sim.Result) bool {
 }
 
 // resultJSON is results.json: indented, with a final newline.
-func resultJSON(r sim.Result) ([]byte, error) {
+func resultJSON(r results.Result) ([]byte, error) {
 	b, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
 		return nil, err
@@ -206,7 +207,7 @@ func resultJSON(r sim.Result) ([]byte, error) {
 
 // writeRunOutputs writes results.json, runs.csv, timeseries.csv and (unless
 // --no-plots) the charts and report.html into dir, each file atomically.
-func writeRunOutputs(dir string, r sim.Result, f runFlags, scenario string, argv []string) ([]string, error) {
+func writeRunOutputs(dir string, r results.Result, f runFlags, scenario string, argv []string) ([]string, error) {
 	var written []string
 	b, err := resultJSON(r)
 	if err != nil {
@@ -224,7 +225,7 @@ func writeRunOutputs(dir string, r sim.Result, f runFlags, scenario string, argv
 		return nil, err
 	}
 	if err := writeAtomic(filepath.Join(dir, "timeseries.csv"), func(w io.Writer) error {
-		return sim.WriteSeriesCSV(w, r.Series)
+		return results.WriteSeriesCSV(w, r.Series)
 	}); err != nil {
 		return nil, err
 	}
@@ -245,7 +246,7 @@ func writeRunOutputs(dir string, r sim.Result, f runFlags, scenario string, argv
 }
 
 // writeRunsCSV prints one row per run with its run-wide figures.
-func writeRunsCSV(w io.Writer, r sim.Result) error {
+func writeRunsCSV(w io.Writer, r results.Result) error {
 	var b strings.Builder
 	b.WriteString("policy,failure_case,replication,seed,applicable,worst_replay_lag_p99_s,max_output_delay_p99_s,max_utilisation_peak,max_throttled_fraction,max_unprotected_s,verdict\n")
 	for _, rr := range r.Runs {

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ftsim/ftsim/sim"
+	"github.com/ftsim/ftsim/results"
 )
 
 const runYAML = `name: cli-run
@@ -73,7 +73,7 @@ func TestRunWritesOutputs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var r sim.Result
+	var r results.Result
 	if err := json.Unmarshal(b, &r); err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +98,7 @@ func TestRunExitStatus(t *testing.T) {
 		t.Errorf("failed SLA with --fail-on-sla: exit %d, want %d", code, exitSLA)
 	}
 	code, stdout, _ := runCLI(t, "run", writeScenario(t, "100ms"), "--out", out, "--no-plots", "--format", "json")
-	var r sim.Result
+	var r results.Result
 	if code != exitOK || json.Unmarshal([]byte(stdout), &r) != nil {
 		t.Errorf("--format json: exit %d, stdout not a Result", code)
 	}

@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/ftsim/ftsim/model"
+	"github.com/ftsim/ftsim/results"
 	"github.com/ftsim/ftsim/sim"
 )
 
@@ -41,20 +42,20 @@ const (
 // run it is, what it holds, and the checksums of its files, so merge can
 // refuse a missing, duplicated, unfinished or foreign shard.
 type runShardManifest struct {
-	Kind              string            `json:"kind"`
-	Shard             int               `json:"shard"`
-	Shards            int               `json:"shards"`
-	Scenario          string            `json:"scenario"`
-	ScenarioFile      string            `json:"scenario_file"`
-	ScenarioSHA256    string            `json:"scenario_sha256"`
-	Command           []string          `json:"command"` // the run's arguments without --shard, --out, --parallel
-	NMinus1           bool              `json:"n_minus_1"`
-	NoPlots           bool              `json:"no_plots"`
-	PlotFormat        string            `json:"plot_format"`
-	FailureCases      []string          `json:"failure_cases"`
-	FailureCasesTotal int               `json:"failure_cases_total"`
-	SamePaths         []sim.SamePaths   `json:"same_paths"`
-	Files             map[string]string `json:"files"` // name -> SHA-256 of its content
+	Kind              string              `json:"kind"`
+	Shard             int                 `json:"shard"`
+	Shards            int                 `json:"shards"`
+	Scenario          string              `json:"scenario"`
+	ScenarioFile      string              `json:"scenario_file"`
+	ScenarioSHA256    string              `json:"scenario_sha256"`
+	Command           []string            `json:"command"` // the run's arguments without --shard, --out, --parallel
+	NMinus1           bool                `json:"n_minus_1"`
+	NoPlots           bool                `json:"no_plots"`
+	PlotFormat        string              `json:"plot_format"`
+	FailureCases      []string            `json:"failure_cases"`
+	FailureCasesTotal int                 `json:"failure_cases_total"`
+	SamePaths         []results.SamePaths `json:"same_paths"`
+	Files             map[string]string   `json:"files"` // name -> SHA-256 of its content
 }
 
 // seriesMode checks a --series value; "" takes the default: worst with
@@ -74,14 +75,14 @@ func seriesMode(v string, nMinus1 bool) (string, error) {
 
 // keepSeries returns the time series of r that mode keeps: all, none, or
 // worst (the baseline and each policy's worst single failure).
-func keepSeries(r sim.Result, mode string) []sim.Series {
+func keepSeries(r results.Result, mode string) []results.Series {
 	switch mode {
 	case seriesNone:
 		return nil
 	case seriesWorst:
-		var out []sim.Series
+		var out []results.Series
 		for _, s := range r.Series {
-			keep := s.FailureCase == "baseline"
+			keep := s.FailureCase == results.Baseline
 			for _, w := range r.Worst {
 				keep = keep || w.Policy == s.Policy && w.FailureCase == s.FailureCase
 			}
@@ -121,7 +122,7 @@ func isNMinus1(sc *model.Scenario) bool { return sc.Compare != nil && sc.Compare
 
 // runShard is `ftsim run SCENARIO --shard I/N`.
 func runShard(ctx context.Context, stdout, stderr io.Writer, path string, sc *model.Scenario, opts sim.Options, f runFlags, out string, argv []string) error {
-	shard, err := sim.ParseShard(f.shard, os.Getenv)
+	shard, err := results.ParseShard(f.shard, os.Getenv)
 	if err != nil {
 		return badInput(fmt.Errorf("ftsim run: --shard: %w", err))
 	}
@@ -167,7 +168,7 @@ func runShard(ctx context.Context, stdout, stderr io.Writer, path string, sc *mo
 		return internal(err)
 	}
 	var ts bytes.Buffer
-	if err := sim.WriteSeriesCSV(&ts, res.Series); err != nil {
+	if err := results.WriteSeriesCSV(&ts, res.Series); err != nil {
 		return internal(err)
 	}
 	files[seriesFile] = ts.Bytes()
@@ -181,7 +182,7 @@ func runShard(ctx context.Context, stdout, stderr io.Writer, path string, sc *mo
 		FailureCases: res.Shard.FailureCases, FailureCasesTotal: res.Shard.FailureCasesTotal,
 		SamePaths: res.SamePaths, Files: map[string]string{}}
 	if m.SamePaths == nil {
-		m.SamePaths = []sim.SamePaths{}
+		m.SamePaths = []results.SamePaths{}
 	}
 	for _, name := range []string{resultsFile, seriesFile} {
 		h := sha256.Sum256(files[name])
@@ -287,13 +288,13 @@ func mergeRun(stdout io.Writer, dirs []string, out, series string, failOnSLA boo
 	// Results first, without series: the worst cases say which series to
 	// keep, and each shard's series are then read and narrowed one shard
 	// at a time, so the merge holds no more series than it writes.
-	parts := make([]sim.Result, len(shards))
+	parts := make([]results.Result, len(shards))
 	for i, s := range shards {
 		if parts[i], err = readShardResult(s); err != nil {
 			return badInput(err)
 		}
 	}
-	res, err := sim.MergeShards(parts, first.m.NMinus1)
+	res, err := results.MergeShards(parts, first.m.NMinus1)
 	if err != nil {
 		return badInput(fmt.Errorf("ftsim merge: %w", err))
 	}
@@ -303,9 +304,9 @@ func mergeRun(stdout io.Writer, dirs []string, out, series string, failOnSLA boo
 			if err != nil {
 				return badInput(err)
 			}
-			parts[i].Series = keepSeries(sim.Result{Series: all, Worst: res.Worst}, mode)
+			parts[i].Series = keepSeries(results.Result{Series: all, Worst: res.Worst}, mode)
 		}
-		if res, err = sim.MergeShards(parts, first.m.NMinus1); err != nil {
+		if res, err = results.MergeShards(parts, first.m.NMinus1); err != nil {
 			return badInput(fmt.Errorf("ftsim merge: %w", err))
 		}
 	}
@@ -390,16 +391,16 @@ func sameShardedRun(first, s runShardDir) error {
 }
 
 // readShardSeries reads a shard's timeseries.csv.
-func readShardSeries(s runShardDir) ([]sim.Series, error) {
+func readShardSeries(s runShardDir) ([]results.Series, error) {
 	p := filepath.Join(s.dir, seriesFile)
 	fh, err := os.Open(p)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", p, pathErrCause(err))
 	}
 	defer fh.Close()
-	series, err := sim.ReadSeriesCSV(fh)
+	series, err := results.ReadSeriesCSV(fh)
 	if err != nil {
-		var ce *sim.CSVError
+		var ce *results.CSVError
 		if errors.As(err, &ce) {
 			return nil, fmt.Errorf("%s:%d: %s", p, ce.Line, ce.Msg)
 		}
@@ -410,7 +411,7 @@ func readShardSeries(s runShardDir) ([]sim.Series, error) {
 
 // readShardResult reads a shard's results.json (its time series are read
 // by readShardSeries).
-func readShardResult(s runShardDir) (sim.Result, error) {
+func readShardResult(s runShardDir) (results.Result, error) {
 	r, err := readResult(filepath.Join(s.dir, resultsFile))
 	if err != nil {
 		return r, err

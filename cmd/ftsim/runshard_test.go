@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ftsim/ftsim/sim"
+	"github.com/ftsim/ftsim/results"
 )
 
 // shardYAML is an N-1 analysis: 12 failure cases, two policies, two
@@ -127,7 +127,7 @@ func TestRunShardsMergeEqualsUnsharded(t *testing.T) {
 	}
 	series := readSeries(t, filepath.Join(merged, seriesFile))
 	for _, s := range series {
-		if s.FailureCase != "baseline" && !slices.Contains(r.Worst, sim.WorstCase{Policy: s.Policy, FailureCase: s.FailureCase}) {
+		if s.FailureCase != "baseline" && !slices.Contains(r.Worst, results.WorstCase{Policy: s.Policy, FailureCase: s.FailureCase}) {
 			t.Errorf("--series worst kept %s %s", s.Policy, s.FailureCase)
 		}
 	}
@@ -148,14 +148,14 @@ func TestRunShardsMergeEqualsUnsharded(t *testing.T) {
 	}
 }
 
-func readSeries(t *testing.T, path string) []sim.Series {
+func readSeries(t *testing.T, path string) []results.Series {
 	t.Helper()
 	fh, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer fh.Close()
-	s, err := sim.ReadSeriesCSV(fh)
+	s, err := results.ReadSeriesCSV(fh)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -294,13 +294,13 @@ func TestReproduceArgs(t *testing.T) {
 }
 
 func TestKeepSeries(t *testing.T) {
-	r := sim.Result{Worst: []sim.WorstCase{{Policy: "a", FailureCase: "host:x"}, {Policy: "b", FailureCase: "vmnic:x/0"}}}
+	r := results.Result{Worst: []results.WorstCase{{Policy: "a", FailureCase: "host:x"}, {Policy: "b", FailureCase: "vmnic:x/0"}}}
 	for _, p := range []string{"a", "b"} {
 		for _, fc := range []string{"baseline", "host:x", "vmnic:x/0", "switch:s"} {
-			r.Series = append(r.Series, sim.Series{Policy: p, FailureCase: fc})
+			r.Series = append(r.Series, results.Series{Policy: p, FailureCase: fc})
 		}
 	}
-	names := func(ss []sim.Series) []string {
+	names := func(ss []results.Series) []string {
 		var out []string
 		for _, s := range ss {
 			out = append(out, s.Policy+" "+s.FailureCase)

@@ -9,7 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/ftsim/ftsim/model"
-	"github.com/ftsim/ftsim/sim"
+	"github.com/ftsim/ftsim/results"
 )
 
 // printTables prints, per policy, one row per failure case with the
@@ -18,14 +18,14 @@ import (
 // FT uplink tables and a policies x failure cases verdict matrix when
 // there is more than one of either. Colour is added after the columns are
 // laid out, so it never shifts them.
-func printTables(w io.Writer, r sim.Result, colour bool) {
+func printTables(w io.Writer, r results.Result, colour bool) {
 	fmt.Fprintf(w, "%s", r.Scenario)
 	if r.Description != "" {
 		fmt.Fprintf(w, ": %s", r.Description)
 	}
-	fmt.Fprintf(w, "\n%g s simulated (warm-up %g s), seed %d, %d replication(s)\n", r.Duration, r.Warmup, r.Seed, replications(r))
+	fmt.Fprintf(w, "\n%g s simulated (warm-up %g s), seed %d, %d replication(s)\n", r.Duration, r.Warmup, r.Seed, r.Replications())
 	cutOff := false
-	for _, p := range policiesOf(r) {
+	for _, p := range r.Policies() {
 		fmt.Fprintf(w, "\n%s (%s)\n", model.Policy(p).VSphereName(), p)
 		if reason, na := notApplicable(r, p); na {
 			fmt.Fprintf(w, "  %s: %s\n", paint("not applicable", "33", colour), reason)
@@ -33,8 +33,13 @@ func printTables(w io.Writer, r sim.Result, colour bool) {
 		}
 		var tb bytes.Buffer
 		tw := tabwriter.NewWriter(&tb, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "  failure case\tp99 lag\tp99 output\tpeak util, link\tthrottled\tunprotected\tverdict")
-		var failing []sim.Summary
+		cols := results.TableColumns()
+		head := []string{"  failure case"}
+		for _, m := range cols {
+			head = append(head, m.Column)
+		}
+		fmt.Fprintln(tw, strings.Join(append(head, "verdict"), "\t"))
+		var failing []results.Summary
 		for _, s := range r.Summary {
 			if s.Policy != p {
 				continue
@@ -43,15 +48,16 @@ func printTables(w io.Writer, r sim.Result, colour bool) {
 				fmt.Fprintf(tw, "  %s\t\t\t\t\t\tn/a\n", s.FailureCase)
 				continue
 			}
-			unp := secs(metric(s, sim.MetricUnprotected))
-			if stillUnprotected(r, s.Policy, s.FailureCase) {
-				unp += "*"
-				cutOff = true
+			row := []string{"  " + s.FailureCase}
+			for _, m := range cols {
+				cellText := column(s, m)
+				if m.Name == results.MetricUnprotected && stillUnprotected(r, s.Policy, s.FailureCase) {
+					cellText += "*"
+					cutOff = true
+				}
+				row = append(row, cellText)
 			}
-			util, link := peakLink(s)
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.FailureCase,
-				secs(metric(s, sim.MetricLagP99)), secs(worstObj(s, "output_delay_p99_s")),
-				strings.TrimSpace(pct(util)+" "+link), pct(metric(s, sim.MetricThrottled)), unp, verdictWord(s.Verdict))
+			fmt.Fprintln(tw, strings.Join(append(row, verdictWord(s.Verdict)), "\t"))
 			if !s.Verdict.Pass {
 				failing = append(failing, s)
 			}
@@ -86,20 +92,20 @@ func printTables(w io.Writer, r sim.Result, colour bool) {
 // stillUnprotected reports whether a VM of a run of policy p and failure
 // case fc was still without a secondary when the run ended, in any
 // replication.
-func stillUnprotected(r sim.Result, p, fc string) bool {
+func stillUnprotected(r results.Result, p, fc string) bool {
 	for _, rr := range r.Runs {
 		if rr.Policy != p || rr.FailureCase != fc {
 			continue
 		}
 		for _, vm := range rr.VMs {
-			last := ""
+			var last results.EventKind
 			for _, ev := range vm.FTEvents {
 				switch ev.Kind {
-				case "ft_lost", "protected", "resync_start", "promoted":
+				case results.EventFTLost, results.EventProtected, results.EventResyncStart, results.EventPromoted:
 					last = ev.Kind
 				}
 			}
-			if vm.UnprotectedS > 0 && last != "" && last != "protected" {
+			if vm.UnprotectedS > 0 && last != "" && last != results.EventProtected {
 				return true
 			}
 		}
@@ -107,17 +113,28 @@ func stillUnprotected(r sim.Result, p, fc string) bool {
 	return false
 }
 
-// peakLink is the highest peak utilisation of a summary and the link that
-// holds it (the first in natural order of equals).
-func peakLink(s sim.Summary) (float64, string) {
-	best, link := metric(s, sim.MetricUtilPeak), ""
-	top := -1.0
-	for _, m := range s.Metrics {
-		if m.Object != "" && m.Name == sim.MetricUtilPeak && (m.Mean > top || m.Mean == top && model.NaturalLess(m.Object, link)) {
-			top, link = m.Mean, m.Object
-		}
+// column is a summary's figure in a table column: the run-wide figure
+// (the worst VM or link of each replication, averaged) or else the worst
+// object's mean, in its unit; a link figure names the link that holds the
+// highest mean (the first in natural order of equals).
+func column(s results.Summary, m results.MetricInfo) string {
+	v, obj := s.WorstObject(m.Name)
+	if m.RunWide {
+		v = s.RunWide(m.Name)
 	}
-	return best, link
+	var text string
+	switch m.Unit {
+	case "s":
+		text = secs(v)
+	case "fraction":
+		text = pct(v)
+	default:
+		text = m.Format(v)
+	}
+	if m.Of == results.OfLink {
+		text = strings.TrimSpace(text + " " + obj)
+	}
+	return text
 }
 
 // colourVerdicts paints the verdict words of a laid-out table: it only
@@ -139,7 +156,7 @@ func colourVerdicts(b []byte, colour bool) []byte {
 	return []byte(strings.Join(lines, ""))
 }
 
-func verdictWord(v sim.Verdict) string {
+func verdictWord(v results.Verdict) string {
 	if v.Pass {
 		return "PASS"
 	}
@@ -149,8 +166,8 @@ func verdictWord(v sim.Verdict) string {
 // printSamePaths names the policies that sent every FT flow the same way
 // in a failure case, in every replication: one simulation gave their
 // figures, so for this design the choice between them makes no difference.
-func printSamePaths(w io.Writer, r sim.Result) {
-	reps := replications(r)
+func printSamePaths(w io.Writer, r results.Result) {
+	reps := r.Replications()
 	var lines []string
 	for _, g := range r.SamePaths {
 		if g.Replication != 0 {
@@ -171,17 +188,8 @@ func printSamePaths(w io.Writer, r sim.Result) {
 	}
 }
 
-// replications is the number of replications the runs of r make.
-func replications(r sim.Result) int {
-	n := 0
-	for _, rr := range r.Runs {
-		n = max(n, rr.Replication+1)
-	}
-	return n
-}
-
 // notApplicable reports whether the topology cannot carry policy p, and why.
-func notApplicable(r sim.Result, p string) (string, bool) {
+func notApplicable(r results.Result, p string) (string, bool) {
 	reason, any := "", false
 	for _, s := range r.Summary {
 		if s.Policy != p {
@@ -197,7 +205,7 @@ func notApplicable(r sim.Result, p string) (string, bool) {
 
 // printViolations says why a row fails: its first violations in words,
 // with units.
-func printViolations(w io.Writer, s sim.Summary) {
+func printViolations(w io.Writer, s results.Summary) {
 	line := func(show int) string {
 		var parts []string
 		for i, v := range s.Verdict.Violations {
@@ -221,8 +229,8 @@ func printViolations(w io.Writer, s sim.Summary) {
 
 // printMatrix is the one-screen answer: policies down, failure cases
 // across (at most 6 columns; more cases are summarised as worst).
-func printMatrix(w io.Writer, r sim.Result, colour bool) {
-	pols := policiesOf(r)
+func printMatrix(w io.Writer, r results.Result, colour bool) {
+	pols := r.Policies()
 	var cases []string
 	for _, s := range r.Summary {
 		if !slices.Contains(cases, s.FailureCase) {
@@ -257,7 +265,7 @@ func printMatrix(w io.Writer, r sim.Result, colour bool) {
 		} else if len(shown) < len(cases) {
 			pass, fail := 0, 0
 			for _, s := range r.Summary {
-				if s.Policy == p && s.FailureCase != "baseline" && s.Applicable {
+				if s.Policy == p && s.FailureCase != results.Baseline && s.Applicable {
 					if s.Verdict.Pass {
 						pass++
 					} else {
@@ -273,7 +281,7 @@ func printMatrix(w io.Writer, r sim.Result, colour bool) {
 	w.Write(colourVerdicts(tb.Bytes(), colour))
 }
 
-func cell(r sim.Result, p, c string) string {
+func cell(r results.Result, p, c string) string {
 	for _, s := range r.Summary {
 		if s.Policy == p && s.FailureCase == c {
 			if !s.Applicable {
@@ -285,36 +293,7 @@ func cell(r sim.Result, p, c string) string {
 	return "-"
 }
 
-func policiesOf(r sim.Result) []string {
-	var ps []string
-	for _, s := range r.Summary {
-		if !slices.Contains(ps, s.Policy) {
-			ps = append(ps, s.Policy)
-		}
-	}
-	return ps
-}
-
-func metric(s sim.Summary, name string) float64 {
-	for _, m := range s.Metrics {
-		if m.Object == "" && m.Name == name {
-			return m.Mean
-		}
-	}
-	return 0
-}
-
-func worstObj(s sim.Summary, name string) float64 {
-	v := 0.0
-	for _, m := range s.Metrics {
-		if m.Object != "" && m.Name == name {
-			v = max(v, m.Mean)
-		}
-	}
-	return v
-}
-
-func verdictText(v sim.Verdict, colour bool) string {
+func verdictText(v results.Verdict, colour bool) string {
 	if v.Pass {
 		return paint("PASS", "32", colour)
 	}
@@ -329,7 +308,7 @@ func paint(s, code string, colour bool) string {
 }
 
 // secs formats seconds with a unit that keeps three significant digits.
-func secs(v float64) string { return sim.FormatSeconds(v) }
+func secs(v float64) string { return results.FormatSeconds(v) }
 
 func pct(v float64) string { return fmt.Sprintf("%.1f %%", v*100) }
 

@@ -5,13 +5,13 @@ import (
 	"io"
 	"text/tabwriter"
 
-	"github.com/ftsim/ftsim/sim"
+	"github.com/ftsim/ftsim/results"
 )
 
 // printCheckpoints prints, for each policy's baseline, one row per SMP-FT
 // VM with its checkpoint figures (means over replications): nothing when
 // the results have no SMP-FT VM.
-func printCheckpoints(w io.Writer, r sim.Result) {
+func printCheckpoints(w io.Writer, r results.Result) {
 	if len(r.Runs) == 0 {
 		return
 	}
@@ -27,9 +27,9 @@ func printCheckpoints(w io.Writer, r sim.Result) {
 	fmt.Fprintln(w, "\nSMP-FT checkpoints (baseline, means over replications)")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "policy\tVM\tinterval\tcheckpoint\tstun\tthrottled\tmean output\tp99 output\t")
-	for _, p := range policiesOf(r) {
+	for _, p := range r.Policies() {
 		for _, s := range r.Summary {
-			if s.Policy != p || s.FailureCase != "baseline" || !s.Applicable {
+			if s.Policy != p || s.FailureCase != results.Baseline || !s.Applicable {
 				continue
 			}
 			for _, vm := range vms {

@@ -7,44 +7,44 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ftsim/ftsim/sim"
+	"github.com/ftsim/ftsim/results"
 )
 
 // tableResult is a result with a passing baseline, two failing single
 // failures (one still unprotected at the end of the run) and a policy
 // that is not applicable.
-func tableResult() sim.Result {
-	sum := func(fc string, lag, util, unp float64, link string, v ...sim.Violation) sim.Summary {
-		return sim.Summary{Policy: "port_id", FailureCase: fc, Applicable: true,
-			Metrics: []sim.Metric{{Name: sim.MetricLagP99, Mean: lag}, {Name: sim.MetricUtilPeak, Mean: util},
-				{Name: sim.MetricUnprotected, Mean: unp}, {Object: link, Name: sim.MetricUtilPeak, Mean: util},
-				{Object: "esx09/vmnic9 rx", Name: sim.MetricUtilPeak, Mean: util / 2}},
-			Verdict: sim.Verdict{Pass: len(v) == 0, Violations: v}}
+func tableResult() results.Result {
+	sum := func(fc string, lag, util, unp float64, link string, v ...results.Violation) results.Summary {
+		return results.Summary{Policy: "port_id", FailureCase: fc, Applicable: true,
+			Metrics: []results.Metric{{Name: results.MetricLagP99, Mean: lag}, {Name: results.MetricUtilPeak, Mean: util},
+				{Name: results.MetricUnprotected, Mean: unp}, {Object: link, Name: results.MetricUtilPeak, Mean: util},
+				{Object: "esx09/vmnic9 rx", Name: results.MetricUtilPeak, Mean: util / 2}},
+			Verdict: results.Verdict{Pass: len(v) == 0, Violations: v}}
 	}
-	run := func(fc string, evs ...string) sim.RunResult {
-		var fe []sim.Event
+	run := func(fc string, evs ...string) results.RunResult {
+		var fe []results.Event
 		for _, k := range evs {
-			fe = append(fe, sim.Event{Kind: k, Target: "vm1"})
+			fe = append(fe, results.Event{Kind: results.EventKind(k), Target: "vm1"})
 		}
 		unp := 0.0
 		if len(evs) > 0 {
 			unp = 20
 		}
-		return sim.RunResult{Policy: "port_id", FailureCase: fc, Applicable: true,
-			VMs: []sim.VM{{VM: "vm1", UnprotectedS: unp, FTEvents: fe}}}
+		return results.RunResult{Policy: "port_id", FailureCase: fc, Applicable: true,
+			VMs: []results.VM{{VM: "vm1", UnprotectedS: unp, FTEvents: fe}}}
 	}
-	return sim.Result{Scenario: "t", Duration: 60, Warmup: 10,
-		Summary: []sim.Summary{
+	return results.Result{Scenario: "t", Duration: 60, Warmup: 10,
+		Summary: []results.Summary{
 			sum("baseline", 0.0003, 0.5, 0, "esx01/vmnic0 tx"),
 			sum("host:esx01", 0.2, 1, 20, "esx02/vmnic1 rx",
-				sim.Violation{Metric: "unprotected_s", Object: "vm1", Value: 20, Limit: 0}),
+				results.Violation{Metric: "unprotected_s", Object: "vm1", Value: 20, Limit: 0}),
 			sum("vmnic:esx02/vmnic0", 0.2, 0.9, 20, "esx02/vmnic1 tx",
-				sim.Violation{Metric: "replay_lag_p99_s", Object: "vm1", Value: 0.2, Limit: 0.1},
-				sim.Violation{Metric: "utilisation_peak", Object: "esx02/vmnic1 tx", Value: 0.9, Limit: 0.8},
-				sim.Violation{Metric: "unprotected_s", Object: "vm1", Value: 20, Limit: 0}),
+				results.Violation{Metric: "replay_lag_p99_s", Object: "vm1", Value: 0.2, Limit: 0.1},
+				results.Violation{Metric: "utilisation_peak", Object: "esx02/vmnic1 tx", Value: 0.9, Limit: 0.8},
+				results.Violation{Metric: "unprotected_s", Object: "vm1", Value: 20, Limit: 0}),
 			{Policy: "lacp", FailureCase: "baseline", Reason: "needs an LACP LAG"},
 		},
-		Runs: []sim.RunResult{run("baseline"), run("host:esx01", "ft_lost", "promoted", "resync_start"),
+		Runs: []results.RunResult{run("baseline"), run("host:esx01", "ft_lost", "promoted", "resync_start"),
 			run("vmnic:esx02/vmnic0", "ft_lost", "resync_start", "protected")},
 	}
 }
@@ -137,14 +137,14 @@ func TestTableLongNames(t *testing.T) {
 	const host = "esx-prod-cluster-a-01"
 	fc := "vmnic:" + host + "/vmnic0"
 	link := host + "/vmnic1 rx"
-	r := sim.Result{Scenario: "t", Duration: 60, Warmup: 10,
-		Summary: []sim.Summary{
-			{Policy: "port_id", FailureCase: "baseline", Applicable: true, Verdict: sim.Verdict{Pass: true},
-				Metrics: []sim.Metric{{Name: sim.MetricUtilPeak, Mean: 0.5}, {Object: host + "/vmnic0 tx", Name: sim.MetricUtilPeak, Mean: 0.5}}},
-			{Policy: "port_id", FailureCase: fc, Applicable: true, Verdict: sim.Verdict{Pass: true},
-				Metrics: []sim.Metric{{Name: sim.MetricUtilPeak, Mean: 0.6}, {Object: link, Name: sim.MetricUtilPeak, Mean: 0.6}}},
+	r := results.Result{Scenario: "t", Duration: 60, Warmup: 10,
+		Summary: []results.Summary{
+			{Policy: "port_id", FailureCase: "baseline", Applicable: true, Verdict: results.Verdict{Pass: true},
+				Metrics: []results.Metric{{Name: results.MetricUtilPeak, Mean: 0.5}, {Object: host + "/vmnic0 tx", Name: results.MetricUtilPeak, Mean: 0.5}}},
+			{Policy: "port_id", FailureCase: fc, Applicable: true, Verdict: results.Verdict{Pass: true},
+				Metrics: []results.Metric{{Name: results.MetricUtilPeak, Mean: 0.6}, {Object: link, Name: results.MetricUtilPeak, Mean: 0.6}}},
 		},
-		Runs: []sim.RunResult{{Policy: "port_id", FailureCase: "baseline", Applicable: true},
+		Runs: []results.RunResult{{Policy: "port_id", FailureCase: "baseline", Applicable: true},
 			{Policy: "port_id", FailureCase: fc, Applicable: true}},
 	}
 	var b bytes.Buffer

@@ -8,15 +8,15 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/ftsim/ftsim/sim"
+	"github.com/ftsim/ftsim/results"
 )
 
 // printUplinks prints which uplink carries each host's FT traffic, before
 // and after each failure: for the baseline and (with n_minus_1) each
 // policy's worst single failure. Policies whose tables are the same are
 // printed once, under all their names.
-func printUplinks(w io.Writer, r sim.Result) {
-	for _, g := range sim.UplinkGroups(r) {
+func printUplinks(w io.Writer, r results.Result) {
+	for _, g := range results.UplinkGroups(r) {
 		fmt.Fprintf(w, "\nFT uplinks, %s, %s\n  share of each host's FT bytes sent / received, peak utilisation\n",
 			g.Table.FailureCase, strings.Join(g.Policies, " = "))
 		io.WriteString(w, uplinkText(g.Table))
@@ -26,7 +26,7 @@ func printUplinks(w io.Writer, r sim.Result) {
 // uplinkText lays out one uplink table: a row per host vmnic, a column
 // per phase of the run (three at most side by side, so lines fit 100
 // columns), what starts each phase in a note under it.
-func uplinkText(t sim.UplinkTable) string {
+func uplinkText(t results.UplinkTable) string {
 	const perBlock = 3
 	var b bytes.Buffer
 	for lo := 0; lo < len(t.Phases); lo += perBlock {

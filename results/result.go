@@ -1,4 +1,4 @@
-package sim
+package results
 
 // Result is everything a run of a scenario produced: plain data, JSON
 // serialisable, so plots, reports and merges work from a saved results.json.
@@ -20,7 +20,7 @@ type Result struct {
 	// FT flow on the same paths (see the package doc). It is not in
 	// results.json, whose every byte is as if each policy had run alone.
 	SamePaths []SamePaths `json:"-"`
-	// Shard is set in the partial Result of a sharded run (Options.Shard):
+	// Shard is set in the partial Result of a sharded run (sim.Options.Shard):
 	// which failure cases it holds.
 	Shard *ShardPart `json:"shard,omitempty"`
 }
@@ -141,11 +141,11 @@ type Quantile struct {
 
 // Event is one entry of a run's timeline.
 type Event struct {
-	T      float64 `json:"t_s"`
-	Kind   string  `json:"kind"`
-	Target string  `json:"target"`
-	From   string  `json:"from,omitempty"`
-	Detail string  `json:"detail,omitempty"`
+	T      float64   `json:"t_s"`
+	Kind   EventKind `json:"kind"`
+	Target string    `json:"target"`
+	From   string    `json:"from,omitempty"`
+	Detail string    `json:"detail,omitempty"`
 }
 
 // Verdict is the SLA outcome.

@@ -1,4 +1,4 @@
-package sim
+package results
 
 import (
 	"fmt"
@@ -115,7 +115,7 @@ func scenarioAnswers(scenario string, cases []CaseSummary) []PlanningAnswer {
 // answer walks values in order (fewest demands first) and stops at the
 // first value whose case fails under policy p in any failure case.
 func answer(cases []CaseSummary, param, group, p string, values []string) PassingValue {
-	pv := PassingValue{Parameter: param, Group: group, Counting: "baseline"}
+	pv := PassingValue{Parameter: param, Group: group, Counting: Baseline}
 	byValue := map[string]*CaseSummary{}
 	for i := range cases {
 		if SweepGroup(cases[i].Params) == group {
@@ -124,7 +124,7 @@ func answer(cases []CaseSummary, param, group, p string, values []string) Passin
 	}
 	for _, c := range byValue {
 		for _, o := range c.Outcomes {
-			if o.FailureCase != "baseline" {
+			if o.FailureCase != Baseline {
 				pv.Counting = "baseline+n_minus_1"
 			}
 		}
@@ -164,7 +164,7 @@ func failing(c *CaseSummary, p string) string {
 		}
 	}
 	sort.SliceStable(outs, func(i, j int) bool {
-		a, b := outs[i].FailureCase == "baseline", outs[j].FailureCase == "baseline"
+		a, b := outs[i].FailureCase == Baseline, outs[j].FailureCase == Baseline
 		if a != b {
 			return a
 		}
@@ -183,7 +183,7 @@ func failing(c *CaseSummary, p string) string {
 			return o.FailureCase + " fails"
 		}
 		v := o.Violations[0]
-		if v.Metric == "unprotected_s" && v.Limit == 0 && o.FailureCase != "baseline" {
+		if v.Metric == MetricUnprotected && v.Limit == 0 && o.FailureCase != Baseline {
 			kind, _, _ := strings.Cut(o.FailureCase, ":")
 			return fmt.Sprintf("%s: unprotected_max 0 s cannot hold through a %s failure (%s unprotected for %s): FT needs ft.restart_delay plus a copy of the VM's memory to re-protect it",
 				o.FailureCase, failureWords(kind), v.Object, FormatSeconds(v.Value))

@@ -1,4 +1,4 @@
-package sim
+package results
 
 import (
 	"errors"
@@ -9,16 +9,12 @@ import (
 	"github.com/ftsim/ftsim/model"
 )
 
-// One scenario's runs spread over machines: Options.Shard I/N simulates the
-// failure cases at positions p (in the order of model.Scenario.FailureCases)
-// with p mod N = I, each with every policy and replication, so the runs a
-// shard holds keep the order of the unsharded Result. MergeShards joins the
-// N partial Results into the Result the unsharded Run returns.
-
-// ErrShardAuto is returned by Run for a sharded run under
-// `replications: auto`: how many replications a case needs depends on
-// every case's spread, which no shard sees.
-var ErrShardAuto = errors.New("replications: auto cannot be split into shards (each shard would stop at its own count); give a fixed number of replications")
+// One scenario's runs spread over machines: sim.Options.Shard I/N
+// simulates the failure cases at positions p (in the order of
+// model.Scenario.FailureCases) with p mod N = I, each with every policy and
+// replication, so the runs a shard holds keep the order of the unsharded
+// Result. MergeShards joins the N partial Results into the Result the
+// unsharded sim.Run returns.
 
 // ShardPart is what a shard's Result holds of the whole run.
 type ShardPart struct {
@@ -40,7 +36,7 @@ func ShardCases(sc *model.Scenario, s Shard) []model.FailureCase {
 }
 
 // MergeShards joins parts, the Results of shards 0..N-1 of one run (part i
-// run with Options.Shard i/N) in that order, into the Result the unsharded
+// run with sim.Options.Shard i/N) in that order, into the Result the unsharded
 // run returns: runs, summaries, time series and the groups of shared
 // simulations in the unsharded order, and the worst cases (nMinus1: the
 // scenario compares single failures) over every failure case. It refuses
@@ -140,7 +136,7 @@ func MergeShards(parts []Result, nMinus1 bool) (Result, error) {
 	if len(out.Runs) != countRuns(parts) || len(out.Series) != countSeries(parts) {
 		return Result{}, errors.New("a shard holds runs or time series of no summarised policy and failure case")
 	}
-	out.Worst = worstCases(out.Summary, nMinus1)
+	out.Worst = WorstCases(out.Summary, nMinus1)
 	// runShared lists a group at its first member simulated with another's
 	// paths: order by that member's place among the runs.
 	sort.SliceStable(same, func(i, j int) bool {

@@ -1,4 +1,4 @@
-package sim
+package results
 
 import (
 	"fmt"
@@ -166,7 +166,7 @@ func UplinkGroups(r Result) []UplinkGroup {
 			policies = append(policies, s.Policy)
 		}
 	}
-	cases := []string{"baseline"}
+	cases := []string{Baseline}
 	for _, wc := range r.Worst {
 		if !slices.Contains(cases, wc.FailureCase) {
 			cases = append(cases, wc.FailureCase)
@@ -176,7 +176,7 @@ func UplinkGroups(r Result) []UplinkGroup {
 	for _, fc := range cases {
 		keys := map[string]int{}
 		for _, p := range policies {
-			if fc != "baseline" && !slices.Contains(r.Worst, WorstCase{Policy: p, FailureCase: fc}) {
+			if fc != Baseline && !slices.Contains(r.Worst, WorstCase{Policy: p, FailureCase: fc}) {
 				continue
 			}
 			t, ok := UplinkTables(r, p, fc)
