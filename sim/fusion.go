@@ -56,12 +56,13 @@ var (
 // and the order of equal times differently enough to change results
 // (TestFusionInvisible found it), so such runs take the plain path.
 func (e *engine) fuse() {
+	e.lazyAcks = e.windowed && !noLazyAck // a run without failures (ackWatch)
 	if noFuse {
 		return
 	}
 	for _, v := range e.vms {
-		if v.tc != nil {
-			return
+		if v.tc != nil && v.ck != nil {
+			return // SMP-FT under a window: see below
 		}
 	}
 	nw := e.nw
@@ -134,6 +135,7 @@ func (e *engine) fuse() {
 	}
 	if e.fused {
 		fusedRuns.Add(1)
+		e.fusedTCP = e.windowed
 	}
 }
 

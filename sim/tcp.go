@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"errors"
 	"math"
 
 	"github.com/ftsim/ftsim/model"
@@ -37,7 +38,29 @@ type tcpConn struct {
 	holeSeq          int64 // recovery: next sequence to look at for a hole
 	wmax, k, epochAt float64
 	west             float64 // CUBIC's Reno-friendly estimate (bytes)
+
+	// Pending acks (ackWatch): ackTail and ackTailT are the highest
+	// sequence and the latest arrival time of the acks that entered their
+	// last hop; the pending acks up to strictUntil go at their own time
+	// (a duplicate, or one overtaken on another path);
+	// wakeAt is the earliest evAckWake in the calendar (-1: none).
+	ackTail                       int64
+	ackTailT, wakeAt, strictUntil float64
 }
+
+// noLazyAck turns the pending list off for connections with a window, so
+// tests can check that it never changes a result (ackWatch).
+var noLazyAck bool
+
+// errLateAck stops a run in which a pending ack would be applied after
+// its time (an internal error).
+var errLateAck = errors.New("sim: internal error: a pending ack fell behind the clock")
+
+// tieJitter adds a different nanosecond-scale latency to every link, so
+// tests can compare runs in which no two events fall on the very same
+// instant: the order of simultaneous events is left open by the model and
+// set by the calendar's shape, which every fast path changes.
+var tieJitter bool
 
 // CUBIC constants (RFC 9438 §4.1): C in segments per second cubed.
 const (
@@ -54,7 +77,8 @@ func newTCP(v *vmState, mtu int) *tcpConn {
 	c := &tcpConn{cubic: t.Congestion == model.CongestionCubic, mss: mss,
 		iw: float64(t.InitialWindow) * mss, maxWnd: v.logBuffer,
 		minRTO: float64(v.ft.RTO), maxRTO: math.Max(float64(v.ft.RTO), float64(t.MaxRTO)),
-		lastAck: -1, timerAt: math.Inf(1), ssthresh: math.Inf(1), recover: -1}
+		lastAck: -1, timerAt: math.Inf(1), ssthresh: math.Inf(1), recover: -1,
+		ackTail: -1, wakeAt: -1, strictUntil: -1}
 	c.cwnd = math.Min(c.iw, c.maxWnd)
 	c.rto = c.minRTO
 	return c
@@ -148,7 +172,13 @@ func (e *engine) armRTOAt(v *vmState, t float64) {
 // rtoFired: the retransmission timer's event.
 func (e *engine) rtoFired(v *vmState, ver uint32) {
 	tc := v.tc
-	if tc == nil || ver != tc.timerVer&0xfffffff {
+	if tc == nil {
+		return
+	}
+	if v.ackHead < len(v.acks) {
+		e.applyAcks(v, e.now) // the acks that came before the timer, first
+	}
+	if ver != tc.timerVer&0xfffffff {
 		return
 	}
 	tc.timerPending = false
@@ -181,6 +211,7 @@ func (e *engine) rtoFired(v *vmState, ver uint32) {
 	if tc.timerAt == math.Inf(1) {
 		e.armRTO(v)
 	}
+	e.ackWatch(v)
 }
 
 // congestion cuts the window on a loss: NewReno halves the flight size
@@ -368,4 +399,88 @@ func (e *engine) fillHoles(v *vmState, n int) {
 			n--
 		}
 	}
+}
+
+// Pending acks under a window. An ack on its last hop has a fixed arrival
+// time (its queue is a FIFO), so it waits in the VM's pending list
+// (pendAck) and is applied at the sender's next decision point: a
+// production (produce), the retransmission timer (rtoFired), another ack,
+// a control event (engine.sync) or the end of the run. That is exact
+// while applying it late changes nothing but the sender's own state,
+// which it computes from the ack's own time (the RTT sample, the window's
+// growth, the timer's deadline, the output delay): a plain ack, one that
+// acknowledges new data, applied while the connection is quiet.
+//
+// Quiet is: not in recovery, not stalled, every produced message sent
+// (none waits for the window), no re-sync, and no pending ack that may
+// not be plain. A plain ack applied then sends nothing and keeps the
+// connection quiet. Anything else that happens at an ack's time (a send
+// that the ack lets go, a fast retransmit, the stalled primary resuming)
+// must happen at that time, so whenever the connection is not quiet the
+// earliest pending ack has an evAckWake at its own time: ackWatch keeps
+// that true after every change of the sender's state, and an ack applied
+// at its wake is applied exactly when its hop event would have been.
+//
+// A late ack may also move the retransmission timer to its time plus the
+// RTO, which must not be in the past: ackWatch keeps a wake at the
+// earliest pending ack's time plus the minimum RTO, so no ack is applied
+// later than that. The differential test TestLazyAcksInvisible runs drawn
+// topologies with the pending list on and off under NewReno and CUBIC,
+// small buffers, lossy links and failures, and compares results byte for
+// byte.
+
+// quiet reports whether v's connection may apply its earliest pending ack
+// (there is one) late.
+func (v *vmState) quiet() bool {
+	tc := v.tc
+	return v.acks[v.ackHead].t > tc.strictUntil && !tc.inRecovery && !v.stalled && !v.resyncing && v.entry(tc.sendSeq) == nil
+}
+
+// ackWatch keeps an evAckWake in the calendar for v's earliest pending
+// ack: at its own time when the connection is not quiet, else at most
+// the minimum RTO after it.
+func (e *engine) ackWatch(v *vmState) {
+	if v.ackHead >= len(v.acks) {
+		return
+	}
+	tc := v.tc
+	at := v.acks[v.ackHead].t
+	if v.quiet() {
+		at += tc.minRTO
+	}
+	if tc.wakeAt >= e.now && tc.wakeAt <= at {
+		return // an earlier wake is on its way
+	}
+	if at < e.now && e.err == nil {
+		e.err = errLateAck // cannot happen: every path above applies due acks first
+		e.h.clear()
+		return
+	}
+	tc.wakeAt = at
+	e.h.push(at, evAckWake, int32(v.idx), v.sess)
+}
+
+// pendTCP puts ack a of a windowed connection in the pending list, or
+// reports false when it must go through the calendar: with the pending
+// list off (engine.lazyAcks: runs with failures, noLazyAck) and for
+// SMP-FT, whose acks end stuns.
+func (e *engine) pendTCP(v *vmState, a pendingAck) bool {
+	tc := v.tc
+	if !e.lazyAcks || v.ck != nil {
+		return false
+	}
+	if a.seq <= tc.ackTail || a.t < tc.ackTailT {
+		// A duplicate ack, or one that overtakes an earlier ack on
+		// another path: it and every ack pending before it go at their
+		// own time. Those already due are plain acks of a quiet
+		// connection (else a wake would have applied them): applied now,
+		// before the connection stops being quiet.
+		if v.ackHead < len(v.acks) && v.acks[v.ackHead].t <= e.now {
+			e.applyAcks(v, e.now)
+		}
+		tc.strictUntil = max(tc.strictUntil, tc.ackTailT, a.t)
+	}
+	tc.ackTail = max(tc.ackTail, a.seq)
+	tc.ackTailT = max(tc.ackTailT, a.t)
+	return true
 }
