@@ -147,7 +147,9 @@ func (e *engine) pendAck(v *vmState, m int32, arrive float64) bool {
 	}
 	v.acks[i] = a
 	if v.tc != nil {
-		e.ackWatch(v)
+		if i == v.ackHead || a.t <= v.tc.strictUntil {
+			e.ackWatch(v) // a new earliest ack, or one that must go at its time
+		}
 	} else if v.stalled && i == v.ackHead {
 		e.h.push(a.t, evAckWake, int32(v.idx), v.sess)
 	}
@@ -316,7 +318,9 @@ func (e *engine) produce(v *vmState) {
 		e.send(m)
 	} else {
 		e.tcpPush(v)
-		e.ackWatch(v)
+		if v.tc.sendSeq < v.nextSeq {
+			e.ackWatch(v) // a message waits for the window: not quiet
+		}
 	}
 	cur := v.vnext
 	v.vnext = v.src.next(cur)
@@ -418,6 +422,9 @@ func (e *engine) deliver(m int32) {
 		}
 		v.heardAtPri = e.now
 		e.acked(v, ms.seq)
+		if v.tc != nil {
+			e.ackWatch(v)
+		}
 		e.release(m)
 	case kHB:
 		if int(ms.to) == v.sec {
@@ -576,7 +583,6 @@ func (e *engine) ackedAt(v *vmState, seq int64, t float64) {
 	}
 	if v.tc != nil {
 		e.tcpAck(v, seq, acked, rtt, t)
-		e.ackWatch(v)
 	}
 	if v.resyncing {
 		e.resyncPump(v)

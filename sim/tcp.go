@@ -76,10 +76,10 @@ func newTCP(v *vmState, mtu int) *tcpConn {
 	mss := float64(mtu - 52)
 	c := &tcpConn{cubic: t.Congestion == model.CongestionCubic, mss: mss,
 		iw: float64(t.InitialWindow) * mss, maxWnd: v.logBuffer,
-		minRTO: float64(v.ft.RTO), maxRTO: math.Max(float64(v.ft.RTO), float64(t.MaxRTO)),
+		minRTO: float64(v.ft.RTO), maxRTO: max(float64(v.ft.RTO), float64(t.MaxRTO)),
 		lastAck: -1, timerAt: math.Inf(1), ssthresh: math.Inf(1), recover: -1,
 		ackTail: -1, wakeAt: -1, strictUntil: -1}
-	c.cwnd = math.Min(c.iw, c.maxWnd)
+	c.cwnd = min(c.iw, c.maxWnd)
 	c.rto = c.minRTO
 	return c
 }
@@ -107,7 +107,7 @@ func (e *engine) tcpPush(v *vmState) {
 	// Idle restart, judged when there is something to send: an ack that
 	// empties the flight restarts nothing by itself.
 	if tc.flight == 0 && e.now-tc.lastSend > tc.rto && tc.lastSend > 0 && v.entry(tc.sendSeq) != nil {
-		tc.cwnd = math.Min(tc.cwnd, tc.iw) // idle restart (RFC 5681 §4.1)
+		tc.cwnd = min(tc.cwnd, tc.iw) // idle restart (RFC 5681 §4.1)
 	}
 	for {
 		u := v.entry(tc.sendSeq)
@@ -202,7 +202,7 @@ func (e *engine) rtoFired(v *vmState, ver uint32) {
 	tc.inRecovery = true
 	tc.recover = tc.sendSeq - 1
 	tc.dupacks = 0
-	tc.rto = math.Min(tc.rto*2, tc.maxRTO)
+	tc.rto = min(tc.rto*2, tc.maxRTO)
 	tc.timerAt = math.Inf(1)
 	tc.holeSeq = tc.lastAck + 2
 	if u := v.entry(tc.lastAck + 1); u != nil {
@@ -225,12 +225,12 @@ func (tc *tcpConn) congestion(now float64, timeout bool) {
 		} else {
 			tc.wmax = w
 		}
-		tc.ssthresh = math.Max(w*cubicBeta, 2*tc.mss)
+		tc.ssthresh = max(w*cubicBeta, 2*tc.mss)
 		tc.k = math.Cbrt(tc.wmax / tc.mss * (1 - cubicBeta) / cubicC)
 		tc.epochAt = -1
 		tc.west = tc.ssthresh
 	} else {
-		tc.ssthresh = math.Max(tc.flight/2, 2*tc.mss)
+		tc.ssthresh = max(tc.flight/2, 2*tc.mss)
 	}
 	if !timeout {
 		tc.cwnd = tc.ssthresh
@@ -254,7 +254,7 @@ func (tc *tcpConn) grow(acked, now float64) {
 		}
 		t := now - tc.epochAt + tc.srtt
 		target := (cubicC*math.Pow(t-tc.k, 3))*tc.mss + tc.wmax
-		target = math.Max(tc.cwnd, math.Min(target, 1.5*tc.cwnd))
+		target = max(tc.cwnd, min(target, 1.5*tc.cwnd))
 		alpha := 3 * (1 - cubicBeta) / (1 + cubicBeta)
 		tc.west += alpha * tc.mss * acked / tc.cwnd
 		if tc.west > target {
@@ -264,7 +264,7 @@ func (tc *tcpConn) grow(acked, now float64) {
 	} else {
 		tc.cwnd += tc.mss * acked / tc.cwnd
 	}
-	tc.cwnd = math.Min(tc.cwnd, tc.maxWnd)
+	tc.cwnd = min(tc.cwnd, tc.maxWnd)
 }
 
 // sample updates SRTT, RTTVAR and the timeout from one measurement
@@ -276,7 +276,7 @@ func (tc *tcpConn) sample(r float64) {
 		tc.rttvar = 0.75*tc.rttvar + 0.25*math.Abs(tc.srtt-r)
 		tc.srtt = 0.875*tc.srtt + 0.125*r
 	}
-	tc.rto = math.Min(math.Max(tc.srtt+4*tc.rttvar, tc.minRTO), tc.maxRTO)
+	tc.rto = min(max(tc.srtt+4*tc.rttvar, tc.minRTO), tc.maxRTO)
 }
 
 // tcpAck: a cumulative ack for everything up to seq reached the primary at
@@ -286,7 +286,7 @@ func (e *engine) tcpAck(v *vmState, seq int64, acked, rtt, t float64) {
 	if seq > tc.lastAck {
 		before := tc.flight
 		tc.lastAck = seq
-		tc.flight = math.Max(0, tc.flight-acked)
+		tc.flight = max(0, tc.flight-acked)
 		tc.dupacks = 0
 		if rtt >= 0 {
 			tc.sample(rtt) // the backoff ends with a fresh estimate
@@ -294,10 +294,10 @@ func (e *engine) tcpAck(v *vmState, seq int64, acked, rtt, t float64) {
 		if tc.inRecovery {
 			if seq >= tc.recover {
 				tc.inRecovery = false
-				tc.cwnd = math.Min(math.Max(tc.ssthresh, tc.mss), tc.maxWnd) // full ack: deflate (RFC 6582 §3.2)
+				tc.cwnd = min(max(tc.ssthresh, tc.mss), tc.maxWnd) // full ack: deflate (RFC 6582 §3.2)
 			} else {
 				// Partial ack: the next hole goes now (RFC 6582 §3.2 step 5).
-				tc.cwnd = math.Max(tc.cwnd-acked+tc.mss, tc.mss)
+				tc.cwnd = max(tc.cwnd-acked+tc.mss, tc.mss)
 				if u := v.entry(seq + 1); u != nil && (u.lost || u.copies == 0) {
 					e.tcpSend(v, u, true)
 				}
@@ -342,7 +342,7 @@ func (e *engine) tcpAck(v *vmState, seq int64, acked, rtt, t float64) {
 				e.tcpSend(v, u, true)
 			}
 		case tc.dupacks > thresh && tc.inRecovery:
-			tc.cwnd = math.Min(tc.cwnd+v.msgBytes, tc.maxWnd) // one message left the network
+			tc.cwnd = min(tc.cwnd+v.msgBytes, tc.maxWnd) // one message left the network
 			e.fillHoles(v, 1)
 		}
 	}
@@ -445,11 +445,14 @@ func (e *engine) ackWatch(v *vmState) {
 	}
 	tc := v.tc
 	at := v.acks[v.ackHead].t
+	if tc.wakeAt >= e.now && tc.wakeAt <= at {
+		return // a wake at or before the ack's time is on its way
+	}
 	if v.quiet() {
 		at += tc.minRTO
-	}
-	if tc.wakeAt >= e.now && tc.wakeAt <= at {
-		return // an earlier wake is on its way
+		if tc.wakeAt >= e.now && tc.wakeAt <= at {
+			return
+		}
 	}
 	if at < e.now && e.err == nil {
 		e.err = errLateAck // cannot happen: every path above applies due acks first
