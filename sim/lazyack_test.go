@@ -16,11 +16,14 @@ import (
 // TestSharingInvisibleRandom, with NewReno or CUBIC, small port buffers
 // that drop, and in most draws a failure: random
 // frame loss on a vmnic or an ISL, a vmnic or a switch that goes down and
-// comes back, a host that dies. Each is run with every fast path on, with
-// the pending list off and with fusion off: the three results.json must be
-// the same bytes. The pending list must save calendar events over the
-// draws, and fusion must take part, so the test cannot pass by never
-// taking either path.
+// comes back, a host that dies (runs with failures take neither path, and
+// must stay so). Each is run with every fast path on, with the pending
+// list off and with fusion off: the three results.json must be the same
+// bytes. Every link gets a distinct latency (tieJitter), so no two events
+// fall on the very same instant, whose order the calendar's shape sets
+// and every fast path changes. The pending list must save calendar events
+// over the draws, and fusion must take part, so the test cannot pass by
+// never taking either path.
 func TestLazyAcksInvisible(t *testing.T) {
 	n := 16
 	if testing.Short() {

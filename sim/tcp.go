@@ -401,15 +401,16 @@ func (e *engine) fillHoles(v *vmState, n int) {
 	}
 }
 
-// Pending acks under a window. An ack on its last hop has a fixed arrival
-// time (its queue is a FIFO), so it waits in the VM's pending list
-// (pendAck) and is applied at the sender's next decision point: a
-// production (produce), the retransmission timer (rtoFired), another ack,
-// a control event (engine.sync) or the end of the run. That is exact
-// while applying it late changes nothing but the sender's own state,
-// which it computes from the ack's own time (the RTT sample, the window's
-// growth, the timer's deadline, the output delay): a plain ack, one that
-// acknowledges new data, applied while the connection is quiet.
+// Pending acks under a window, in runs without failures (engine.lazyAcks,
+// set by fuse). An ack on its last hop has a fixed arrival time (its
+// queue is a FIFO), so it waits in the VM's pending list (pendAck) and is
+// applied at the sender's next decision point: a production (produce),
+// the retransmission timer (rtoFired), another ack, a control event
+// (engine.sync) or the end of the run. That is exact while applying it
+// late changes nothing but the sender's own state, which it computes from
+// the ack's own time (the RTT sample, the window's growth, the timer's
+// deadline, the output delay): a plain ack, one that acknowledges new
+// data, applied while the connection is quiet.
 //
 // Quiet is: not in recovery, not stalled, every produced message sent
 // (none waits for the window), no re-sync, and no pending ack that may
@@ -417,9 +418,14 @@ func (e *engine) fillHoles(v *vmState, n int) {
 // connection quiet. Anything else that happens at an ack's time (a send
 // that the ack lets go, a fast retransmit, the stalled primary resuming)
 // must happen at that time, so whenever the connection is not quiet the
-// earliest pending ack has an evAckWake at its own time: ackWatch keeps
-// that true after every change of the sender's state, and an ack applied
-// at its wake is applied exactly when its hop event would have been.
+// earliest pending ack has an evAckWake at its own time, and an ack
+// applied at its wake is applied exactly when its hop event would have
+// been. ackWatch keeps that true where it can change: a new earliest
+// pending ack, a connection that stops being quiet (a message left
+// waiting for the window or a stall in produce, a timeout, an ack applied
+// at its wake or through the calendar, a duplicate), and a wake that
+// fired. A plain ack applied late leaves a wake for a later ack valid: it
+// fires early and looks again.
 //
 // A late ack may also move the retransmission timer to its time plus the
 // RTO, which must not be in the past: ackWatch keeps a wake at the
@@ -427,7 +433,8 @@ func (e *engine) fillHoles(v *vmState, n int) {
 // later than that. The differential test TestLazyAcksInvisible runs drawn
 // topologies with the pending list on and off under NewReno and CUBIC,
 // small buffers, lossy links and failures, and compares results byte for
-// byte.
+// byte (see the package documentation for the order of simultaneous
+// events).
 
 // quiet reports whether v's connection may apply its earliest pending ack
 // (there is one) late.
