@@ -31,14 +31,14 @@
 //     control event then changes the network's state at exactly its time.
 //     Liveness is a lazy timer: the check re-arms itself at the last
 //     arrival plus ft.timeout and acts only if nothing arrived meanwhile.
-//   - In runs without failures, a queue whose only feeder is one other
+//   - In runs without failures and without a congestion window
+//     (congestion: none), a queue whose only feeder is one other
 //     queue (a switch port or ISL fed by one vmnic TX queue, a switch port
 //     fed by the ISL alone) forms a tandem with it and is entered when the
 //     message enters its feeder (fusion.go): one event fewer per message
 //     and fused hop. Feeders are counted on the run's own FT pairs, so a
 //     fused run in which a path would change (an FT peer lost, an LBT
-//     move, a MAC that moves) stops and is run again unfused; so does a
-//     run with a congestion window in which a fused queue drops. Messages
+//     move, a MAC that moves) stops and is run again unfused. Messages
 //     that reach one queue at the very same instant may then be served in
 //     the other order, which the model leaves open.
 //   - The hashed policies keep each flow's uplink and LAG member until the
@@ -83,19 +83,21 @@
 // message waiting for the window, recovery, a stall, a duplicate ack) an
 // evAckWake applies it exactly at its time (ackWatch in tcp.go). SMP-FT
 // connections under a window, whose acks end stuns, keep their acks in
-// the calendar. Fusion is on for runs with a window too, unless an SMP-FT
-// VM has one: a queue entered ahead of time would decide a drop before
-// its time and the window would learn of it early, so a windowed fused
-// run in which a fused queue drops stops there and is run again unfused
-// (dropAhead). TestLazyAcksInvisible compares drawn scenarios (NewReno,
-// CUBIC, small buffers, lossy links, failures) with the pending list and
-// with fusion on and off, byte for byte; runs with failures take neither.
-// Both change how many events the calendar holds, and so the order in
-// which it serves events of the very same instant (set by the heap's
-// shape): with flows started in lockstep (copies that begin together
-// after a host failure) or constant sources that order can move a result,
-// so the test makes every link's latency distinct and uses random
-// sources, and the pending list stays off in runs with failures. Policy
+// the calendar. TestLazyAcksInvisible compares drawn scenarios (NewReno,
+// CUBIC, small buffers, lossy links, failures) with the pending list on
+// and off, byte for byte; runs with failures do not take it. It changes
+// how many events the calendar holds, and so the order in which it
+// serves events of the very same instant (set by the heap's shape): with
+// flows started in lockstep (copies that begin together after a host
+// failure) or constant sources that order can move a result, so the test
+// makes every link's latency distinct and uses random sources, and the
+// pending list stays off in runs with failures.
+//
+// Fusion stays off in runs where any connection has a window: a queue
+// entered ahead of time decides a drop before its time, which the window
+// would learn of too early. A version that stopped a windowed run at a
+// drop in a fused queue and ran it again unfused still moved the fused
+// links' utilisation in the sixth digit, and was withdrawn. Policy
 // sharing and the forward and hash caches stay on:
 // TestSharingInvisibleRandom draws the congestion control and small port
 // buffers, TestForwardCacheInvisible adds a lossy vmnic (its draws come

@@ -84,10 +84,8 @@ type engine struct {
 	pending map[*simgo.Event]struct{}
 	err     error
 	// fused: some queues are entered ahead of time (fusion.go), so a
-	// change of path must stop the run (unfuse); fusedTCP: and some FT
-	// connection has a congestion window, so must a drop in a fused queue
-	// (dropAhead).
-	fused, fusedTCP bool
+	// change of path must stop the run (unfuse).
+	fused bool
 	// windowed: some FT connection has a congestion window; lazyAcks: and
 	// its acks may wait in the pending list (ackWatch), in runs without
 	// failures (fuse).
@@ -202,7 +200,6 @@ func (e *engine) enqueue(m int32, l int) { e.enqueueAt(m, l, e.now) }
 // downstream queue (see fusion.go) is entered ahead of its arrival time.
 func (e *engine) enqueueAt(m int32, l int, t float64) {
 	ms := &e.msgs[m]
-	ahead := false // entering a fused queue ahead of time
 	for {
 		lk := &e.links[l]
 		if lk.dead {
@@ -212,12 +209,12 @@ func (e *engine) enqueueAt(m int32, l int, t float64) {
 		start := lk.free
 		if start > t {
 			if (start-t)*lk.bps+ms.wire > lk.buffer { // the backlog fills the buffer
-				e.dropAhead(m, lk, t, ahead)
+				e.dropAt(m, lk, t)
 				return
 			}
 		} else {
 			if ms.wire > lk.buffer {
-				e.dropAhead(m, lk, t, ahead)
+				e.dropAt(m, lk, t)
 				return
 			}
 			start = t
@@ -256,7 +253,7 @@ func (e *engine) enqueueAt(m int32, l int, t float64) {
 				}
 			}
 			if next >= 0 {
-				l, t, ahead = next, end+lk.lat, true
+				l, t = next, end+lk.lat
 				e.links[l].sampleAhead(t)
 				continue
 			}
@@ -270,19 +267,6 @@ func (e *engine) enqueueAt(m int32, l int, t float64) {
 		e.h.push(end+lk.lat, evHop, m, 0)
 		return
 	}
-}
-
-// dropAhead drops message m at a full queue. A drop in a fused queue is
-// decided ahead of its time; a congestion window would learn of it too
-// early (tcpLost), so a fused run with a window stops there and is run
-// again without fusion (unfuse).
-func (e *engine) dropAhead(m int32, lk *link, t float64, ahead bool) {
-	if ahead && e.fusedTCP {
-		e.unfuse()
-		e.release(m)
-		return
-	}
-	e.dropAt(m, lk, t)
 }
 
 func (e *engine) dropAt(m int32, lk *link, t float64) {
