@@ -31,14 +31,14 @@
 //     control event then changes the network's state at exactly its time.
 //     Liveness is a lazy timer: the check re-arms itself at the last
 //     arrival plus ft.timeout and acts only if nothing arrived meanwhile.
-//   - In runs without failures and without a congestion window
-//     (congestion: none), a queue whose only feeder is one other
+//   - In runs without failures, a queue whose only feeder is one other
 //     queue (a switch port or ISL fed by one vmnic TX queue, a switch port
 //     fed by the ISL alone) forms a tandem with it and is entered when the
 //     message enters its feeder (fusion.go): one event fewer per message
 //     and fused hop. Feeders are counted on the run's own FT pairs, so a
 //     fused run in which a path would change (an FT peer lost, an LBT
-//     move, a MAC that moves) stops and is run again unfused. Messages
+//     move, a MAC that moves) stops and is run again unfused; so does a
+//     run with a congestion window in which a fused queue drops. Messages
 //     that reach one queue at the very same instant may then be served in
 //     the other order, which the model leaves open.
 //   - The hashed policies keep each flow's uplink and LAG member until the
@@ -93,11 +93,15 @@
 // makes every link's latency distinct and uses random sources, and the
 // pending list stays off in runs with failures.
 //
-// Fusion stays off in runs where any connection has a window: a queue
-// entered ahead of time decides a drop before its time, which the window
-// would learn of too early. A version that stopped a windowed run at a
-// drop in a fused queue and ran it again unfused still moved the fused
-// links' utilisation in the sixth digit, and was withdrawn. Policy
+// Fusion is on for runs with a window too, unless an SMP-FT VM has one
+// (its checkpoint bursts start at the same instants as others', and fewer
+// calendar events serve such simultaneous events in another order). A
+// queue entered ahead of time would decide a drop before its time, which
+// the window would learn of too early, so a windowed fused run in which a
+// fused queue drops stops there and is run again unfused (dropAhead).
+// TestLazyAcksInvisible compares its draws with fusion on and off too. A
+// fused queue is not entered for an arrival at or after the end of the
+// run, where the unfused run takes no more hops. Policy
 // sharing and the forward and hash caches stay on:
 // TestSharingInvisibleRandom draws the congestion control and small port
 // buffers, TestForwardCacheInvisible adds a lossy vmnic (its draws come

@@ -200,6 +200,7 @@ func (e *engine) enqueue(m int32, l int) { e.enqueueAt(m, l, e.now) }
 // downstream queue (see fusion.go) is entered ahead of its arrival time.
 func (e *engine) enqueueAt(m int32, l int, t float64) {
 	ms := &e.msgs[m]
+	ahead := false // entering a fused queue ahead of time
 	for {
 		lk := &e.links[l]
 		if lk.dead {
@@ -209,12 +210,12 @@ func (e *engine) enqueueAt(m int32, l int, t float64) {
 		start := lk.free
 		if start > t {
 			if (start-t)*lk.bps+ms.wire > lk.buffer { // the backlog fills the buffer
-				e.dropAt(m, lk, t)
+				e.dropAhead(m, lk, t, ahead)
 				return
 			}
 		} else {
 			if ms.wire > lk.buffer {
-				e.dropAt(m, lk, t)
+				e.dropAhead(m, lk, t, ahead)
 				return
 			}
 			start = t
@@ -252,8 +253,8 @@ func (e *engine) enqueueAt(m int32, l int, t float64) {
 					next = -1
 				}
 			}
-			if next >= 0 {
-				l, t = next, end+lk.lat
+			if next >= 0 && end+lk.lat < e.end { // after the end no hop is taken
+				l, t, ahead = next, end+lk.lat, true
 				e.links[l].sampleAhead(t)
 				continue
 			}
@@ -267,6 +268,19 @@ func (e *engine) enqueueAt(m int32, l int, t float64) {
 		e.h.push(end+lk.lat, evHop, m, 0)
 		return
 	}
+}
+
+// dropAhead drops message m at a full queue. A drop in a fused queue is
+// decided ahead of its time; a congestion window would learn of it too
+// early (tcpLost), so a fused run with a window stops there and is run
+// again without fusion (unfuse).
+func (e *engine) dropAhead(m int32, lk *link, t float64, ahead bool) {
+	if ahead && e.windowed {
+		e.unfuse()
+		e.release(m)
+		return
+	}
+	e.dropAt(m, lk, t)
 }
 
 func (e *engine) dropAt(m int32, lk *link, t float64) {

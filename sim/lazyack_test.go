@@ -11,17 +11,19 @@ import (
 
 // TestLazyAcksInvisible: under a congestion window, acks that wait in the
 // pending list and are applied at the sender's next decision point
-// (ackWatch) change no result. Scenarios are drawn at random (fixed seed) as for
+// (ackWatch), and queues entered ahead of time (fusion.go), change no
+// result. Scenarios are drawn at random (fixed seed) as for
 // TestSharingInvisibleRandom, with NewReno or CUBIC, small port buffers
 // that drop, and in most draws a failure: random
 // frame loss on a vmnic or an ISL, a vmnic or a switch that goes down and
 // comes back, a host that dies (runs with failures take neither path, and
-// must stay so). Each is run with the pending list on and off: the two
-// results.json must be the same bytes. Every link gets a distinct latency
-// (tieJitter), so no two events fall on the very same instant, whose
-// order the calendar's shape sets and every fast path changes. The
-// pending list must save calendar events over the draws, so the test
-// cannot pass by never taking it; no windowed run may be fused.
+// must stay so). Each is run with both on, with the pending list off and
+// with fusion off: the three results.json must be the same bytes. Every
+// link gets a distinct latency (tieJitter), so no two events fall on the
+// very same instant, whose order the calendar's shape sets and every fast
+// path changes. The pending list must save calendar events over the
+// draws, and fusion must take part, so the test cannot pass by never
+// taking either path.
 func TestLazyAcksInvisible(t *testing.T) {
 	n := 16
 	if testing.Short() {
@@ -48,14 +50,18 @@ func TestLazyAcksInvisible(t *testing.T) {
 		if d := sameFigures(t, on, off, 0); d != "" {
 			t.Errorf("scenario %d: results differ with the pending list on and off: %s\n%s", i, d, src)
 		}
+		_, unfused := runWith(t, sc, &noFuse, true)
+		if d := sameFigures(t, on, unfused, 0); d != "" {
+			t.Errorf("scenario %d: results differ with fusion on and off: %s\n%s", i, d, src)
+		}
 	}
 	if eventsOn >= eventsOff {
 		t.Errorf("%d data events with the pending list, %d without: the draws do not take it", eventsOn, eventsOff)
 	}
-	if fused != 0 {
-		t.Errorf("%d runs fused; a window turns fusion off", fused)
+	if fused == 0 {
+		t.Errorf("no run was fused: the draws do not test fusion under a window")
 	}
-	t.Logf("%d data events with the pending list, %d without", eventsOn, eventsOff)
+	t.Logf("%d data events with the pending list, %d without; %d fused runs", eventsOn, eventsOff, fused)
 }
 
 // lazyAckScenario draws one scenario for TestLazyAcksInvisible: the
