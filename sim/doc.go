@@ -31,14 +31,14 @@
 //     control event then changes the network's state at exactly its time.
 //     Liveness is a lazy timer: the check re-arms itself at the last
 //     arrival plus ft.timeout and acts only if nothing arrived meanwhile.
-//   - In runs without failures and without a congestion window
-//     (congestion: none), a queue whose only feeder is one other
+//   - In runs without failures, a queue whose only feeder is one other
 //     queue (a switch port or ISL fed by one vmnic TX queue, a switch port
 //     fed by the ISL alone) forms a tandem with it and is entered when the
 //     message enters its feeder (fusion.go): one event fewer per message
 //     and fused hop. Feeders are counted on the run's own FT pairs, so a
 //     fused run in which a path would change (an FT peer lost, an LBT
-//     move, a MAC that moves) stops and is run again unfused. Messages
+//     move, a MAC that moves) stops and is run again unfused; so does a
+//     run with a congestion window in which a fused queue drops. Messages
 //     that reach one queue at the very same instant may then be served in
 //     the other order, which the model leaves open.
 //   - The hashed policies keep each flow's uplink and LAG member until the
@@ -77,20 +77,41 @@
 // moved lazily). ft.tcp.congestion: none keeps the earlier model: window =
 // log buffer, every drop resent ft.rto later (evRetx).
 //
-// Under a window every arrival is acknowledged and the sender must see
-// each ack at its own time, so the pending-ack shortcut (pendAck) is off
-// for connections with a window. Fusion is off too in runs where any
-// connection has a window: a queue entered ahead of time decides drops
-// before their time and orders equal times differently, which a window
-// turns into different results (TestFusionInvisible, which runs every
-// policy with NewReno, CUBIC or no window over small buffers that drop,
-// found it; it now checks that windowed runs are not fused and that
-// windowless ones are exact). Policy sharing and the forward and hash
-// caches stay on: TestSharingInvisibleRandom draws the congestion control
-// and small port buffers, TestForwardCacheInvisible adds a lossy vmnic
-// (its draws come from a stream per link, so the order of other traffic
-// does not move them). Lossy links only exist in runs with failures, which
-// are never fused or shared.
+// Under a window every arrival is acknowledged, and the window, the RTT
+// estimate and the timer depend on each ack's time. In runs without
+// failures the pending-ack shortcut (pendAck) still takes an ack off the
+// calendar on its last hop: it waits in the pending list and is applied
+// at the sender's next decision point (a production, the timer, another
+// ack, a control event) at its own time, as long as applying it late
+// changes nothing but the sender's own state; whenever it could (a
+// message waiting for the window, recovery, a stall, a duplicate ack) an
+// evAckWake applies it exactly at its time (ackWatch in tcp.go). SMP-FT
+// connections under a window, whose acks end stuns, keep their acks in
+// the calendar. TestLazyAcksInvisible compares drawn scenarios (NewReno,
+// CUBIC, small buffers, lossy links, failures) with the pending list on
+// and off, byte for byte; runs with failures do not take it. It changes
+// how many events the calendar holds, and so the order in which it
+// serves events of the very same instant (set by the heap's shape): with
+// flows started in lockstep (copies that begin together after a host
+// failure) or constant sources that order can move a result, so the test
+// makes every link's latency distinct and uses random sources, and the
+// pending list stays off in runs with failures.
+//
+// Fusion is on for runs with a window too, unless an SMP-FT VM has one
+// (its checkpoint bursts start at the same instants as others', and fewer
+// calendar events serve such simultaneous events in another order). A
+// queue entered ahead of time would decide a drop before its time, which
+// the window would learn of too early, so a windowed fused run in which a
+// fused queue drops stops there and is run again unfused (dropAhead).
+// TestLazyAcksInvisible compares its draws with fusion on and off too. A
+// fused queue is not entered for an arrival at or after the end of the
+// run, where the unfused run takes no more hops. Policy
+// sharing and the forward and hash caches stay on:
+// TestSharingInvisibleRandom draws the congestion control and small port
+// buffers, TestForwardCacheInvisible adds a lossy vmnic (its draws come
+// from a stream per link, so the order of other traffic does not move
+// them). Lossy links only exist in runs with failures, which are never
+// fused or shared.
 //
 // # SMP-FT fast checkpointing
 //

@@ -87,6 +87,10 @@ type engine struct {
 	// fused: some queues are entered ahead of time (fusion.go), so a
 	// change of path must stop the run (unfuse).
 	fused bool
+	// windowed: some FT connection has a congestion window; lazyAcks: and
+	// its acks may wait in the pending list (ackWatch), in runs without
+	// failures (fuse).
+	windowed, lazyAcks bool
 	// moved: a path or an FT pair changed; lbtMoved: a watched LBT check
 	// would have moved a port (share.go).
 	moved, lbtMoved bool
@@ -135,6 +139,15 @@ func (e *engine) sync(t float64) {
 	}
 	if t > e.now {
 		e.now = t
+	}
+	// A control event at t sees every ack that reached its primary before
+	// t (pending acks under a window, tcp.go).
+	if e.lazyAcks {
+		for _, v := range e.vms {
+			if v.tc != nil && v.ackHead < len(v.acks) && v.acks[v.ackHead].t < t {
+				e.applyAcks(v, math.Nextafter(t, math.Inf(-1)))
+			}
+		}
 	}
 }
 
@@ -188,6 +201,7 @@ func (e *engine) enqueue(m int32, l int) { e.enqueueAt(m, l, e.now) }
 // downstream queue (see fusion.go) is entered ahead of its arrival time.
 func (e *engine) enqueueAt(m int32, l int, t float64) {
 	ms := &e.msgs[m]
+	ahead := false // entering a fused queue ahead of time
 	for {
 		lk := &e.links[l]
 		if lk.dead {
@@ -197,12 +211,12 @@ func (e *engine) enqueueAt(m int32, l int, t float64) {
 		start := lk.free
 		if start > t {
 			if (start-t)*lk.bps+ms.wire > lk.buffer { // the backlog fills the buffer
-				e.dropAt(m, lk, t)
+				e.dropAhead(m, lk, t, ahead)
 				return
 			}
 		} else {
 			if ms.wire > lk.buffer {
-				e.dropAt(m, lk, t)
+				e.dropAhead(m, lk, t, ahead)
 				return
 			}
 			start = t
@@ -240,22 +254,34 @@ func (e *engine) enqueueAt(m int32, l int, t float64) {
 					next = -1
 				}
 			}
-			if next >= 0 {
-				l, t = next, end+lk.lat
+			if next >= 0 && end+lk.lat < e.end { // after the end no hop is taken
+				l, t, ahead = next, end+lk.lat, true
 				e.links[l].sampleAhead(t)
 				continue
 			}
 		}
 		ms.link, ms.epoch, ms.start, ms.end = int32(l), lk.epoch, start, end
 		if ms.kind == kAck && lk.toHost && !ms.lost {
-			if v := e.vms[ms.vm]; v.tc == nil && !v.resyncing && ms.sess == v.sess && e.nw.hostOf[lk.nic] == ms.to {
-				e.pendAck(v, m, end+lk.lat)
+			if v := e.vms[ms.vm]; !v.resyncing && ms.sess == v.sess && e.nw.hostOf[lk.nic] == ms.to && e.pendAck(v, m, end+lk.lat) {
 				return
 			}
 		}
 		e.h.push(end+lk.lat, evHop, m, 0)
 		return
 	}
+}
+
+// dropAhead drops message m at a full queue. A drop in a fused queue is
+// decided ahead of its time; a congestion window would learn of it too
+// early (tcpLost), so a fused run with a window stops there and is run
+// again without fusion (unfuse).
+func (e *engine) dropAhead(m int32, lk *link, t float64, ahead bool) {
+	if ahead && e.windowed {
+		e.unfuse()
+		e.release(m)
+		return
+	}
+	e.dropAt(m, lk, t)
 }
 
 func (e *engine) dropAt(m int32, lk *link, t float64) {

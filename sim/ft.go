@@ -131,9 +131,15 @@ type pendingAck struct {
 // primary needs it only when it next produces, when it is stalled, or when
 // FT checks liveness. applyAcks applies it then, at its own time, unless
 // the port died first. Outside a stall this saves one event per message.
-func (e *engine) pendAck(v *vmState, m int32, arrive float64) {
+//
+// Under a window (tcp.go, ackWatch) the ack goes to the calendar as a hop
+// event instead when pendTCP says so, and reports false.
+func (e *engine) pendAck(v *vmState, m int32, arrive float64) bool {
 	ms := &e.msgs[m]
 	a := pendingAck{t: arrive, seq: ms.seq, link: ms.link, epoch: ms.epoch}
+	if v.tc != nil && !e.pendTCP(v, a) {
+		return false
+	}
 	i := len(v.acks)
 	v.acks = append(v.acks, a)
 	for i > v.ackHead && v.acks[i-1].t > a.t { // a path change can reorder
@@ -141,10 +147,15 @@ func (e *engine) pendAck(v *vmState, m int32, arrive float64) {
 		i--
 	}
 	v.acks[i] = a
-	if v.stalled && i == v.ackHead {
+	if v.tc != nil {
+		if i == v.ackHead || a.t <= v.tc.strictUntil {
+			e.ackWatch(v) // a new earliest ack, or one that must go at its time
+		}
+	} else if v.stalled && i == v.ackHead {
 		e.h.push(a.t, evAckWake, int32(v.idx), v.sess)
 	}
 	e.release(m)
+	return true
 }
 
 // applyAcks applies the pending acks that reached the primary by time t.
@@ -169,6 +180,14 @@ func (e *engine) applyAcks(v *vmState, t float64) {
 
 // ackWake: a stalled primary's earliest pending ack arrives now.
 func (e *engine) ackWake(v *vmState) {
+	if tc := v.tc; tc != nil {
+		if e.now >= tc.wakeAt {
+			tc.wakeAt = -1
+		}
+		e.applyAcks(v, e.now)
+		e.ackWatch(v)
+		return
+	}
 	e.applyAcks(v, e.now)
 	if v.stalled && v.ackHead < len(v.acks) {
 		e.h.push(v.acks[v.ackHead].t, evAckWake, int32(v.idx), v.sess)
@@ -185,11 +204,17 @@ func (e *engine) newVM(i int, vm *model.FTVM) *vmState {
 		logBuffer: float64(vm.FT.LogBuffer), lagTarget: float64(vm.FT.LagTarget), ackSize: float64(vm.FT.AckSize),
 		speed: 1, lagH: newHist(), odH: newHist(), lagSec: make([]float64, e.nsec), unprotSince: -1,
 		held: map[int64]heldMsg{}}
+	if tieJitter && i == 0 {
+		for l := range e.links {
+			e.links[l].lat += float64(l+1) * 1.234567e-9
+		}
+	}
 	v.pri = int(e.nw.hostIx[vm.Primary])
 	v.sec = int(e.nw.hostIx[vm.Secondary])
 	v.src = newSource(vm.Logging, v.msgBytes, e.seed, "vm/"+vm.Name)
 	e.setFlows(v)
 	v.tc = newTCP(v, e.nw.hosts[v.pri].h.MTU)
+	e.windowed = e.windowed || v.tc != nil
 	if vm.Mode == model.ModeSMP {
 		e.newCkpt(v)
 	}
@@ -268,7 +293,9 @@ func (e *engine) produce(v *vmState) {
 	if v.unacked+v.msgBytes > v.logBuffer {
 		v.account(e, e.now)
 		v.stalled = true // the log buffer is full: the primary stops (docs/model.md 3 §3.2)
-		if v.ackHead < len(v.acks) {
+		if v.tc != nil {
+			e.ackWatch(v)
+		} else if v.ackHead < len(v.acks) {
 			e.h.push(v.acks[v.ackHead].t, evAckWake, int32(v.idx), v.sess)
 		}
 		return
@@ -292,6 +319,9 @@ func (e *engine) produce(v *vmState) {
 		e.send(m)
 	} else {
 		e.tcpPush(v)
+		if v.tc.sendSeq < v.nextSeq {
+			e.ackWatch(v) // a message waits for the window: not quiet
+		}
 	}
 	cur := v.vnext
 	v.vnext = v.src.next(cur)
@@ -388,8 +418,14 @@ func (e *engine) deliver(m int32) {
 		// Acknowledge everything read, in one ack (docs/model.md 3 §3.2).
 		e.sendCtl(m, v, kAck, int32(v.sec), int32(v.pri), v.expect-1)
 	case kAck:
+		if v.ackHead < len(v.acks) && v.tc != nil {
+			e.applyAcks(v, e.now) // pending acks that arrived before it
+		}
 		v.heardAtPri = e.now
 		e.acked(v, ms.seq)
+		if v.tc != nil {
+			e.ackWatch(v)
+		}
 		e.release(m)
 	case kHB:
 		if int(ms.to) == v.sec {

@@ -158,7 +158,7 @@ func TestFusionInvisible(t *testing.T) {
 				t.Errorf("%s, %s: results differ with fusion on and off at %s", p, bn, d)
 			}
 			if cc != model.CongestionNone && fused != 0 {
-				t.Errorf("%s, %s: %d runs fused; a window turns fusion off", p, bn, fused)
+				t.Errorf("%s, %s: %d runs fused; SMP-FT VMs under a window turn fusion off", p, bn, fused)
 			}
 			if again != 0 {
 				t.Errorf("%s, %s: %d runs had to be run again without fusion; want none (no path changes)", p, bn, again)

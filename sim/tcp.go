@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"errors"
 	"math"
 
 	"github.com/ftsim/ftsim/model"
@@ -37,7 +38,29 @@ type tcpConn struct {
 	holeSeq          int64 // recovery: next sequence to look at for a hole
 	wmax, k, epochAt float64
 	west             float64 // CUBIC's Reno-friendly estimate (bytes)
+
+	// Pending acks (ackWatch): ackTail and ackTailT are the highest
+	// sequence and the latest arrival time of the acks that entered their
+	// last hop; the pending acks up to strictUntil go at their own time
+	// (a duplicate, or one overtaken on another path);
+	// wakeAt is the earliest evAckWake in the calendar (-1: none).
+	ackTail                       int64
+	ackTailT, wakeAt, strictUntil float64
 }
+
+// noLazyAck turns the pending list off for connections with a window, so
+// tests can check that it never changes a result (ackWatch).
+var noLazyAck bool
+
+// errLateAck stops a run in which a pending ack would be applied after
+// its time (an internal error).
+var errLateAck = errors.New("sim: internal error: a pending ack fell behind the clock")
+
+// tieJitter adds a different nanosecond-scale latency to every link, so
+// tests can compare runs in which no two events fall on the very same
+// instant: the order of simultaneous events is left open by the model and
+// set by the calendar's shape, which every fast path changes.
+var tieJitter bool
 
 // CUBIC constants (RFC 9438 §4.1): C in segments per second cubed.
 const (
@@ -53,9 +76,10 @@ func newTCP(v *vmState, mtu int) *tcpConn {
 	mss := float64(mtu - 52)
 	c := &tcpConn{cubic: t.Congestion == model.CongestionCubic, mss: mss,
 		iw: float64(t.InitialWindow) * mss, maxWnd: v.logBuffer,
-		minRTO: float64(v.ft.RTO), maxRTO: math.Max(float64(v.ft.RTO), float64(t.MaxRTO)),
-		lastAck: -1, timerAt: math.Inf(1), ssthresh: math.Inf(1), recover: -1}
-	c.cwnd = math.Min(c.iw, c.maxWnd)
+		minRTO: float64(v.ft.RTO), maxRTO: max(float64(v.ft.RTO), float64(t.MaxRTO)),
+		lastAck: -1, timerAt: math.Inf(1), ssthresh: math.Inf(1), recover: -1,
+		ackTail: -1, wakeAt: -1, strictUntil: -1}
+	c.cwnd = min(c.iw, c.maxWnd)
 	c.rto = c.minRTO
 	return c
 }
@@ -83,7 +107,7 @@ func (e *engine) tcpPush(v *vmState) {
 	// Idle restart, judged when there is something to send: an ack that
 	// empties the flight restarts nothing by itself.
 	if tc.flight == 0 && e.now-tc.lastSend > tc.rto && tc.lastSend > 0 && v.entry(tc.sendSeq) != nil {
-		tc.cwnd = math.Min(tc.cwnd, tc.iw) // idle restart (RFC 5681 §4.1)
+		tc.cwnd = min(tc.cwnd, tc.iw) // idle restart (RFC 5681 §4.1)
 	}
 	for {
 		u := v.entry(tc.sendSeq)
@@ -148,7 +172,13 @@ func (e *engine) armRTOAt(v *vmState, t float64) {
 // rtoFired: the retransmission timer's event.
 func (e *engine) rtoFired(v *vmState, ver uint32) {
 	tc := v.tc
-	if tc == nil || ver != tc.timerVer&0xfffffff {
+	if tc == nil {
+		return
+	}
+	if v.ackHead < len(v.acks) {
+		e.applyAcks(v, e.now) // the acks that came before the timer, first
+	}
+	if ver != tc.timerVer&0xfffffff {
 		return
 	}
 	tc.timerPending = false
@@ -172,7 +202,7 @@ func (e *engine) rtoFired(v *vmState, ver uint32) {
 	tc.inRecovery = true
 	tc.recover = tc.sendSeq - 1
 	tc.dupacks = 0
-	tc.rto = math.Min(tc.rto*2, tc.maxRTO)
+	tc.rto = min(tc.rto*2, tc.maxRTO)
 	tc.timerAt = math.Inf(1)
 	tc.holeSeq = tc.lastAck + 2
 	if u := v.entry(tc.lastAck + 1); u != nil {
@@ -181,6 +211,7 @@ func (e *engine) rtoFired(v *vmState, ver uint32) {
 	if tc.timerAt == math.Inf(1) {
 		e.armRTO(v)
 	}
+	e.ackWatch(v)
 }
 
 // congestion cuts the window on a loss: NewReno halves the flight size
@@ -194,12 +225,12 @@ func (tc *tcpConn) congestion(now float64, timeout bool) {
 		} else {
 			tc.wmax = w
 		}
-		tc.ssthresh = math.Max(w*cubicBeta, 2*tc.mss)
+		tc.ssthresh = max(w*cubicBeta, 2*tc.mss)
 		tc.k = math.Cbrt(tc.wmax / tc.mss * (1 - cubicBeta) / cubicC)
 		tc.epochAt = -1
 		tc.west = tc.ssthresh
 	} else {
-		tc.ssthresh = math.Max(tc.flight/2, 2*tc.mss)
+		tc.ssthresh = max(tc.flight/2, 2*tc.mss)
 	}
 	if !timeout {
 		tc.cwnd = tc.ssthresh
@@ -223,7 +254,7 @@ func (tc *tcpConn) grow(acked, now float64) {
 		}
 		t := now - tc.epochAt + tc.srtt
 		target := (cubicC*math.Pow(t-tc.k, 3))*tc.mss + tc.wmax
-		target = math.Max(tc.cwnd, math.Min(target, 1.5*tc.cwnd))
+		target = max(tc.cwnd, min(target, 1.5*tc.cwnd))
 		alpha := 3 * (1 - cubicBeta) / (1 + cubicBeta)
 		tc.west += alpha * tc.mss * acked / tc.cwnd
 		if tc.west > target {
@@ -233,7 +264,7 @@ func (tc *tcpConn) grow(acked, now float64) {
 	} else {
 		tc.cwnd += tc.mss * acked / tc.cwnd
 	}
-	tc.cwnd = math.Min(tc.cwnd, tc.maxWnd)
+	tc.cwnd = min(tc.cwnd, tc.maxWnd)
 }
 
 // sample updates SRTT, RTTVAR and the timeout from one measurement
@@ -245,7 +276,7 @@ func (tc *tcpConn) sample(r float64) {
 		tc.rttvar = 0.75*tc.rttvar + 0.25*math.Abs(tc.srtt-r)
 		tc.srtt = 0.875*tc.srtt + 0.125*r
 	}
-	tc.rto = math.Min(math.Max(tc.srtt+4*tc.rttvar, tc.minRTO), tc.maxRTO)
+	tc.rto = min(max(tc.srtt+4*tc.rttvar, tc.minRTO), tc.maxRTO)
 }
 
 // tcpAck: a cumulative ack for everything up to seq reached the primary at
@@ -255,7 +286,7 @@ func (e *engine) tcpAck(v *vmState, seq int64, acked, rtt, t float64) {
 	if seq > tc.lastAck {
 		before := tc.flight
 		tc.lastAck = seq
-		tc.flight = math.Max(0, tc.flight-acked)
+		tc.flight = max(0, tc.flight-acked)
 		tc.dupacks = 0
 		if rtt >= 0 {
 			tc.sample(rtt) // the backoff ends with a fresh estimate
@@ -263,10 +294,10 @@ func (e *engine) tcpAck(v *vmState, seq int64, acked, rtt, t float64) {
 		if tc.inRecovery {
 			if seq >= tc.recover {
 				tc.inRecovery = false
-				tc.cwnd = math.Min(math.Max(tc.ssthresh, tc.mss), tc.maxWnd) // full ack: deflate (RFC 6582 §3.2)
+				tc.cwnd = min(max(tc.ssthresh, tc.mss), tc.maxWnd) // full ack: deflate (RFC 6582 §3.2)
 			} else {
 				// Partial ack: the next hole goes now (RFC 6582 §3.2 step 5).
-				tc.cwnd = math.Max(tc.cwnd-acked+tc.mss, tc.mss)
+				tc.cwnd = max(tc.cwnd-acked+tc.mss, tc.mss)
 				if u := v.entry(seq + 1); u != nil && (u.lost || u.copies == 0) {
 					e.tcpSend(v, u, true)
 				}
@@ -311,7 +342,7 @@ func (e *engine) tcpAck(v *vmState, seq int64, acked, rtt, t float64) {
 				e.tcpSend(v, u, true)
 			}
 		case tc.dupacks > thresh && tc.inRecovery:
-			tc.cwnd = math.Min(tc.cwnd+v.msgBytes, tc.maxWnd) // one message left the network
+			tc.cwnd = min(tc.cwnd+v.msgBytes, tc.maxWnd) // one message left the network
 			e.fillHoles(v, 1)
 		}
 	}
@@ -368,4 +399,98 @@ func (e *engine) fillHoles(v *vmState, n int) {
 			n--
 		}
 	}
+}
+
+// Pending acks under a window, in runs without failures (engine.lazyAcks,
+// set by fuse). An ack on its last hop has a fixed arrival time (its
+// queue is a FIFO), so it waits in the VM's pending list (pendAck) and is
+// applied at the sender's next decision point: a production (produce),
+// the retransmission timer (rtoFired), another ack, a control event
+// (engine.sync) or the end of the run. That is exact while applying it
+// late changes nothing but the sender's own state, which it computes from
+// the ack's own time (the RTT sample, the window's growth, the timer's
+// deadline, the output delay): a plain ack, one that acknowledges new
+// data, applied while the connection is quiet.
+//
+// Quiet is: not in recovery, not stalled, every produced message sent
+// (none waits for the window), no re-sync, and no pending ack that may
+// not be plain. A plain ack applied then sends nothing and keeps the
+// connection quiet. Anything else that happens at an ack's time (a send
+// that the ack lets go, a fast retransmit, the stalled primary resuming)
+// must happen at that time, so whenever the connection is not quiet the
+// earliest pending ack has an evAckWake at its own time, and an ack
+// applied at its wake is applied exactly when its hop event would have
+// been. ackWatch keeps that true where it can change: a new earliest
+// pending ack, a connection that stops being quiet (a message left
+// waiting for the window or a stall in produce, a timeout, an ack applied
+// at its wake or through the calendar, a duplicate), and a wake that
+// fired. A plain ack applied late leaves a wake for a later ack valid: it
+// fires early and looks again.
+//
+// A late ack may also move the retransmission timer to its time plus the
+// RTO, which must not be in the past: ackWatch keeps a wake at the
+// earliest pending ack's time plus the minimum RTO, so no ack is applied
+// later than that. The differential test TestLazyAcksInvisible runs drawn
+// topologies with the pending list on and off under NewReno and CUBIC,
+// small buffers, lossy links and failures, and compares results byte for
+// byte (see the package documentation for the order of simultaneous
+// events).
+
+// quiet reports whether v's connection may apply its earliest pending ack
+// (there is one) late.
+func (v *vmState) quiet() bool {
+	tc := v.tc
+	return v.acks[v.ackHead].t > tc.strictUntil && !tc.inRecovery && !v.stalled && !v.resyncing && v.entry(tc.sendSeq) == nil
+}
+
+// ackWatch keeps an evAckWake in the calendar for v's earliest pending
+// ack: at its own time when the connection is not quiet, else at most
+// the minimum RTO after it.
+func (e *engine) ackWatch(v *vmState) {
+	if v.ackHead >= len(v.acks) {
+		return
+	}
+	tc := v.tc
+	at := v.acks[v.ackHead].t
+	if tc.wakeAt >= e.now && tc.wakeAt <= at {
+		return // a wake at or before the ack's time is on its way
+	}
+	if v.quiet() {
+		at += tc.minRTO
+		if tc.wakeAt >= e.now && tc.wakeAt <= at {
+			return
+		}
+	}
+	if at < e.now && e.err == nil {
+		e.err = errLateAck // cannot happen: every path above applies due acks first
+		e.h.clear()
+		return
+	}
+	tc.wakeAt = at
+	e.h.push(at, evAckWake, int32(v.idx), v.sess)
+}
+
+// pendTCP puts ack a of a windowed connection in the pending list, or
+// reports false when it must go through the calendar: with the pending
+// list off (engine.lazyAcks: runs with failures, noLazyAck) and for
+// SMP-FT, whose acks end stuns.
+func (e *engine) pendTCP(v *vmState, a pendingAck) bool {
+	tc := v.tc
+	if !e.lazyAcks || v.ck != nil {
+		return false
+	}
+	if a.seq <= tc.ackTail || a.t < tc.ackTailT {
+		// A duplicate ack, or one that overtakes an earlier ack on
+		// another path: it and every ack pending before it go at their
+		// own time. Those already due are plain acks of a quiet
+		// connection (else a wake would have applied them): applied now,
+		// before the connection stops being quiet.
+		if v.ackHead < len(v.acks) && v.acks[v.ackHead].t <= e.now {
+			e.applyAcks(v, e.now)
+		}
+		tc.strictUntil = max(tc.strictUntil, tc.ackTailT, a.t)
+	}
+	tc.ackTail = max(tc.ackTail, a.seq)
+	tc.ackTailT = max(tc.ackTailT, a.t)
+	return true
 }
