@@ -185,7 +185,7 @@ func (r *runner) runShared(specs []runSpec) ([]runOut, []SamePaths, error) {
 		}
 	}
 	out := make([]runOut, len(specs))
-	if err := r.runAll(specs, reps, out); err != nil {
+	if err := r.runPrefixed(specs, reps, out); err != nil {
 		return nil, nil, err
 	}
 	var again []int

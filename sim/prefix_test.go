@@ -1,0 +1,110 @@
+package sim
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/ftsim/ftsim/model"
+)
+
+// prefixRun runs sc with prefix sharing on or off and returns results.json's
+// bytes, the time series and how many runs continued a prefix.
+func prefixRun(t *testing.T, sc *model.Scenario, off bool) ([]byte, []Series, int64) {
+	t.Helper()
+	before := forkedRuns.Load()
+	r, b := runWith(t, sc, &noPrefix, off)
+	return b, r.Series, forkedRuns.Load() - before
+}
+
+// TestPrefixInvisible: continuing failure cases from a shared prefix gives
+// every run, byte for byte, what simulating it on its own gives, over drawn
+// topologies, policies, transports (NewReno, CUBIC, none), legacy and
+// SMP-FT VMs, every single failure (vmnic, switch, inter-switch link, host,
+// with promotion and re-protection) and a baseline whose own failures
+// (lossy links among them) start at the N-1 instant. The window is drawn so
+// that the failure instant falls on a whole second half the time, where
+// sampling and LBT's checks fire at the failure's very time and their
+// order matters.
+func TestPrefixInvisible(t *testing.T) {
+	n := 16
+	if testing.Short() {
+		n = 4
+	}
+	rng := rand.New(rand.NewPCG(5, 31))
+	pick := func(s ...string) string { return s[rng.IntN(len(s))] }
+	var forked int64
+	for i := 0; i < n; i++ {
+		src := randomPrefixScenario(rng, pick)
+		sc, err := model.Parse(fmt.Sprintf("random-%d.yaml", i), []byte(src))
+		if err != nil {
+			t.Fatalf("scenario %d: %v\n%s", i, err, src)
+		}
+		with, wser, k := prefixRun(t, sc, false)
+		without, woser, k0 := prefixRun(t, sc, true)
+		if k0 != 0 {
+			t.Fatalf("scenario %d: %d runs continued a prefix with prefix sharing off", i, k0)
+		}
+		if !bytes.Equal(with, without) {
+			t.Errorf("scenario %d: results.json differs with prefix sharing on and off\n%s\n%s", i, src, bytesDiff(with, without))
+		}
+		if !reflect.DeepEqual(wser, woser) {
+			t.Errorf("scenario %d: time series differ with prefix sharing on and off\n%s", i, src)
+		}
+		if k == 0 {
+			t.Errorf("scenario %d: no run continued a prefix\n%s", i, src)
+		}
+		forked += k
+	}
+	t.Logf("%d runs continued a prefix", forked)
+}
+
+// bytesDiff shows where two results first differ.
+func bytesDiff(a, b []byte) string {
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	lo := max(0, i-200)
+	return fmt.Sprintf("with:    ...%s\nwithout: ...%s", a[lo:min(len(a), i+200)], b[lo:min(len(b), i+200)])
+}
+
+// randomPrefixScenario draws one scenario for TestPrefixInvisible: the
+// drawn topology of TestSharingInvisibleRandom under N-1, with a short FT
+// timeout and restart delay so that lost peers are promoted and
+// re-protected within the run.
+func randomPrefixScenario(rng *rand.Rand, pick func(...string) string) string {
+	src := randomShareScenario(rng, pick)
+	// Window [1 s, end): the failures fall at its middle, a whole second
+	// for an odd end.
+	end := pick("5s", "6s", "7s")
+	src = strings.Replace(src, "duration: 4s\n", "duration: "+end+"\n", 1)
+	src = strings.Replace(src, "ft:\n  tcp:", "ft:\n  timeout: 2s\n  heartbeat: 500ms\n  restart_delay: "+pick("500ms", "1s")+"\n  tcp:", 1)
+	var mid string
+	switch end {
+	case "5s":
+		mid = "3s"
+	case "6s":
+		mid = "3.5s"
+	default:
+		mid = "4s"
+	}
+	var b strings.Builder
+	b.WriteString(strings.TrimSuffix(src, "compare:\n  policies: all\n"))
+	if rng.IntN(2) == 0 {
+		// The baseline's own failures, from the N-1 instant on.
+		b.WriteString("failures:\n")
+		fmt.Fprintf(&b, "  - {at: %s, vmnic: esx01/vmnic%d, kind: lossy, loss: %s, down_for: 1s}\n", mid, rng.IntN(2), pick("1%", "0.1%"))
+		if rng.IntN(2) == 0 {
+			fmt.Fprintf(&b, "  - {at: %s, host: esx02}\n", pick(mid, "4.5s"))
+		}
+	}
+	b.WriteString("compare:\n  policies: all\n  n_minus_1: true\n")
+	if rng.IntN(3) == 0 {
+		b.WriteString("replications: 2\n")
+	}
+	return b.String()
+}
