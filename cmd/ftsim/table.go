@@ -19,6 +19,9 @@ import (
 // there is more than one of either. Colour is added after the columns are
 // laid out, so it never shifts them.
 func printTables(w io.Writer, r sim.Result, colour bool) {
+	if printLargeNMinus1(w, r, colour) {
+		return
+	}
 	fmt.Fprintf(w, "%s", r.Scenario)
 	if r.Description != "" {
 		fmt.Fprintf(w, ": %s", r.Description)
