@@ -275,6 +275,7 @@ func (r *runner) runPrefixed(specs []runSpec, which []int, out []runOut) error {
 		return func() error {
 			o, err := runOne(r.ctx, specs[i])
 			out[i] = o
+			r.ranOne()
 			return err
 		}
 	}
@@ -299,6 +300,7 @@ func (r *runner) runPrefixed(specs []runSpec, which []int, out []runOut) error {
 		r.mu.Unlock()
 		return r.runAll(specs, which, out)
 	}
+	r.plan(len(which))
 	var (
 		mu      sync.Mutex
 		cond    = sync.NewCond(&mu)
@@ -338,6 +340,7 @@ func (r *runner) runPrefixed(specs []runSpec, which []int, out []runOut) error {
 				ts = append(ts, func() error {
 					o, err := p.continueRun(r.ctx, specs[i])
 					out[i] = o
+					r.ranOne()
 					return err
 				})
 			}

@@ -24,6 +24,10 @@ type Options struct {
 	// seconds done and planned, summed over all runs (the plan may grow
 	// under replications: auto). It is called from one goroutine at a time.
 	Progress func(done, total float64)
+	// Runs, when set, is called as simulations start and finish with how
+	// many are done and planned (shared runs and continued prefixes count
+	// as one each). It is called from one goroutine at a time.
+	Runs func(done, total int)
 }
 
 // DefaultOptions returns the options that take everything from the scenario.
@@ -88,7 +92,7 @@ func Run(ctx context.Context, sc *model.Scenario, opts Options) (Result, error) 
 			groups = append(groups, &group{v: v, fc: fc})
 		}
 	}
-	r := &runner{ctx: ctx, parallel: max(1, opts.Parallel), progress: opts.Progress}
+	r := &runner{ctx: ctx, parallel: max(1, opts.Parallel), progress: opts.Progress, runs: opts.Runs}
 	for {
 		var specs []runSpec
 		var owners []*group
@@ -157,8 +161,29 @@ type runner struct {
 	ctx         context.Context
 	parallel    int
 	progress    func(done, total float64)
+	runs        func(done, total int)
 	mu          sync.Mutex
 	done, total float64 // simulated run-seconds
+	ran, planned int    // simulations
+}
+
+// plan adds n simulations to the plan; ranOne counts one done.
+func (r *runner) plan(n int) {
+	r.mu.Lock()
+	r.planned += n
+	if r.runs != nil {
+		r.runs(r.ran, r.planned)
+	}
+	r.mu.Unlock()
+}
+
+func (r *runner) ranOne() {
+	r.mu.Lock()
+	r.ran++
+	if r.runs != nil {
+		r.runs(r.ran, r.planned)
+	}
+	r.mu.Unlock()
 }
 
 // tick reports simulated seconds done by one run.
@@ -230,6 +255,7 @@ func (r *runner) runAll(specs []runSpec, which []int, out []runOut) error {
 		r.total += specs[i].duration
 	}
 	r.mu.Unlock()
+	r.plan(len(which))
 	errs := make([]error, len(which))
 	workers := r.parallel
 	var cores chan struct{} // a run simulates while it holds one
@@ -258,6 +284,7 @@ func (r *runner) runAll(specs []runSpec, which []int, out []runOut) error {
 					specs[i].yield = func() { <-cores; cores <- struct{}{} }
 				}
 				out[i], errs[k] = runOne(r.ctx, specs[i])
+				r.ranOne()
 				if cores != nil {
 					<-cores
 				}

@@ -135,6 +135,7 @@ func run(ctx context.Context, stdout, stderr io.Writer, path string, f runFlags,
 	defer od.abort()
 	bar := newProgress(stderr, "simulating", "simulated seconds")
 	opts.Progress = bar.update
+	opts.Runs = bar.runs
 	res, err := sim.Run(ctx, sc, opts)
 	bar.finish()
 	if err != nil {
