@@ -2,6 +2,8 @@ package sim
 
 import (
 	"bytes"
+	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
@@ -118,4 +120,63 @@ func randomPrefixScenario(rng *rand.Rand, pick func(...string) string, short boo
 		b.WriteString("replications: 2\n")
 	}
 	return b.String()
+}
+
+// TestPrefixEqualsWrittenFailure: a single-failure case continued from the
+// shared prefix equals, figure for figure, a plain run of the design with
+// that failure written into failures:.
+func TestPrefixEqualsWrittenFailure(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 3))
+	pick := func(s ...string) string { return s[rng.IntN(len(s))] }
+	n := 4
+	if testing.Short() {
+		n = 2
+	}
+	compared := 0
+	for i := 0; i < n; i++ {
+		src := randomPrefixScenario(rng, pick, true)
+		sc, err := model.Parse(fmt.Sprintf("random-%d.yaml", i), []byte(src))
+		if err != nil {
+			t.Fatalf("scenario %d: %v\n%s", i, err, src)
+		}
+		before := forkedRuns.Load()
+		r, err := Run(context.Background(), sc, Options{Parallel: 2, NoSeries: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if forkedRuns.Load() == before {
+			t.Fatalf("scenario %d: no run continued a prefix", i)
+		}
+		cases := sc.FailureCases()[1:]
+		for _, k := range []int{0, len(cases) / 2, len(cases) - 1} {
+			fc := cases[k]
+			plain := *sc
+			plain.Failures = fc.Failures
+			cmpOnly := *sc.Compare
+			cmpOnly.NMinus1 = false
+			plain.Compare = &cmpOnly
+			for _, rr := range r.Runs {
+				if rr.FailureCase != fc.Name || !rr.Applicable {
+					continue
+				}
+				one, err := Run(context.Background(), &plain, Options{NoSeries: true,
+					Policies: []model.Policy{model.Policy(rr.Policy)}, Replications: rr.Replication + 1})
+				if err != nil {
+					t.Fatal(err)
+				}
+				compared++
+				want := one.Runs[rr.Replication]
+				want.FailureCase = fc.Name
+				a, _ := json.Marshal(rr)
+				b, _ := json.Marshal(want)
+				if !bytes.Equal(a, b) {
+					t.Errorf("scenario %d, %s under %s: the continued run differs from the failure written into failures:\n%s\n%s",
+						i, fc.Name, rr.Policy, bytesDiff(a, b), src)
+				}
+			}
+		}
+	}}
+	if compared == 0 {
+		t.Error("no run compared")
+	}
 }
