@@ -175,7 +175,7 @@ func TestPrefixEqualsWrittenFailure(t *testing.T) {
 				}
 			}
 		}
-	}}
+	}
 	if compared == 0 {
 		t.Error("no run compared")
 	}
