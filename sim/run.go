@@ -158,13 +158,13 @@ func repSeed(root uint64, r int) uint64 {
 // runner runs specs on a pool of workers; results land by index, so the
 // outcome does not depend on the pool's size.
 type runner struct {
-	ctx         context.Context
-	parallel    int
-	progress    func(done, total float64)
-	runs        func(done, total int)
-	mu          sync.Mutex
-	done, total float64 // simulated run-seconds
-	ran, planned int    // simulations
+	ctx          context.Context
+	parallel     int
+	progress     func(done, total float64)
+	runs         func(done, total int)
+	mu           sync.Mutex
+	done, total  float64 // simulated run-seconds
+	ran, planned int     // simulations
 }
 
 // plan adds n simulations to the plan; ranOne counts one done.
