@@ -158,30 +158,30 @@ func repSeed(root uint64, r int) uint64 {
 // runner runs specs on a pool of workers; results land by index, so the
 // outcome does not depend on the pool's size.
 type runner struct {
-	ctx          context.Context
-	parallel     int
-	progress     func(done, total float64)
-	runs         func(done, total int)
-	mu           sync.Mutex
-	done, total  float64 // simulated run-seconds
-	ran, planned int     // simulations
+	ctx         context.Context
+	parallel    int
+	progress    func(done, total float64)
+	runs        func(done, total int)
+	mu          sync.Mutex
+	done, total float64 // simulated run-seconds
+	nran, nplan int     // simulations
 }
 
 // plan adds n simulations to the plan; ranOne counts one done.
 func (r *runner) plan(n int) {
 	r.mu.Lock()
-	r.planned += n
+	r.nplan += n
 	if r.runs != nil {
-		r.runs(r.ran, r.planned)
+		r.runs(r.nran, r.nplan)
 	}
 	r.mu.Unlock()
 }
 
 func (r *runner) ranOne() {
 	r.mu.Lock()
-	r.ran++
+	r.nran++
 	if r.runs != nil {
-		r.runs(r.ran, r.planned)
+		r.runs(r.nran, r.nplan)
 	}
 	r.mu.Unlock()
 }
