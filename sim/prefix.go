@@ -275,7 +275,7 @@ func (r *runner) runPrefixed(specs []runSpec, which []int, out []runOut) error {
 		return func() error {
 			o, err := runOne(r.ctx, specs[i])
 			out[i] = o
-			r.ranOne()
+			r.finished(i, out)
 			return err
 		}
 	}
@@ -340,7 +340,7 @@ func (r *runner) runPrefixed(specs []runSpec, which []int, out []runOut) error {
 				ts = append(ts, func() error {
 					o, err := p.continueRun(r.ctx, specs[i])
 					out[i] = o
-					r.ranOne()
+					r.finished(i, out)
 					return err
 				})
 			}

@@ -28,6 +28,11 @@ type Options struct {
 	// many are done and planned (shared runs and continued prefixes count
 	// as one each). It is called from one goroutine at a time.
 	Runs func(done, total int)
+	// SeriesWorst keeps the time series of the baseline and of each
+	// policy's worst single failure only, deciding as runs finish (keep.go),
+	// so memory does not grow with the failure cases. It has no effect
+	// under replications: auto or a shard, which keep every series.
+	SeriesWorst bool
 }
 
 // DefaultOptions returns the options that take everything from the scenario.
@@ -111,6 +116,10 @@ func Run(ctx context.Context, sc *model.Scenario, opts Options) (Result, error) 
 				owners = append(owners, g)
 			}
 		}
+		r.keeper = nil
+		if opts.SeriesWorst && !auto && opts.Shard.Count == 0 {
+			r.keeper = keeperOf(sc.SLA, groups, specs, owners, func(g *group) (model.Variant, model.FailureCase) { return g.v, g.fc })
+		}
 		out, same, err := r.runShared(specs)
 		if err != nil {
 			return Result{}, err
@@ -162,6 +171,7 @@ type runner struct {
 	parallel    int
 	progress    func(done, total float64)
 	runs        func(done, total int)
+	keeper      *seriesKeeper // may drop series as runs finish
 	mu          sync.Mutex
 	done, total float64 // simulated run-seconds
 	nran, nplan int     // simulations
@@ -284,7 +294,7 @@ func (r *runner) runAll(specs []runSpec, which []int, out []runOut) error {
 					specs[i].yield = func() { <-cores; cores <- struct{}{} }
 				}
 				out[i], errs[k] = runOne(r.ctx, specs[i])
-				r.ranOne()
+				r.finished(i, out)
 				if cores != nil {
 					<-cores
 				}

@@ -90,7 +90,8 @@ func run(ctx context.Context, stdout, stderr io.Writer, path string, f runFlags,
 			return badInput(fmt.Errorf("ftsim run: %w", err))
 		}
 	}
-	opts := sim.Options{NoSeries: series == seriesNone, Seed: f.seed, Replications: f.replications, Parallel: f.parallel}
+	opts := sim.Options{NoSeries: series == seriesNone, Seed: f.seed, Replications: f.replications, Parallel: f.parallel,
+		SeriesWorst: series == seriesWorst}
 	if opts.Parallel <= 0 {
 		opts.Parallel = defaultParallel()
 	}
