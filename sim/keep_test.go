@@ -20,7 +20,7 @@ func TestSeriesWorstKeeps(t *testing.T) {
 	pick := func(s ...string) string { return s[rng.IntN(len(s))] }
 	n := 6
 	if testing.Short() {
-		n = 3
+		n = 2
 	}
 	for i := 0; i < n; i++ {
 		src := randomPrefixScenario(rng, pick, testing.Short())
