@@ -127,6 +127,25 @@
 // shared run sees its paths change or, for NIC load, an LBT check that
 // would move a port.
 //
+// Failure cases whose failures all start at one instant T after t = 0 (the
+// single failures of n_minus_1, which start from the design without its
+// failures: timeline) share their prefix (prefix.go): Run simulates the
+// policy and replication without failures up to T once, copies the engine
+// there (go-clone, complete by construction) and continues each case from
+// its own copy. Control events are data (ctl), not closures, so the
+// pending ones are scheduled again on a new simgo clock at their exact
+// times and in their order among equal times, the case's failures where a
+// plain run puts them. TestPrefixInvisible (drawn topologies, every
+// policy, NewReno, CUBIC and no window, legacy and SMP-FT VMs, every
+// single failure with promotion and re-protection, lossy links in the
+// baseline) compares every byte with prefix sharing on and off, and
+// TestPrefixEqualsWrittenFailure compares a continued case with a plain
+// run of its failure written into failures:.
+//
+// With Options.SeriesWorst, a failure case's time series are kept only
+// while it is its policy's worst single failure so far (keep.go), so
+// memory does not grow with the number of failure cases.
+//
 // # Shards of a run
 //
 // Options.Shard I/N narrows a Run to the failure cases at positions p with
