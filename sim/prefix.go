@@ -148,11 +148,12 @@ type prefix struct {
 	snap    *engine
 	pending []ctl // sorted by (at, seq)
 	at      float64
+	left    atomic.Int32 // copies still to make
 }
 
 // runPrefix simulates rs without failures up to t and keeps a copy. ok is
 // false when the prefix cannot be continued (see ctlFn).
-func runPrefix(ctx context.Context, rs runSpec, t float64) (p *prefix, ok bool, err error) {
+func runPrefix(ctx context.Context, rs runSpec, t float64, cases int) (p *prefix, ok bool, err error) {
 	e := newEngine(ctx, rs, false, nil)
 	defer e.k.Shutdown()
 	e.k.RunUntil(t)
@@ -170,6 +171,7 @@ func runPrefix(ctx context.Context, rs runSpec, t float64) (p *prefix, ok bool, 
 	dataEvents.Add(e.h.pushed)
 	e.ctl.pushedBefore = e.h.pushed
 	p.snap = e.copy()
+	p.left.Store(int32(cases))
 	return p, true, nil
 }
 
@@ -182,7 +184,7 @@ func (e *engine) copy() *engine {
 		timers[i], v.timer = v.timer, nil
 	}
 	e.k, e.pending, e.ctl.ctx, e.ctl.tick, e.ctl.yield = nil, nil, nil, nil, nil
-	c := cloner.CloneSlowly(reflect.ValueOf(e)).Interface().(*engine)
+	c := e.clone()
 	e.k, e.pending, e.ctl = k, pending, cs
 	for i, v := range e.vms {
 		v.timer = timers[i]
@@ -190,11 +192,20 @@ func (e *engine) copy() *engine {
 	return c
 }
 
+// clone is a deep copy of e as it is. Copies of a prefix's copy are made
+// this way, by any number of goroutines at once: it only reads e.
+func (e *engine) clone() *engine {
+	return cloner.CloneSlowly(reflect.ValueOf(e)).Interface().(*engine)
+}
+
 // continueRun runs failure case rs from the prefix: a copy of its engine
 // with the case's failures scheduled where a plain run schedules them.
 func (p *prefix) continueRun(ctx context.Context, rs runSpec) (runOut, error) {
 	forkedRuns.Add(1)
-	e := p.snap.copy()
+	e := p.snap.clone()
+	if p.left.Add(-1) == 0 {
+		p.snap = nil // every copy is made: free the prefix before the run ends
+	}
 	e.k = simgo.NewSimulation()
 	defer e.k.Shutdown()
 	e.pending = make(map[*simgo.Event]ctl, len(p.pending)+2)
@@ -326,7 +337,7 @@ func (r *runner) runPrefixed(specs []runSpec, which []int, out []runOut) error {
 		base.failureCase = model.FailureCase{}
 		base.series, base.tick = false, r.tick
 		push(false, func() error {
-			p, ok, err := runPrefix(r.ctx, base, k.t)
+			p, ok, err := runPrefix(r.ctx, base, k.t, len(g))
 			if err != nil {
 				return err
 			}
