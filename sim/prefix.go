@@ -171,6 +171,7 @@ func runPrefix(ctx context.Context, rs runSpec, t float64, cases int) (p *prefix
 	dataEvents.Add(e.h.pushed)
 	e.ctl.pushedBefore = e.h.pushed
 	p.snap = e.copy()
+	e.letGo()
 	p.left.Store(int32(cases))
 	return p, true, nil
 }
@@ -190,6 +191,25 @@ func (e *engine) copy() *engine {
 		v.timer = timers[i]
 	}
 	return c
+}
+
+// letGo lets a finished engine be freed. simgo's pending events hold
+// their handlers, which hold the engine, and an event with a finalizer in
+// a cycle (the engine holds its events, the events' simulation holds them
+// again) is never collected: every run kept its engine until the process
+// ended. Aborting the pending events drops their handlers, and the engine
+// lets go of its events and its clock.
+func (e *engine) letGo() {
+	for ev := range e.pending {
+		ev.Abort()
+	}
+	for _, v := range e.vms {
+		if v.timer != nil {
+			v.timer.Abort()
+			v.timer = nil
+		}
+	}
+	e.pending, e.k = nil, nil
 }
 
 // clone is a deep copy of e as it is. Copies of a prefix's copy are made
@@ -222,8 +242,9 @@ func (p *prefix) continueRun(ctx context.Context, rs runSpec) (runOut, error) {
 	for _, f := range rs.failureCase.Failures {
 		e.scheduleFailure(f)
 	}
-	for _, c := range e.pending {
+	for ev, c := range e.pending {
 		evs = append(evs, c)
+		ev.Abort() // see letGo
 	}
 	e.k.Shutdown()
 	e.k, e.pending, e.ctl.seq = k, stash, next

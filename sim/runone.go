@@ -153,6 +153,7 @@ func (e *engine) sample() {
 
 // finish runs the engine to the end of run rs and collects its result.
 func (e *engine) finish(rs runSpec) (runOut, error) {
+	defer e.letGo()
 	e.k.RunUntil(e.end)
 	e.sync(e.end)
 	if e.err != nil {
