@@ -13,7 +13,10 @@
 // not processes: a process costs a goroutine hand-off per step and gains
 // nothing here. Every pending control event stays referenced (engine.pending,
 // vmState.timer), because simgo aborts unreferenced events from a finalizer
-// goroutine, which -race reports as a data race.
+// goroutine, which -race reports as a data race. A finished run aborts
+// the events still pending (engine.letGo): their handlers hold the engine,
+// and simgo's finalizers sit in cycles that are never collected, so the
+// engine would otherwise stay in memory until the process ends.
 //
 // The per-message data plane does not pay one simgo event per message per
 // hop. simgo attaches a finalizer to every event and boxes it into
