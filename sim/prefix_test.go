@@ -209,3 +209,31 @@ func BenchmarkNMinus1(b *testing.B) {
 		})
 	}
 }
+
+// TestCopyKeepsValues: an engine's copy holds equal values, addresses
+// included (netip.Addr compares an interned pointer: a deep copy of it is
+// no longer the same family, and IP hash hashed otherwise), and shares
+// nothing it could write with the original.
+func TestCopyKeepsValues(t *testing.T) {
+	sc, err := model.Load("../scenarios/active-active-ip-hash.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := model.WithPolicy(sc, model.IPHash)
+	e := newEngine(context.Background(), runSpec{sc: v.Scenario, policy: model.IPHash, duration: 5, seed: 1}, false, nil)
+	defer e.k.Shutdown()
+	e.k.RunUntil(2)
+	c := e.copy()
+	if c.sc != e.sc {
+		t.Error("the copy does not share the scenario")
+	}
+	for i, cv := range c.vms {
+		ev := e.vms[i]
+		if cv == ev || cv.fwd != ev.fwd || cv.rev != ev.rev || cv.fwd.SrcIP.Is4() != ev.fwd.SrcIP.Is4() {
+			t.Errorf("VM %d: copy %+v, original %+v", i, cv.fwd, ev.fwd)
+		}
+	}
+	if &c.links[0] == &e.links[0] || &c.nw.links[0] != &c.links[0] {
+		t.Error("the copy's links alias the original's, or its two views of them differ")
+	}
+}
