@@ -136,10 +136,12 @@ func (e *engine) fire(c ctl) {
 // cloner copies engines; the scenario is read-only and shared.
 var cloner = func() *clone.Allocator {
 	a := clone.NewAllocator(nil, nil)
-	// Only the scenario is shared: a pointer of another model type may
-	// point into the engine (a flow's addresses live in its VM's state),
-	// and a shared one would read the prefix's values, not the copy's.
-	a.MarkAsOpaquePointer(reflect.TypeOf((*model.Scenario)(nil)))
+	// The scenario's values are read-only and shared (the engine holds
+	// model pointers into its scenario only).
+	for _, t := range []any{(*model.Scenario)(nil), (*model.FTVM)(nil), (*model.Host)(nil),
+		(*model.Flow)(nil), (*model.Teaming)(nil)} {
+		a.MarkAsOpaquePointer(reflect.TypeOf(t))
+	}
 	// An address is a value whose family is a pointer to an interned
 	// handle, compared by identity: a deep copy would make an IPv4
 	// address no longer Is4 (IP hash then hashed otherwise).
