@@ -142,10 +142,13 @@ var cloner = func() *clone.Allocator {
 		(*model.Flow)(nil), (*model.Teaming)(nil)} {
 		a.MarkAsOpaquePointer(reflect.TypeOf(t))
 	}
-	// An address is a value whose family is a pointer to an interned
-	// handle, compared by identity: a deep copy would make an IPv4
-	// address no longer Is4 (IP hash then hashed otherwise).
-	a.MarkAsScalar(reflect.TypeOf(netip.Addr{}))
+	// An address's family is a pointer to an interned handle, compared by
+	// identity: a deep copy would make an IPv4 address no longer Is4 (IP
+	// hash then hashed otherwise). The pointer is copied as it is; marking
+	// the whole address as a scalar made go-clone copy pointers without
+	// the collector knowing, and continued runs crashed.
+	z, _ := reflect.TypeOf(netip.Addr{}).FieldByName("z")
+	a.MarkAsOpaquePointer(z.Type.Field(0).Type)
 	return a
 }()
 
