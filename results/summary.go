@@ -235,7 +235,40 @@ func CIConverged(runs []RunResult, target float64) bool {
 	return *hw <= target*math.Abs(mean)
 }
 
-// WorstCases names each policy's worst failure case: one where a VM
+// CompareSeverity orders two failure cases' summaries by how bad they are,
+// the rule of "worst single failure": a case where a VM delivered nothing
+// is worse than any other, then the higher p99 lag, then more throttling,
+// then more unprotected time. It returns +1 when a is worse, -1 when b is,
+// 0 when they tie on all four.
+func CompareSeverity(a, b Summary) int {
+	ka, kb := severityKey(a), severityKey(b)
+	return slices.Compare(ka[:], kb[:])
+}
+
+func severityKey(s Summary) [4]float64 {
+	var k [4]float64
+	for _, v := range s.Verdict.Violations {
+		if v.Metric == MetricNothingDelivered {
+			k[0] = 1
+		}
+	}
+	for _, m := range s.Metrics {
+		if m.Object != "" {
+			continue
+		}
+		switch m.Name {
+		case MetricLagP99:
+			k[1] = m.Mean
+		case MetricThrottled:
+			k[2] = m.Mean
+		case MetricUnprotected:
+			k[3] = m.Mean
+		}
+	}
+	return k
+}
+
+// WorstCases names each policy's worst failure case (CompareSeverity): one where a VM
 // delivered nothing comes first, whatever its lag figures; then the
 // highest p99 lag, then throttling, then unprotected time (docs/model.md
 // "compare").
@@ -246,28 +279,6 @@ func WorstCases(sum []Summary, nMinus1 bool) []WorstCase {
 	var out []WorstCase
 	best := map[string]int{}
 	var order []string
-	key := func(s Summary) [4]float64 {
-		var k [4]float64
-		for _, v := range s.Verdict.Violations {
-			if v.Metric == MetricNothingDelivered {
-				k[0] = 1
-			}
-		}
-		for _, m := range s.Metrics {
-			if m.Object != "" {
-				continue
-			}
-			switch m.Name {
-			case MetricLagP99:
-				k[1] = m.Mean
-			case MetricThrottled:
-				k[2] = m.Mean
-			case MetricUnprotected:
-				k[3] = m.Mean
-			}
-		}
-		return k
-	}
 	for i, s := range sum {
 		if !s.Applicable || s.FailureCase == Baseline {
 			continue
@@ -278,7 +289,7 @@ func WorstCases(sum []Summary, nMinus1 bool) []WorstCase {
 			order = append(order, s.Policy)
 			continue
 		}
-		if a, b := key(s), key(sum[j]); slices.Compare(a[:], b[:]) > 0 {
+		if CompareSeverity(s, sum[j]) > 0 {
 			best[s.Policy] = i
 		}
 	}

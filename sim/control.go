@@ -1,35 +1,16 @@
 package sim
 
 import (
-	"github.com/ftsim/ftsim/results"
-
 	"math"
 	"slices"
 
-	"github.com/fschuetz04/simgo"
-
 	"github.com/ftsim/ftsim/model"
+	"github.com/ftsim/ftsim/results"
 )
 
 // atControl schedules fn as a simgo event at time t; the data plane is
 // caught up to t before fn runs.
-func (e *engine) atControl(t float64, fn func()) {
-	if t < e.k.Now() {
-		t = e.k.Now()
-	}
-	ev := e.k.Timeout(t - e.k.Now())
-	e.pending[ev] = struct{}{}
-	ev.AddHandler(func(ev *simgo.Event) {
-		delete(e.pending, ev)
-		if e.err != nil {
-			return // stopped: nothing more to simulate
-		}
-		e.sync(e.k.Now())
-		e.nw.changed()
-		fn()
-		e.nw.changed()
-	})
-}
+func (e *engine) atControl(t float64, fn func()) { e.atCtl(t, ctl{kind: ctlFn, fn: fn}) }
 
 // uplink returns the vmnic the host's FT port sends a flow on now, or -1.
 func (e *engine) uplink(hi int, f *model.Flow) nicID {

@@ -13,7 +13,10 @@
 // not processes: a process costs a goroutine hand-off per step and gains
 // nothing here. Every pending control event stays referenced (engine.pending,
 // vmState.timer), because simgo aborts unreferenced events from a finalizer
-// goroutine, which -race reports as a data race.
+// goroutine, which -race reports as a data race. A finished run aborts
+// the events still pending (engine.letGo): their handlers hold the engine,
+// and simgo's finalizers sit in cycles that are never collected, so the
+// engine would otherwise stay in memory until the process ends.
 //
 // The per-message data plane does not pay one simgo event per message per
 // hop. simgo attaches a finalizer to every event and boxes it into
@@ -151,6 +154,25 @@
 // reports it under each policy, and simulates a policy on its own when the
 // shared run sees its paths change or, for NIC load, an LBT check that
 // would move a port.
+//
+// Failure cases whose failures all start at one instant T after t = 0 (the
+// single failures of n_minus_1, which start from the design without its
+// failures: timeline) share their prefix (prefix.go): Run simulates the
+// policy and replication without failures up to T once, copies the engine
+// there (go-clone, complete by construction) and continues each case from
+// its own copy. Control events are data (ctl), not closures, so the
+// pending ones are scheduled again on a new simgo clock at their exact
+// times and in their order among equal times, the case's failures where a
+// plain run puts them. TestPrefixInvisible (drawn topologies, every
+// policy, NewReno, CUBIC and no window, legacy and SMP-FT VMs, every
+// single failure with promotion and re-protection, lossy links in the
+// baseline) compares every byte with prefix sharing on and off, and
+// TestPrefixEqualsWrittenFailure compares a continued case with a plain
+// run of its failure written into failures:.
+//
+// With Options.SeriesWorst, a failure case's time series are kept only
+// while it is its policy's worst single failure so far (keep.go), so
+// memory does not grow with the number of failure cases.
 //
 // # Shards of a run
 //

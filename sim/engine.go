@@ -82,7 +82,8 @@ type engine struct {
 	seed  uint64
 	// pending holds every control event not yet fired: simgo aborts an
 	// unreferenced pending event from a finalizer, so we keep them reachable.
-	pending map[*simgo.Event]struct{}
+	pending map[*simgo.Event]ctl
+	ctl     ctlState // control events' order and the run they serve (prefix.go)
 	err     error
 	// fused: some queues are entered ahead of time (fusion.go), so a
 	// change of path must stop the run (unfuse).

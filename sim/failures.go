@@ -291,7 +291,7 @@ func (e *engine) lbt(hi int, t *model.Teaming) {
 		}
 	}
 	if e.now+iv < e.end {
-		e.atControl(e.now+iv, func() { e.lbt(hi, t) })
+		e.atCtl(e.now+iv, ctl{kind: ctlLBT, i: int32(hi), t: t})
 	}
 }
 

@@ -12,7 +12,7 @@ package sim
 //   - otherwise renews forward's cache and the network's version around
 //     apply (network.changed) and reports true.
 //
-// Control events renew the cache around themselves too (atControl): a
+// Control events renew the cache around themselves too (fire): a
 // failure or a recovery changes links, not one rule's choice.
 func (e *engine) changePath(apply func()) bool {
 	if e.unfuse() {

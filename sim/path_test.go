@@ -11,7 +11,7 @@ import (
 
 // TestPathChangesGoThroughChangePath: outside changePath, no function of
 // the engine calls unfuse, and only the control-event dispatcher
-// (atControl) renews the network's cache (changed), and only a drop decided
+// (fire) renews the network's cache (changed), and only a drop decided
 // ahead of its time under a window (dropAhead) stops a fused run without a
 // path change. A model rule that
 // changed a path by hand could leave a fused or shared run silently
@@ -19,7 +19,7 @@ import (
 func TestPathChangesGoThroughChangePath(t *testing.T) {
 	allowed := map[string][]string{
 		"unfuse":  {"changePath", "dropAhead"},
-		"changed": {"changePath", "atControl"},
+		"changed": {"changePath", "fire"},
 	}
 	files, err := filepath.Glob("*.go")
 	if err != nil {

@@ -26,6 +26,15 @@ type Options struct {
 	// seconds done and planned, summed over all runs (the plan may grow
 	// under replications: auto). It is called from one goroutine at a time.
 	Progress func(done, total float64)
+	// Runs, when set, is called as simulations start and finish with how
+	// many are done and planned (shared runs and continued prefixes count
+	// as one each). It is called from one goroutine at a time.
+	Runs func(done, total int)
+	// SeriesWorst keeps the time series of the baseline and of each
+	// policy's worst single failure only, deciding as runs finish (keep.go),
+	// so memory does not grow with the failure cases. It has no effect
+	// under replications: auto or a shard, which keep every series.
+	SeriesWorst bool
 }
 
 // DefaultOptions returns the options that take everything from the scenario.
@@ -90,7 +99,7 @@ func Run(ctx context.Context, sc *model.Scenario, opts Options) (results.Result,
 			groups = append(groups, &group{v: v, fc: fc})
 		}
 	}
-	r := &runner{ctx: ctx, parallel: max(1, opts.Parallel), progress: opts.Progress}
+	r := &runner{ctx: ctx, parallel: max(1, opts.Parallel), progress: opts.Progress, runs: opts.Runs}
 	for {
 		var specs []runSpec
 		var owners []*group
@@ -108,6 +117,10 @@ func Run(ctx context.Context, sc *model.Scenario, opts Options) (results.Result,
 					replication: rep, seed: repSeed(seed, rep), duration: dur, series: rep == 0 && !opts.NoSeries})
 				owners = append(owners, g)
 			}
+		}
+		r.keeper = nil
+		if opts.SeriesWorst && !auto && opts.Shard.Count == 0 {
+			r.keeper = keeperOf(sc.SLA, groups, specs, owners, func(g *group) (model.Variant, model.FailureCase) { return g.v, g.fc })
 		}
 		out, same, err := r.runShared(specs)
 		if err != nil {
@@ -159,8 +172,30 @@ type runner struct {
 	ctx         context.Context
 	parallel    int
 	progress    func(done, total float64)
+	runs        func(done, total int)
+	keeper      *seriesKeeper // may drop series as runs finish
 	mu          sync.Mutex
 	done, total float64 // simulated run-seconds
+	nran, nplan int     // simulations
+}
+
+// plan adds n simulations to the plan; ranOne counts one done.
+func (r *runner) plan(n int) {
+	r.mu.Lock()
+	r.nplan += n
+	if r.runs != nil {
+		r.runs(r.nran, r.nplan)
+	}
+	r.mu.Unlock()
+}
+
+func (r *runner) ranOne() {
+	r.mu.Lock()
+	r.nran++
+	if r.runs != nil {
+		r.runs(r.nran, r.nplan)
+	}
+	r.mu.Unlock()
 }
 
 // tick reports simulated seconds done by one run.
@@ -187,7 +222,7 @@ func (r *runner) runShared(specs []runSpec) ([]runOut, []results.SamePaths, erro
 		}
 	}
 	out := make([]runOut, len(specs))
-	if err := r.runAll(specs, reps, out); err != nil {
+	if err := r.runPrefixed(specs, reps, out); err != nil {
 		return nil, nil, err
 	}
 	var again []int
@@ -232,6 +267,7 @@ func (r *runner) runAll(specs []runSpec, which []int, out []runOut) error {
 		r.total += specs[i].duration
 	}
 	r.mu.Unlock()
+	r.plan(len(which))
 	errs := make([]error, len(which))
 	workers := r.parallel
 	var cores chan struct{} // a run simulates while it holds one
@@ -260,6 +296,7 @@ func (r *runner) runAll(specs []runSpec, which []int, out []runOut) error {
 					specs[i].yield = func() { <-cores; cores <- struct{}{} }
 				}
 				out[i], errs[k] = runOne(r.ctx, specs[i])
+				r.finished(i, out)
 				if cores != nil {
 					<-cores
 				}

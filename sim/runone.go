@@ -66,11 +66,20 @@ func runOne(ctx context.Context, rs runSpec) (runOut, error) {
 
 // simulate is one attempt at a run, with fusion if fuse is true.
 func simulate(ctx context.Context, rs runSpec, fuse bool) (runOut, error) {
+	e := newEngine(ctx, rs, fuse, rs.failureCase.Failures)
+	defer e.k.Shutdown()
+	return e.finish(rs)
+}
+
+// newEngine builds run rs's engine at t = 0 with its control events
+// scheduled: failures are those of the run's failure case (none for the
+// prefix that failure cases share, prefix.go).
+func newEngine(ctx context.Context, rs runSpec, fuse bool, failures []model.Failure) *engine {
 	sc := rs.sc
 	nsec := int(math.Ceil(rs.duration)) + 1
 	e := &engine{sc: sc, k: simgo.NewSimulation(), end: rs.duration, warm: float64(sc.Warmup),
-		nsec: nsec, free: -1, seed: rs.seed, pending: map[*simgo.Event]struct{}{}}
-	defer e.k.Shutdown()
+		nsec: nsec, free: -1, seed: rs.seed, pending: map[*simgo.Event]ctl{}}
+	e.ctl.ctx, e.ctl.tick, e.ctl.yield = ctx, rs.tick, rs.yield
 	if e.warm >= e.end {
 		e.warm = 0
 	}
@@ -88,55 +97,64 @@ func simulate(ctx context.Context, rs runSpec, fuse bool) (runOut, error) {
 	for _, v := range e.vms {
 		e.startVM(v)
 	}
-	if fuse && len(rs.failureCase.Failures) == 0 {
+	if fuse && len(failures) == 0 {
 		e.fuse()
 	}
-	for _, f := range rs.failureCase.Failures {
+	// The failures' control events come next in the order of equal times,
+	// whether they are scheduled now or when a prefix is continued.
+	e.ctl.failSeq = e.ctl.seq
+	for _, f := range failures {
 		e.scheduleFailure(f)
 	}
+	e.ctl.seq = e.ctl.failSeq + failSeqGap
 	lbtOf := sc // whose hosts run LBT: this run's, or those it watches
 	if rs.lbtShadow != nil {
 		lbtOf = rs.lbtShadow
 	}
 	for hi := range e.nw.hosts {
 		if t := &lbtOf.Hosts[hi].Teaming; t.LoadBalancing == model.NICLoad {
-			e.atControl(float64(t.LBTInterval), func() { e.lbt(hi, t) })
+			e.atCtl(float64(t.LBTInterval), ctl{kind: ctlLBT, i: int32(hi), t: t})
 		}
 	}
-	// Sampling: queue backlog each whole second, and the slowed primaries'
-	// allowed speed refreshed.
-	var sample func()
-	sample = func() {
-		k := int(e.now + 0.5)
-		for i := range e.nw.links {
-			lk := &e.nw.links[i]
-			if k < len(lk.st.qlen) && !lk.ahead && !lk.dead {
-				lk.st.qlen[k] = max(0, lk.free-e.now) * lk.bps
-			}
-		}
-		for _, v := range e.vms {
-			if v.slowed && !v.stalled {
-				v.account(e, e.now)
-				e.setSpeed(v, v.allowed())
-			}
-		}
-		if rs.tick != nil {
-			rs.tick(1)
-		}
-		if rs.yield != nil {
-			rs.yield()
-		}
-		if ctx.Err() != nil {
-			e.err = ctx.Err()
-			e.h.clear() // nothing more to simulate
-			return
-		}
-		if e.now+1 < e.end {
-			e.atControl(e.now+1, sample)
-		}
-	}
-	e.atControl(1, sample)
+	e.atCtl(1, ctl{kind: ctlSample})
+	return e
+}
 
+// sample takes the queue backlog each whole second and refreshes the
+// slowed primaries' allowed speed.
+func (e *engine) sample() {
+	k := int(e.now + 0.5)
+	for i := range e.nw.links {
+		lk := &e.nw.links[i]
+		if k < len(lk.st.qlen) && !lk.ahead && !lk.dead {
+			lk.st.qlen[k] = max(0, lk.free-e.now) * lk.bps
+		}
+	}
+	for _, v := range e.vms {
+		if v.slowed && !v.stalled {
+			v.account(e, e.now)
+			e.setSpeed(v, v.allowed())
+		}
+	}
+	if e.ctl.tick != nil {
+		e.ctl.tick(1)
+	}
+	if e.ctl.yield != nil {
+		e.ctl.yield()
+	}
+	if err := e.ctl.ctx.Err(); err != nil {
+		e.err = err
+		e.h.clear() // nothing more to simulate
+		return
+	}
+	if e.now+1 < e.end {
+		e.atCtl(e.now+1, ctl{kind: ctlSample})
+	}
+}
+
+// finish runs the engine to the end of run rs and collects its result.
+func (e *engine) finish(rs runSpec) (runOut, error) {
+	defer e.letGo()
 	e.k.RunUntil(e.end)
 	e.sync(e.end)
 	if e.err != nil {
@@ -155,7 +173,7 @@ func simulate(ctx context.Context, rs runSpec, fuse bool) (runOut, error) {
 			v.unprot += overlap(v.unprotSince, e.end, e.warm, e.end)
 		}
 	}
-	dataEvents.Add(e.h.pushed)
+	dataEvents.Add(e.h.pushed - e.ctl.pushedBefore)
 	out := runOut{rr: e.result(rs), moved: e.moved, lbtMoved: e.lbtMoved}
 	if err := e.checkBalance(); err != nil {
 		return out, err

@@ -3,7 +3,6 @@ package sim
 import (
 	"math"
 
-	"github.com/fschuetz04/simgo"
 	"github.com/ftsim/ftsim/results"
 )
 
@@ -58,27 +57,29 @@ func (e *engine) armTimeout(v *vmState) {
 	if deadline >= e.end {
 		deadline = e.end // checked once more at the end of the run
 	}
-	sess := v.sess
-	v.timer = e.k.Timeout(math.Max(0, deadline-e.k.Now()))
-	v.timer.AddHandler(func(*simgo.Event) {
-		if e.err != nil {
-			return // stopped: nothing more to simulate
-		}
-		e.sync(e.k.Now())
-		if v.sess != sess || v.sec < 0 {
-			return
-		}
-		e.applyAcks(v, e.now)
-		if e.now >= e.lostAt(v) {
-			// Losing the peer changes the pair and its paths (changePath).
-			// A live peer changes nothing.
-			e.changePath(func() { e.peerLost(v) })
-			return
-		}
-		if e.now < e.end {
-			e.armTimeout(v)
-		}
-	})
+	// The timer's delay is max(0, deadline-now).
+	v.timer = e.atCtl(max(deadline, e.k.Now()), ctl{kind: ctlLiveness, i: int32(v.idx), sess: v.sess})
+}
+
+// liveness is the check armTimeout scheduled for session sess of v.
+func (e *engine) liveness(v *vmState, sess uint32) {
+	if e.err != nil {
+		return // stopped: nothing more to simulate
+	}
+	e.sync(e.k.Now())
+	if v.sess != sess || v.sec < 0 {
+		return
+	}
+	e.applyAcks(v, e.now)
+	if e.now >= e.lostAt(v) {
+		// Losing the peer changes the pair and its paths (changePath).
+		// A live peer changes nothing.
+		e.changePath(func() { e.peerLost(v) })
+		return
+	}
+	if e.now < e.end {
+		e.armTimeout(v)
+	}
 }
 
 // peerLost: FT gives up on this primary-secondary pair. Unacknowledged log
@@ -100,13 +101,11 @@ func (e *engine) peerLost(v *vmState) {
 		lag := v.lastLag
 		v.pri, v.sec = oldSec, -1
 		at := e.now + lag
-		e.atControl(at, func() {
-			e.ftEvent(v, results.EventPromoted, name, e.nw.hosts[v.pri].h.Name)
-		})
+		e.atCtl(at, ctl{kind: ctlPromoted, i: int32(v.idx)})
 	} else {
 		v.sec = -1
 	}
-	e.atControl(e.now+float64(v.ft.RestartDelay), func() { e.reprotect(v, oldSec) })
+	e.atCtl(e.now+float64(v.ft.RestartDelay), ctl{kind: ctlReprotect, i: int32(v.idx), j: int32(oldSec)})
 }
 
 // endSession abandons everything in flight and stops the primary logging.

@@ -37,6 +37,26 @@ type progress struct {
 	term  bool
 	now   func() time.Time
 	next  time.Time // when the next plain line is due
+	// runsDone of runsPlanned simulations, shown when runsPlanned > 0.
+	runsDone, runsPlanned int
+}
+
+// runs reports done of total simulations (sim.Options.Runs).
+func (p *progress) runs(done, total int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.runsDone, p.runsPlanned = done, total
+	if p.bar != nil {
+		p.bar.Describe(p.description())
+	}
+}
+
+// description is desc with the runs done, when they are counted.
+func (p *progress) description() string {
+	if p.runsPlanned == 0 {
+		return p.desc
+	}
+	return fmt.Sprintf("%s, %d of %d runs", p.desc, p.runsDone, p.runsPlanned)
 }
 
 // lineEvery is how long a run goes before its first progress line on a
@@ -57,7 +77,7 @@ func (p *progress) update(done, total float64) {
 	if !p.term {
 		if now := p.now(); !now.Before(p.next) && total > 0 {
 			fmt.Fprintf(p.w, "%s: %.0f %% (%.0f of %.0f %s), %s elapsed\n",
-				p.desc, 100*done/total, done, total, p.unit, now.Sub(p.start).Round(time.Second))
+				p.description(), 100*done/total, done, total, p.unit, now.Sub(p.start).Round(time.Second))
 			p.next = now.Add(lineEvery)
 		}
 		return
@@ -67,7 +87,7 @@ func (p *progress) update(done, total float64) {
 			return
 		}
 		p.bar = progressbar.NewOptions64(int64(total), progressbar.OptionSetWriter(p.w),
-			progressbar.OptionSetDescription(p.desc), progressbar.OptionShowElapsedTimeOnFinish(),
+			progressbar.OptionSetDescription(p.description()), progressbar.OptionShowElapsedTimeOnFinish(),
 			progressbar.OptionSetPredictTime(true), progressbar.OptionClearOnFinish(),
 			progressbar.OptionThrottle(100*time.Millisecond))
 	}

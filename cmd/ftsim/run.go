@@ -91,7 +91,8 @@ func run(ctx context.Context, stdout, stderr io.Writer, path string, f runFlags,
 			return badInput(fmt.Errorf("ftsim run: %w", err))
 		}
 	}
-	opts := sim.Options{NoSeries: series == seriesNone, Seed: f.seed, Replications: f.replications, Parallel: f.parallel}
+	opts := sim.Options{NoSeries: series == seriesNone, Seed: f.seed, Replications: f.replications, Parallel: f.parallel,
+		SeriesWorst: series == seriesWorst}
 	if opts.Parallel <= 0 {
 		opts.Parallel = defaultParallel()
 	}
@@ -136,6 +137,7 @@ func run(ctx context.Context, stdout, stderr io.Writer, path string, f runFlags,
 	defer od.abort()
 	bar := newProgress(stderr, "simulating", "simulated seconds")
 	opts.Progress = bar.update
+	opts.Runs = bar.runs
 	res, err := sim.Run(ctx, sc, opts)
 	bar.finish()
 	if err != nil {

@@ -19,6 +19,9 @@ import (
 // there is more than one of either. Colour is added after the columns are
 // laid out, so it never shifts them.
 func printTables(w io.Writer, r results.Result, colour bool) {
+	if printLargeNMinus1(w, r, colour) {
+		return
+	}
 	fmt.Fprintf(w, "%s", r.Scenario)
 	if r.Description != "" {
 		fmt.Fprintf(w, ": %s", r.Description)
@@ -31,39 +34,14 @@ func printTables(w io.Writer, r results.Result, colour bool) {
 			fmt.Fprintf(w, "  %s: %s\n", paint("not applicable", "33", colour), reason)
 			continue
 		}
-		var tb bytes.Buffer
-		tw := tabwriter.NewWriter(&tb, 0, 0, 2, ' ', 0)
-		cols := results.TableColumns()
-		head := []string{"  failure case"}
-		for _, m := range cols {
-			head = append(head, m.Column)
-		}
-		fmt.Fprintln(tw, strings.Join(append(head, "verdict"), "\t"))
-		var failing []results.Summary
+		var rows []results.Summary
 		for _, s := range r.Summary {
-			if s.Policy != p {
-				continue
-			}
-			if !s.Applicable {
-				fmt.Fprintf(tw, "  %s\t\t\t\t\t\tn/a\n", s.FailureCase)
-				continue
-			}
-			row := []string{"  " + s.FailureCase}
-			for _, m := range cols {
-				cellText := column(s, m)
-				if m.Name == results.MetricUnprotected && stillUnprotected(r, s.Policy, s.FailureCase) {
-					cellText += "*"
-					cutOff = true
-				}
-				row = append(row, cellText)
-			}
-			fmt.Fprintln(tw, strings.Join(append(row, verdictWord(s.Verdict)), "\t"))
-			if !s.Verdict.Pass {
-				failing = append(failing, s)
+			if s.Policy == p {
+				rows = append(rows, s)
 			}
 		}
-		tw.Flush()
-		w.Write(colourVerdicts(tb.Bytes(), colour))
+		failing, cut := printCaseRows(w, r, rows, colour)
+		cutOff = cutOff || cut
 		for _, s := range r.Summary {
 			if s.Policy == p && !s.Applicable {
 				fmt.Fprintf(w, "  not applicable: %s\n", s.Reason)
@@ -87,6 +65,42 @@ func printTables(w io.Writer, r results.Result, colour bool) {
 	printUplinks(w, r)
 	printMatrix(w, r, colour)
 	printSamePaths(w, r)
+}
+
+// printCaseRows prints one policy's table: a row per failure case of rows,
+// its columns from the metric registry. It returns the failing cases, and
+// whether a VM was still unprotected when a run ended (marked *).
+func printCaseRows(w io.Writer, r results.Result, rows []results.Summary, colour bool) (failing []results.Summary, cutOff bool) {
+	var tb bytes.Buffer
+	tw := tabwriter.NewWriter(&tb, 0, 0, 2, ' ', 0)
+	cols := results.TableColumns()
+	head := []string{"  failure case"}
+	for _, m := range cols {
+		head = append(head, m.Column)
+	}
+	fmt.Fprintln(tw, strings.Join(append(head, "verdict"), "\t"))
+	for _, s := range rows {
+		if !s.Applicable {
+			fmt.Fprintf(tw, "  %s\t\t\t\t\t\tn/a\n", s.FailureCase)
+			continue
+		}
+		row := []string{"  " + s.FailureCase}
+		for _, m := range cols {
+			cellText := column(s, m)
+			if m.Name == results.MetricUnprotected && stillUnprotected(r, s.Policy, s.FailureCase) {
+				cellText += "*"
+				cutOff = true
+			}
+			row = append(row, cellText)
+		}
+		fmt.Fprintln(tw, strings.Join(append(row, verdictWord(s.Verdict)), "\t"))
+		if !s.Verdict.Pass {
+			failing = append(failing, s)
+		}
+	}
+	tw.Flush()
+	w.Write(colourVerdicts(tb.Bytes(), colour))
+	return failing, cutOff
 }
 
 // stillUnprotected reports whether a VM of a run of policy p and failure
