@@ -115,4 +115,12 @@ func TestHistMatchesLibrary(t *testing.T) {
 			t.Errorf("q=%g: %d, library %d", q, got, want)
 		}
 	}
+	// Values recorded after a read are seen by the next read.
+	for i := 0; i < 3; i++ {
+		lib.RecordValues(histMax, 1e6) //nolint:errcheck
+		h.RecordValues(histMax, 1e6)   //nolint:errcheck
+		if got, want := h.ValueAtQuantile(50), lib.ValueAtQuantile(50); got != want || h.hdr().TotalCount() != lib.TotalCount() {
+			t.Errorf("after recording more: p50 %d, library %d", got, want)
+		}
+	}
 }

@@ -3,7 +3,6 @@ package sim
 import (
 	"math"
 	"math/bits"
-	"slices"
 	"unsafe"
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
@@ -32,6 +31,10 @@ type hist struct {
 	counts []int64
 	total  int64
 	lo, hi int64
+	// lib is the library's histogram over counts, made at the first read
+	// and again when values were recorded since (libN is total then).
+	lib  *hdr.Histogram
+	libN int64
 }
 
 // histLen is the number of counts of the library's histogram of this range.
@@ -66,10 +69,15 @@ func (h *hist) RecordValue(v int64) error { return h.RecordValues(v, 1) }
 // TotalCount is the number of values recorded.
 func (h *hist) TotalCount() int64 { return h.total }
 
-// hdr is the library's histogram of the same counts (a copy).
+// hdr is the library's histogram over the same counts, for reading only:
+// it shares them, and is remade when values were recorded since.
 func (h *hist) hdr() *hdr.Histogram {
-	return hdr.Import(&hdr.Snapshot{LowestTrackableValue: 1, HighestTrackableValue: histMax,
-		SignificantFigures: histDigits, Counts: slices.Clone(h.counts)})
+	if h.lib == nil || h.libN != h.total {
+		h.lib = hdr.Import(&hdr.Snapshot{LowestTrackableValue: 1, HighestTrackableValue: histMax,
+			SignificantFigures: histDigits, Counts: h.counts})
+		h.libN = h.total
+	}
+	return h.lib
 }
 
 // ValueAtQuantile is the library's value at percentile q.
