@@ -565,7 +565,7 @@ func (e *engine) acked(v *vmState, seq int64) { e.ackedAt(v, seq, e.now) }
 func (e *engine) ackedAt(v *vmState, seq int64, t float64) {
 	acked, rtt := 0.0, -1.0
 	for v.ringHead < len(v.ring) && v.ring[v.ringHead].seq <= seq {
-		u := v.ring[v.ringHead]
+		u := &v.ring[v.ringHead]
 		v.ringHead++
 		if v.tc != nil {
 			acked += u.payload

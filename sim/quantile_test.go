@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	hdr "github.com/HdrHistogram/hdrhistogram-go"
 )
 
 // TestBucketWidth: bucketWidth agrees with the library's own buckets (the
@@ -17,7 +19,7 @@ func TestBucketWidth(t *testing.T) {
 		h.RecordValue(v)             //nolint:errcheck
 		hi := h.ValueAtQuantile(100) // the bucket's highest equivalent value
 		lo := hi - bucketWidth(v) + 1
-		eq := h.ValuesAreEquivalent
+		eq := h.hdr().ValuesAreEquivalent
 		if lo > v || v > hi || !eq(lo, v) || (lo > 0 && eq(lo-1, v)) || eq(hi+1, v) {
 			t.Fatalf("v=%d: width %d gives [%d, %d], not the library's bucket", v, bucketWidth(v), lo, hi)
 		}
@@ -71,5 +73,54 @@ func TestHistogramMemory(t *testing.T) {
 	}
 	if b := h.ByteSize(); b > 40<<10 {
 		t.Errorf("a histogram grew to %d bytes", b)
+	}
+}
+
+// TestHistMatchesLibrary: the counts recorded with the computed bucket
+// index are the library's, value for value, at every bucket edge (powers
+// of two and their neighbours), at the ends of the range and at random.
+func TestHistMatchesLibrary(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	vs := []int64{0, 1, 2, 127, 128, 255, 256, 257, 511, 512, 513, histMax - 1, histMax}
+	for b := 0; b < 63; b++ {
+		for _, d := range []int64{-1, 0, 1} {
+			if v := int64(1)<<b + d; v >= 0 && v <= histMax {
+				vs = append(vs, v)
+			}
+		}
+	}
+	for i := 0; i < 20000; i++ {
+		vs = append(vs, int64(math.Exp(rng.Float64()*math.Log(float64(histMax)))))
+	}
+	lib := hdr.New(1, histMax, histDigits)
+	h := newHist()
+	for i, v := range vs {
+		n := int64(1 + i%3)
+		if err := lib.RecordValues(v, n); err != nil {
+			t.Fatal(err)
+		}
+		h.RecordValues(v, n) //nolint:errcheck
+		one, libOne := newHist(), hdr.New(1, histMax, histDigits)
+		record(one, float64(v)/1e9)
+		libOne.RecordValue(v) //nolint:errcheck
+		if !slices.Equal(one.counts, libOne.Export().Counts) {
+			t.Fatalf("v=%d: index %d is not the library's", v, histIndex(v))
+		}
+	}
+	if !slices.Equal(h.counts, lib.Export().Counts) || h.TotalCount() != lib.TotalCount() {
+		t.Fatal("counts differ from the library's")
+	}
+	for _, q := range []float64{0, 1, 50, 99, 99.9, 100} {
+		if got, want := h.ValueAtQuantile(q), lib.ValueAtQuantile(q); got != want {
+			t.Errorf("q=%g: %d, library %d", q, got, want)
+		}
+	}
+	// Values recorded after a read are seen by the next read.
+	for i := 0; i < 3; i++ {
+		lib.RecordValues(histMax, 1e6) //nolint:errcheck
+		h.RecordValues(histMax, 1e6)   //nolint:errcheck
+		if got, want := h.ValueAtQuantile(50), lib.ValueAtQuantile(50); got != want || h.hdr().TotalCount() != lib.TotalCount() {
+			t.Errorf("after recording more: p50 %d, library %d", got, want)
+		}
 	}
 }
