@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -61,7 +62,9 @@ func startLong(t *testing.T, bin string) (*exec.Cmd, *bytes.Buffer, int) {
 		}
 		if f := strings.Fields(string(b)); len(f) > 0 {
 			child, _ := strconv.Atoi(f[0])
-			waitCrashOutput(t, cmd.Process.Pid, child, deadline)
+			if err := waitCrashOutput(cmd.Process.Pid, child); err != nil {
+				t.Fatalf("%v\nstderr:\n%s", err, stderr.String())
+			}
 			time.Sleep(300 * time.Millisecond) // let it reach the simulation
 			return cmd, &stderr, child
 		}
@@ -75,35 +78,42 @@ func startLong(t *testing.T, bin string) (*exec.Cmd, *bytes.Buffer, int) {
 // at its start) with debug.SetCrashOutput, which keeps a descriptor of its
 // own and closes fd 3: until then a runtime crash would not be reported on
 // the pipe, and a loaded machine can take longer than any fixed sleep to
-// get there. The pipe is the one the parent reads, so the parent holds a
-// descriptor of it beyond its standard three.
-func waitCrashOutput(t *testing.T, parent, child int, deadline time.Time) {
-	t.Helper()
-	pipes := func(pid int, from int) map[string]int {
-		m := map[string]int{}
-		ents, _ := os.ReadDir("/proc/" + strconv.Itoa(pid) + "/fd")
+// get there. The worker is the process whose environment names the pipe
+// (before its exec the child is a copy of the parent); its fd 3 is then
+// no longer a pipe the parent holds.
+func waitCrashOutput(parent, child int) error {
+	proc := func(pid int, rest string) string { return "/proc/" + strconv.Itoa(pid) + "/" + rest }
+	parentPipes := func() map[string]bool {
+		m := map[string]bool{}
+		ents, _ := os.ReadDir(proc(parent, "fd"))
 		for _, e := range ents {
-			fd, err := strconv.Atoi(e.Name())
-			if err != nil || fd < from {
-				continue
-			}
-			l, err := os.Readlink("/proc/" + strconv.Itoa(pid) + "/fd/" + e.Name())
-			if err == nil && strings.HasPrefix(l, "pipe:") {
-				m[l] = fd
+			if l, err := os.Readlink(proc(parent, "fd/"+e.Name())); err == nil && strings.HasPrefix(l, "pipe:") {
+				m[l] = true
 			}
 		}
 		return m
 	}
+	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
-		parentPipes := pipes(parent, 3)
-		for l, fd := range pipes(child, 3) {
-			if _, ok := parentPipes[l]; ok && fd != 3 {
-				return
+		env, _ := os.ReadFile(proc(child, "environ"))
+		if bytes.Contains(env, []byte(superviseEnv+"=3")) {
+			l, err := os.Readlink(proc(child, "fd/3"))
+			if err != nil || !parentPipes()[l] {
+				return nil
 			}
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	t.Fatal("the worker never took its crash pipe")
+	dump := func(pid int) string {
+		var b strings.Builder
+		ents, _ := os.ReadDir(proc(pid, "fd"))
+		for _, e := range ents {
+			l, _ := os.Readlink(proc(pid, "fd/"+e.Name()))
+			b.WriteString(e.Name() + "=" + l + " ")
+		}
+		return b.String()
+	}
+	return fmt.Errorf("the worker never took its crash pipe: parent %s; worker %s", dump(parent), dump(child))
 }
 
 func exitOf(t *testing.T, cmd *exec.Cmd) int {
