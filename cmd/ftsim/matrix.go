@@ -46,9 +46,7 @@ func printLargeNMinus1(w io.Writer, r results.Result, colour bool) bool {
 	}
 	cutOff := false
 	for _, p := range r.Policies() {
-		fmt.Fprintf(w, "\n%s (%s)\n", model.Policy(p).VSphereName(), p)
-		if reason, na := notApplicable(r, p); na {
-			fmt.Fprintf(w, "  %s: %s\n", paint("not applicable", "33", colour), reason)
+		if !printPolicyHead(w, r, p, colour) {
 			continue
 		}
 		var rows, singles []results.Summary

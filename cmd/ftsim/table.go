@@ -29,9 +29,7 @@ func printTables(w io.Writer, r results.Result, colour bool) {
 	fmt.Fprintf(w, "\n%g s simulated (warm-up %g s), seed %d, %d replication(s)\n", r.Duration, r.Warmup, r.Seed, r.Replications())
 	cutOff := false
 	for _, p := range r.Policies() {
-		fmt.Fprintf(w, "\n%s (%s)\n", model.Policy(p).VSphereName(), p)
-		if reason, na := notApplicable(r, p); na {
-			fmt.Fprintf(w, "  %s: %s\n", paint("not applicable", "33", colour), reason)
+		if !printPolicyHead(w, r, p, colour) {
 			continue
 		}
 		var rows []results.Summary
@@ -65,6 +63,17 @@ func printTables(w io.Writer, r results.Result, colour bool) {
 	printUplinks(w, r)
 	printMatrix(w, r, colour)
 	printSamePaths(w, r)
+}
+
+// printPolicyHead prints a policy's heading, with the reason when the
+// topology cannot carry it; it reports whether the policy has a table.
+func printPolicyHead(w io.Writer, r results.Result, p string, colour bool) bool {
+	fmt.Fprintf(w, "\n%s (%s)\n", model.Policy(p).VSphereName(), p)
+	if reason, na := notApplicable(r, p); na {
+		fmt.Fprintf(w, "  %s: %s\n", paint("not applicable", "33", colour), reason)
+		return false
+	}
+	return true
 }
 
 // printCaseRows prints one policy's table: a row per failure case of rows,
