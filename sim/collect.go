@@ -124,9 +124,9 @@ func (e *engine) phases(evs []results.Event) []results.Phase {
 				continue
 			}
 			pl := results.PhaseLink{Host: lk.host, Vmnic: lk.vmnic, Direction: lk.dir}
-			busy := lk.st.busySeconds()
+			busy, ft := lk.st.busySeconds(), lk.st.ftSeconds()
 			for s := a; s < b && s < e.nsec; s++ {
-				pl.FTBytes += e.ftsec[i*e.nsec+s]
+				pl.FTBytes += ft[s]
 				span := math.Min(1, e.end-float64(s))
 				if span > 0 {
 					pl.UtilisationPeak = math.Max(pl.UtilisationPeak, math.Min(1, busy[s]/span))

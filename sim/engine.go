@@ -70,10 +70,6 @@ type engine struct {
 	end   float64
 	warm  float64
 	nsec  int
-	// ftsec is the FT payload (log, acks, heartbeats, re-sync) each link
-	// carried per second of the measured window, by transmission start:
-	// link l's second s at l*nsec+s (phases).
-	ftsec []float64
 	msgs  []msg
 	free  int32
 	vms   []*vmState
@@ -233,10 +229,11 @@ func (e *engine) enqueueAt(m int32, l int, t float64) {
 				lk.st.qzero++ // added to the histogram at the end
 			}
 		}
+		ft := 0.0 // FT payload, counted in the second the transmission starts
 		if start >= e.warm && start < e.end {
 			lk.st.bytes += ms.payload
 			if ms.kind != kBG {
-				e.ftsec[l*e.nsec+int(start)] += ms.payload
+				ft = ms.payload
 			}
 			if ms.retx {
 				lk.st.retx += ms.payload
@@ -245,7 +242,7 @@ func (e *engine) enqueueAt(m int32, l int, t float64) {
 		if lk.loss > 0 && !ms.lost && lk.lossy(ms) {
 			ms.lost = true // crosses the wire, arrives corrupt: dropped at the end of the hop
 		}
-		lk.st.addBusy(start, end, 1)
+		lk.st.addBusy(start, end, 1, ft)
 		if lk.fused != -1 && ms.kind != kBG && !ms.lost {
 			// The next queue has this link as its only feeder: enter it
 			// now, at the arrival time this departure gives (fusion.go).
@@ -300,7 +297,7 @@ func (e *engine) hopDone(m int32) {
 	if lk.epoch != ms.epoch || lk.dead || ms.lost {
 		// The link died while the message was queued or on the wire.
 		if lk.epoch != ms.epoch {
-			lk.st.addBusy(math.Max(ms.start, lk.diedAt), ms.end, -1)
+			lk.st.addBusy(math.Max(ms.start, lk.diedAt), ms.end, -1, 0)
 		}
 		e.dropAt(m, lk, e.now)
 		return
@@ -466,7 +463,7 @@ func (e *engine) lose(m int32) { e.loseAt(m, e.now) }
 
 func (e *engine) loseAt(m int32, t float64) {
 	ms := &e.msgs[m]
-	if (ms.kind == kLog || ms.kind == kResync) && (ms.ghost || ms.twin != 0) && !e.settleTwin(m, false) {
+	if (ms.ghost || ms.twin != 0) && (ms.kind == kLog || ms.kind == kResync) && !e.settleTwin(m, false) {
 		e.release(m)
 		return
 	}

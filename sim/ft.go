@@ -133,12 +133,21 @@ type pendingAck struct {
 // the port died first. Outside a stall this saves one event per message.
 //
 // Under a window (tcp.go, ackWatch) the ack goes to the calendar as a hop
-// event instead when pendTCP says so, and reports false.
+// event instead, and pendAck reports false, with the pending list off
+// (engine.lazyAcks: runs with failures, noLazyAck) and for SMP-FT, whose
+// acks end stuns.
 func (e *engine) pendAck(v *vmState, m int32, arrive float64) bool {
 	ms := &e.msgs[m]
 	a := pendingAck{t: arrive, seq: ms.seq, link: ms.link, epoch: ms.epoch}
-	if v.tc != nil && !e.pendTCP(v, a) {
-		return false
+	if tc := v.tc; tc != nil {
+		if !e.lazyAcks || v.ck != nil {
+			return false
+		}
+		if a.seq <= tc.ackTail || a.t < tc.ackTailT {
+			e.pendStrict(v, a)
+		} else {
+			tc.ackTail, tc.ackTailT = a.seq, a.t // in order: both are the new highest
+		}
 	}
 	i := len(v.acks)
 	v.acks = append(v.acks, a)
@@ -147,9 +156,17 @@ func (e *engine) pendAck(v *vmState, m int32, arrive float64) bool {
 		i--
 	}
 	v.acks[i] = a
-	if v.tc != nil {
-		if i == v.ackHead || a.t <= v.tc.strictUntil {
-			e.ackWatch(v) // a new earliest ack, or one that must go at its time
+	if tc := v.tc; tc != nil {
+		switch {
+		case i == v.ackHead: // a new earliest ack
+			// ackWatch's usual answer, written out: while the
+			// connection is quiet, a wake within the minimum RTO after
+			// this ack covers it.
+			if !(tc.wakeAt >= e.now && tc.wakeAt <= a.t+tc.minRTO && v.quiet()) {
+				e.ackWatch(v)
+			}
+		case a.t <= tc.strictUntil: // an ack that must go at its time
+			e.ackWatch(v)
 		}
 	} else if v.stalled && i == v.ackHead {
 		e.h.push(a.t, evAckWake, int32(v.idx), v.sess)
@@ -160,6 +177,7 @@ func (e *engine) pendAck(v *vmState, m int32, arrive float64) bool {
 
 // applyAcks applies the pending acks that reached the primary by time t.
 func (e *engine) applyAcks(v *vmState, t float64) {
+	down := e.nw.hosts[v.pri].down // no ack changes it
 	for v.ackHead < len(v.acks) && v.acks[v.ackHead].t <= t {
 		a := v.acks[v.ackHead]
 		v.ackHead++ // first: applying may produce, which applies again
@@ -170,7 +188,7 @@ func (e *engine) applyAcks(v *vmState, t float64) {
 		if lk.epoch != a.epoch && lk.diedAt < a.t {
 			continue // lost with its port
 		}
-		if e.nw.hosts[v.pri].down {
+		if down {
 			continue
 		}
 		v.heardAtPri = max(v.heardAtPri, a.t) // a heartbeat may have come later
@@ -318,7 +336,11 @@ func (e *engine) produce(v *vmState) {
 	if m >= 0 {
 		e.send(m)
 	} else {
-		e.tcpPush(v)
+		if u := &v.ring[len(v.ring)-1]; v.tc.sendSeq == u.seq {
+			e.tcpPushFrom(v, u) // nothing else waits for the window
+		} else {
+			e.tcpPush(v)
+		}
 		if v.tc.sendSeq < v.nextSeq {
 			e.ackWatch(v) // a message waits for the window: not quiet
 		}
@@ -345,7 +367,7 @@ func (e *engine) deliver(m int32) {
 		return
 	}
 	v := e.vms[ms.vm]
-	if (ms.kind == kLog || ms.kind == kResync) && (ms.ghost || ms.twin != 0) && !e.settleTwin(m, true) {
+	if (ms.ghost || ms.twin != 0) && (ms.kind == kLog || ms.kind == kResync) && !e.settleTwin(m, true) {
 		e.release(m) // the other copy got there first
 		return
 	}
@@ -467,8 +489,9 @@ func (e *engine) replay(v *vmState, payload, created float64, kind uint8) {
 	}
 	lag := e.now - created
 	v.lastLag = lag
-	if sec := math.Floor(e.now); sec != v.rxT {
+	if e.now < v.rxT || e.now >= v.rxT+1 { // floor(now) != rxT, without the call
 		// A new second: the last one's bytes become the rate estimate.
+		sec := math.Floor(e.now)
 		if sec == v.rxT+1 {
 			v.rxRate = v.rxBytes
 		} else {

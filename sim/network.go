@@ -47,7 +47,7 @@ type link struct {
 	// from lossRng, a stream of its own per link.
 	loss    float64
 	lossRng *rand.Rand
-	_       [6]uint64 // to a whole number of cache lines
+	_       [2]uint64 // to a whole number of cache lines
 }
 
 // sampleAhead records the backlog at every whole second before an

@@ -85,7 +85,6 @@ func newEngine(ctx context.Context, rs runSpec, fuse bool, failures []model.Fail
 	}
 	e.nw = buildNetwork(sc, nsec)
 	e.links = e.nw.links
-	e.ftsec = make([]float64, len(e.links)*nsec)
 	e.h.horizon = heapHorizon(sc, e.nw)
 	e.placePorts()
 	for i := range sc.VMs {

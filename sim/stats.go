@@ -130,51 +130,72 @@ type linkStats struct {
 	// acc is the wire-busy time of window cur, whose slot in busy is stale
 	// until flushed (busySeconds): a frame within the current second adds
 	// to a field beside the others instead of to one more cache line.
-	acc     float64
-	cur     int
-	qhist   *hist
-	busy    []float64 // wire-busy seconds per 1 s window aligned to t = 0 (whole run); see acc
+	acc float64
+	// ftAcc is the FT payload of window cur (see ft), stale in ft like acc.
+	ftAcc float64
+	// curEnd is the end of window cur (cur + 1, as a time: a frame is in
+	// the window when it starts at curEnd-1 or later and ends by curEnd).
+	curEnd float64
+	qhist  *hist
+	busy   []float64 // wire-busy seconds per 1 s window aligned to t = 0 (whole run); see acc
+	// ft is the FT payload (log, acks, heartbeats, re-sync) the link
+	// carried in each window of the measured part of the run, by
+	// transmission start; see ftAcc.
+	ft      []float64
 	dropped float64   // payload dropped at this queue
 	qlen    []float64 // backlog in bytes sampled at each whole second
 	retx    float64   // payload of retransmissions carried (in bytes too)
 }
 
 func newLinkStats(nsec int) linkStats {
-	return linkStats{qhist: newHist(), busy: make([]float64, nsec), qlen: make([]float64, nsec)}
+	return linkStats{curEnd: 1, qhist: newHist(), busy: make([]float64, nsec), ft: make([]float64, nsec), qlen: make([]float64, nsec)}
 }
 
-// addBusy adds the wire-busy interval [a, b) to the per-second windows;
-// weight -1 takes it back (a frame lost mid-queue on a dying link).
-func (s *linkStats) addBusy(a, b, weight float64) {
-	if int(a) == s.cur && b <= float64(s.cur+1) {
+// addBusy adds the wire-busy interval [a, b) to the per-second windows
+// and ft bytes of FT payload to a's window (0 for background traffic and
+// outside the measured window); weight -1 takes an interval back (a frame
+// lost mid-queue on a dying link).
+func (s *linkStats) addBusy(a, b, weight, ft float64) {
+	if a >= s.curEnd-1 && b <= s.curEnd {
 		s.acc += (b - a) * weight // within the current window: the common case
+		s.ftAcc += ft
 		return
 	}
-	s.addBusySpan(a, b, weight)
+	s.addBusySpan(a, b, weight, ft)
 }
 
 // addBusySpan is addBusy across windows or in another window than the
 // current one, which becomes the last window it touches. Each window
-// receives the same additions in the same order as without acc.
-func (s *linkStats) addBusySpan(a, b, weight float64) {
+// receives the same additions in the same order as without acc and ftAcc.
+func (s *linkStats) addBusySpan(a, b, weight, ft float64) {
 	s.flush()
 	n := len(s.busy)
-	for a < b {
+	for first := true; a < b; first = false {
 		i := int(a)
 		if i >= n {
 			break
 		}
 		e := math.Min(b, float64(i+1))
 		s.busy[i] += (e - a) * weight
-		s.cur, s.acc = i, s.busy[i]
+		if first {
+			s.ft[i] += ft
+		}
+		s.curEnd, s.acc, s.ftAcc = float64(i+1), s.busy[i], s.ft[i]
 		a = e
 	}
 }
 
 func (s *linkStats) flush() {
-	if s.cur < len(s.busy) {
-		s.busy[s.cur] = s.acc
+	if cur := int(s.curEnd) - 1; cur < len(s.busy) {
+		s.busy[cur] = s.acc
+		s.ft[cur] = s.ftAcc
 	}
+}
+
+// ftSeconds returns the FT payload of every window, up to date.
+func (s *linkStats) ftSeconds() []float64 {
+	s.flush()
+	return s.ft
 }
 
 // busySeconds returns the wire-busy seconds of every window, up to date.

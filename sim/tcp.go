@@ -100,20 +100,24 @@ func (v *vmState) entry(seq int64) *unacked {
 // tcpPush sends queued messages for the first time while the window
 // allows: one message may always be in flight, whatever the window.
 func (e *engine) tcpPush(v *vmState) {
+	if u := v.entry(v.tc.sendSeq); u != nil && !e.nw.hosts[v.pri].down {
+		e.tcpPushFrom(v, u)
+	}
+}
+
+// tcpPushFrom is tcpPush on a live primary, with u the ring entry of the
+// next message to send for the first time (not nil).
+func (e *engine) tcpPushFrom(v *vmState, u *unacked) {
 	tc := v.tc
-	if e.nw.hosts[v.pri].down || v.sec < 0 {
+	if v.sec < 0 {
 		return
 	}
 	// Idle restart, judged when there is something to send: an ack that
 	// empties the flight restarts nothing by itself.
-	if tc.flight == 0 && e.now-tc.lastSend > tc.rto && tc.lastSend > 0 && v.entry(tc.sendSeq) != nil {
+	if tc.flight == 0 && e.now-tc.lastSend > tc.rto && tc.lastSend > 0 {
 		tc.cwnd = min(tc.cwnd, tc.iw) // idle restart (RFC 5681 §4.1)
 	}
-	for {
-		u := v.entry(tc.sendSeq)
-		if u == nil {
-			return
-		}
+	for u != nil {
 		if tc.flight > 0 && tc.flight+u.payload > tc.cwnd {
 			return // blocked by the window until an ack
 		}
@@ -121,6 +125,10 @@ func (e *engine) tcpPush(v *vmState) {
 		tc.flight += u.payload
 		tc.sendSeq++
 		e.tcpSend(v, u, false)
+		if u == &v.ring[len(v.ring)-1] {
+			return // the last one produced (the ring holds consecutive sequences)
+		}
+		u = v.entry(tc.sendSeq)
 	}
 }
 
@@ -134,8 +142,7 @@ func (e *engine) tcpSend(v *vmState, u *unacked, retx bool) {
 	}
 	e.newMsg(m, u.kind, v, int32(v.pri), int32(v.sec), u.seq, u.payload, w)
 	ms := &e.msgs[m]
-	ms.created = u.created
-	ms.retx = retx
+	ms.created, ms.retx = u.created, retx
 	if retx {
 		u.retx = true
 		if u.lost {
@@ -160,10 +167,15 @@ func (e *engine) armRTO(v *vmState) { e.armRTOAt(v, e.now) }
 // armRTOAt starts the timer as of time t <= now (an ack applied late).
 func (e *engine) armRTOAt(v *vmState, t float64) {
 	tc := v.tc
-	tc.timerAt = t + tc.rto
-	if tc.timerPending && tc.timerPendingAt <= tc.timerAt {
-		return
+	if tc.timerAt = t + tc.rto; !tc.timerPending || tc.timerPendingAt > tc.timerAt {
+		e.pushRTO(v)
 	}
+}
+
+// pushRTO puts the retransmission timer's event in the calendar at its
+// deadline.
+func (e *engine) pushRTO(v *vmState) {
+	tc := v.tc
 	tc.timerVer++
 	tc.timerPending, tc.timerPendingAt = true, tc.timerAt
 	e.h.push(tc.timerAt, evRTO, int32(v.idx), tc.timerVer)
@@ -267,18 +279,6 @@ func (tc *tcpConn) grow(acked, now float64) {
 	tc.cwnd = min(tc.cwnd, tc.maxWnd)
 }
 
-// sample updates SRTT, RTTVAR and the timeout from one measurement
-// (RFC 6298 §2), with ft.rto as the minimum and max_rto as the maximum.
-func (tc *tcpConn) sample(r float64) {
-	if tc.srtt == 0 {
-		tc.srtt, tc.rttvar = r, r/2
-	} else {
-		tc.rttvar = 0.75*tc.rttvar + 0.25*math.Abs(tc.srtt-r)
-		tc.srtt = 0.875*tc.srtt + 0.125*r
-	}
-	tc.rto = min(max(tc.srtt+4*tc.rttvar, tc.minRTO), tc.maxRTO)
-}
-
 // tcpAck: a cumulative ack for everything up to seq reached the primary at
 // t; acked is the bytes it newly acknowledges, rtt a measurement or -1.
 func (e *engine) tcpAck(v *vmState, seq int64, acked, rtt, t float64) {
@@ -286,10 +286,30 @@ func (e *engine) tcpAck(v *vmState, seq int64, acked, rtt, t float64) {
 	if seq > tc.lastAck {
 		before := tc.flight
 		tc.lastAck = seq
-		tc.flight = max(0, tc.flight-acked)
+		if tc.flight -= acked; tc.flight < 0 {
+			tc.flight = 0
+		}
 		tc.dupacks = 0
 		if rtt >= 0 {
-			tc.sample(rtt) // the backoff ends with a fresh estimate
+			// A fresh estimate, which ends the backoff: SRTT, RTTVAR and
+			// the timeout from one measurement (RFC 6298 §2), with ft.rto
+			// as the minimum and max_rto as the maximum. Plain comparisons
+			// rather than min and max, whose rules for NaN and signed
+			// zeros cost instructions on every ack: the times are finite
+			// and positive, and minRTO <= maxRTO.
+			if tc.srtt == 0 {
+				tc.srtt, tc.rttvar = rtt, rtt/2
+			} else {
+				tc.rttvar = 0.75*tc.rttvar + 0.25*math.Abs(tc.srtt-rtt)
+				tc.srtt = 0.875*tc.srtt + 0.125*rtt
+			}
+			rto := tc.srtt + 4*tc.rttvar
+			if rto < tc.minRTO {
+				rto = tc.minRTO
+			} else if rto > tc.maxRTO {
+				rto = tc.maxRTO
+			}
+			tc.rto = rto
 		}
 		if tc.inRecovery {
 			if seq >= tc.recover {
@@ -310,7 +330,11 @@ func (e *engine) tcpAck(v *vmState, seq int64, acked, rtt, t float64) {
 			tc.grow(acked, t)
 		}
 		if tc.flight > 0 {
-			e.armRTOAt(v, t)
+			// armRTOAt(v, t), written out: the timer's event is pushed
+			// only when no earlier one is pending.
+			if tc.timerAt = t + tc.rto; !tc.timerPending || tc.timerPendingAt > tc.timerAt {
+				e.pushRTO(v)
+			}
 		} else {
 			tc.timerAt = math.Inf(1)
 		}
@@ -346,7 +370,9 @@ func (e *engine) tcpAck(v *vmState, seq int64, acked, rtt, t float64) {
 			e.fillHoles(v, 1)
 		}
 	}
-	e.tcpPush(v)
+	if u := v.entry(tc.sendSeq); u != nil && !e.nw.hosts[v.pri].down {
+		e.tcpPushFrom(v, u) // (tcpPush, written out: nothing waits after most acks)
+	}
 }
 
 // tcpLost: a copy of message m will never arrive. The message counts as
@@ -440,7 +466,7 @@ func (e *engine) fillHoles(v *vmState, n int) {
 // (there is one) late.
 func (v *vmState) quiet() bool {
 	tc := v.tc
-	return v.acks[v.ackHead].t > tc.strictUntil && !tc.inRecovery && !v.stalled && !v.resyncing && v.entry(tc.sendSeq) == nil
+	return !tc.inRecovery && !v.stalled && !v.resyncing && v.acks[v.ackHead].t > tc.strictUntil && v.entry(tc.sendSeq) == nil
 }
 
 // ackWatch keeps an evAckWake in the calendar for v's earliest pending
@@ -470,27 +496,17 @@ func (e *engine) ackWatch(v *vmState) {
 	e.h.push(at, evAckWake, int32(v.idx), v.sess)
 }
 
-// pendTCP puts ack a of a windowed connection in the pending list, or
-// reports false when it must go through the calendar: with the pending
-// list off (engine.lazyAcks: runs with failures, noLazyAck) and for
-// SMP-FT, whose acks end stuns.
-func (e *engine) pendTCP(v *vmState, a pendingAck) bool {
+// pendStrict is pendAck for an ack of a windowed connection that is a
+// duplicate, or overtakes an earlier ack on another path: it and every
+// ack pending before it go at their own time. Those already due are plain acks of a quiet connection
+// (else a wake would have applied them): applied now, before the
+// connection stops being quiet.
+func (e *engine) pendStrict(v *vmState, a pendingAck) {
 	tc := v.tc
-	if !e.lazyAcks || v.ck != nil {
-		return false
+	if v.ackHead < len(v.acks) && v.acks[v.ackHead].t <= e.now {
+		e.applyAcks(v, e.now)
 	}
-	if a.seq <= tc.ackTail || a.t < tc.ackTailT {
-		// A duplicate ack, or one that overtakes an earlier ack on
-		// another path: it and every ack pending before it go at their
-		// own time. Those already due are plain acks of a quiet
-		// connection (else a wake would have applied them): applied now,
-		// before the connection stops being quiet.
-		if v.ackHead < len(v.acks) && v.acks[v.ackHead].t <= e.now {
-			e.applyAcks(v, e.now)
-		}
-		tc.strictUntil = max(tc.strictUntil, tc.ackTailT, a.t)
-	}
+	tc.strictUntil = max(tc.strictUntil, tc.ackTailT, a.t)
 	tc.ackTail = max(tc.ackTail, a.seq)
 	tc.ackTailT = max(tc.ackTailT, a.t)
-	return true
 }
