@@ -12,10 +12,17 @@ import (
 func checkErrLine(t *testing.T, data []byte, err error) {
 	var e *Error
 	if errors.As(err, &e) {
-		if lines := bytes.Count(data, []byte{'\n'}) + 2; e.Line > lines {
+		if lines := lineEnds(data) + 2; e.Line > lines {
 			t.Errorf("error at line %d of a %d-line input: %v", e.Line, lines-1, err)
 		}
 	}
+}
+
+// lineEnds counts the line ends of data as the readers do (lineLimit):
+// LF, CRLF and a lone CR each end one line.
+func lineEnds(data []byte) int {
+	n := bytes.Count(data, []byte{'\n'}) + bytes.Count(data, []byte{'\r'})
+	return n - bytes.Count(data, []byte("\r\n"))
 }
 
 func seed(f *testing.F, files ...string) {
