@@ -1,15 +1,15 @@
 package sim
 
 import (
-	"github.com/ftsim/ftsim/results"
-
 	"context"
 	"encoding/json"
 	"fmt"
 	"net/netip"
+	"sync/atomic"
 	"testing"
 
 	"github.com/ftsim/ftsim/model"
+	"github.com/ftsim/ftsim/results"
 )
 
 // testFT is the FT defaults of docs/model.md.
@@ -70,6 +70,16 @@ func runWith(t *testing.T, sc *model.Scenario, flag *bool, on bool) (results.Res
 		t.Fatal(err)
 	}
 	return r, b
+}
+
+// runCounting is runWith returning results.json's bytes, the time series
+// and how much counter grew during the run (how often a fast path the
+// flag turns off was taken).
+func runCounting(t *testing.T, sc *model.Scenario, flag *bool, on bool, counter *atomic.Int64) ([]byte, []results.Series, int64) {
+	t.Helper()
+	before := counter.Load()
+	r, b := runWith(t, sc, flag, on)
+	return b, r.Series, counter.Load() - before
 }
 
 // eventsByPolicy runs sc and counts the events of the given kind per

@@ -18,9 +18,7 @@ import (
 // bytes, the time series and how many runs continued a prefix.
 func prefixRun(t *testing.T, sc *model.Scenario, off bool) ([]byte, []results.Series, int64) {
 	t.Helper()
-	before := forkedRuns.Load()
-	r, b := runWith(t, sc, &noPrefix, off)
-	return b, r.Series, forkedRuns.Load() - before
+	return runCounting(t, sc, &noPrefix, off, &forkedRuns)
 }
 
 // TestPrefixInvisible: continuing failure cases from a shared prefix gives

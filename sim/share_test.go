@@ -21,9 +21,7 @@ import (
 // policy's run.
 func sharingRun(t *testing.T, sc *model.Scenario, off bool) ([]byte, []results.Series, int64) {
 	t.Helper()
-	before := sharedRuns.Load()
-	r, b := runWith(t, sc, &noShare, off)
-	return b, r.Series, sharedRuns.Load() - before
+	return runCounting(t, sc, &noShare, off, &sharedRuns)
 }
 
 // sameShared checks that sharing changes nothing, and that it reported
