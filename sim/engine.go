@@ -239,7 +239,7 @@ func (e *engine) enqueueAt(m int32, l int, t float64) {
 				lk.st.retx += ms.payload
 			}
 		}
-		if lk.loss > 0 && !ms.lost && lk.lossy(ms) {
+		if lk.lossy && !ms.lost && lk.drawLoss(ms) {
 			ms.lost = true // crosses the wire, arrives corrupt: dropped at the end of the hop
 		}
 		lk.st.addBusy(start, end, 1, ft)

@@ -314,15 +314,16 @@ func (e *engine) meanUtil(l linkID, a, b float64) float64 {
 // on other traffic's draws.
 func (e *engine) setLoss(l linkID, p float64) {
 	lk := &e.nw.links[l]
-	lk.loss = p
+	lk.loss, lk.lossy = p, p > 0
 	if lk.lossRng == nil {
 		lk.lossRng = rand.New(rand.NewPCG(e.seed^0x6c6f7373, uint64(l)+1))
 	}
 }
 
-// lossy draws whether message ms is lost on this link: it is when any of
-// its frames is (one frame per MSS of payload; acks and heartbeats are one).
-func (lk *link) lossy(ms *msg) bool {
+// drawLoss draws whether message ms is lost on this link: it is when any
+// of its frames is (one frame per MSS of payload; acks and heartbeats are
+// one).
+func (lk *link) drawLoss(ms *msg) bool {
 	frames := math.Max(1, math.Round((ms.wire-ms.payload)/frameOverhead))
 	return lk.lossRng.Float64() < 1-math.Pow(1-lk.loss, frames)
 }

@@ -13,8 +13,8 @@ func TestLinkLayout(t *testing.T) {
 	if off := unsafe.Offsetof(lk.st); off != 64 {
 		t.Errorf("link.st at offset %d, want 64 (the hot fields fill the first line)", off)
 	}
-	if end := unsafe.Offsetof(lk.st) + unsafe.Offsetof(lk.st.qhist) + unsafe.Sizeof(lk.st.qhist); end > 128 {
-		t.Errorf("the hot statistics end at %d, past the second line", end)
+	if end := unsafe.Offsetof(lk.st) + unsafe.Offsetof(lk.st.qsum) + unsafe.Sizeof(lk.st.qsum); end > 128 {
+		t.Errorf("the statistics every frame updates end at %d, past the second line", end)
 	}
 	if size := unsafe.Sizeof(lk); size%64 != 0 {
 		t.Errorf("link is %d bytes, not a whole number of 64-byte lines", size)

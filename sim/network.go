@@ -31,7 +31,9 @@ type link struct {
 	dead  bool  // nothing gets through (link down, upstream dead, switch or host down)
 	// toHost is true for a switch port toward a host vmnic (dir rx).
 	toHost bool
-	ahead  bool
+	// lossy: a lossy failure drops frames here (loss > 0), tested on the
+	// hot line so that a frame on a clean link never reads the cold ones.
+	lossy bool
 	// islOnly: this port's only feeder is an ISL (fused == fuseISL there).
 	islOnly bool
 	// loc is where a frame leaving this vmnic TX queue teaches the switch
@@ -39,7 +41,7 @@ type link struct {
 	loc int32
 	st  linkStats
 
-	sampled          int // whole seconds sampled so far
+	ahead            bool
 	host, vmnic, dir string
 	speed            float64 // bits/s
 	diedAt           float64
@@ -47,7 +49,7 @@ type link struct {
 	// from lossRng, a stream of its own per link.
 	loss    float64
 	lossRng *rand.Rand
-	_       [2]uint64 // to a whole number of cache lines
+	_       [1]uint64 // to a whole number of cache lines
 }
 
 // sampleAhead records the backlog at every whole second before an
@@ -55,15 +57,15 @@ type link struct {
 // arrivals the queue only drains, so the state after the previous arrival
 // gives the backlog exactly.
 func (lk *link) sampleAhead(a float64) {
-	if a > float64(lk.sampled+1) {
+	if a > float64(lk.st.sampled+1) {
 		lk.sampleSeconds(a)
 	}
 }
 
 func (lk *link) sampleSeconds(a float64) {
-	for k := lk.sampled + 1; k < len(lk.st.qlen) && float64(k) < a; k++ {
+	for k := lk.st.sampled + 1; k < len(lk.st.qlen) && float64(k) < a; k++ {
 		lk.st.qlen[k] = max(0, lk.free-float64(k)) * lk.bps
-		lk.sampled = k
+		lk.st.sampled = k
 	}
 }
 

@@ -123,8 +123,9 @@ func bucketWidth(v int64) int64 {
 
 // linkStats are the figures of one queue over the measured window.
 type linkStats struct {
+	// Every frame updates the fields up to qsum (the link's second cache
+	// line); a frame that waits also qsum and qhist.
 	bytes float64 // payload carried
-	qsum  float64
 	qn    int64
 	qzero int64 // queue delays of exactly zero, not yet in qhist
 	// acc is the wire-busy time of window cur, whose slot in busy is stale
@@ -136,8 +137,12 @@ type linkStats struct {
 	// curEnd is the end of window cur (cur + 1, as a time: a frame is in
 	// the window when it starts at curEnd-1 or later and ends by curEnd).
 	curEnd float64
-	qhist  *hist
-	busy   []float64 // wire-busy seconds per 1 s window aligned to t = 0 (whole run); see acc
+	// sampled is the whole seconds of qlen filled so far, read by every
+	// arrival at a queue entered ahead of time (sampleAhead).
+	sampled int
+	qsum    float64
+	qhist   *hist
+	busy    []float64 // wire-busy seconds per 1 s window aligned to t = 0 (whole run); see acc
 	// ft is the FT payload (log, acks, heartbeats, re-sync) the link
 	// carried in each window of the measured part of the run, by
 	// transmission start; see ftAcc.
