@@ -16,8 +16,10 @@ type unacked struct {
 	created float64
 	payload float64
 	kind    uint8
-	// Under a congestion window (tcp.go): copies on the wire, lost (every
-	// copy dropped, not yet resent), retx (resent: no RTT sample, Karn),
+	// Under a congestion window (tcp.go): copies, the copies on the wire
+	// plus the first to arrive (which the secondary holds from then on:
+	// counting it saves every delivery a look into the ring); lost (every
+	// copy dropped, not yet resent); retx (resent: no RTT sample, Karn);
 	// sent (first send time, -1 while it waits for the window).
 	lost, retx bool
 	copies     int32
@@ -392,16 +394,14 @@ func (e *engine) deliver(m int32) {
 	switch ms.kind {
 	case kLog, kResync:
 		v.heardAtSec = e.now
-		if v.tc != nil {
-			u := v.entry(ms.seq)
-			if u != nil {
+		if v.tc != nil && e.receivedSeq(v, ms.seq) {
+			// A copy of what the secondary has: acknowledged again. The
+			// first copy to arrive keeps its count (unacked.copies).
+			if u := v.entry(ms.seq); u != nil {
 				u.copies--
 			}
-			if u == nil || e.receivedSeq(v, ms.seq) {
-				// A copy of what the secondary has: acknowledged again.
-				e.sendCtl(m, v, kAck, int32(v.sec), int32(v.pri), v.expect-1)
-				return
-			}
+			e.sendCtl(m, v, kAck, int32(v.sec), int32(v.pri), v.expect-1)
+			return
 		}
 		v.inflight -= ms.payload
 		if ms.seq != v.expect {

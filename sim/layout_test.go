@@ -20,3 +20,15 @@ func TestLinkLayout(t *testing.T) {
 		t.Errorf("link is %d bytes, not a whole number of 64-byte lines", size)
 	}
 }
+
+// TestTCPConnLayout checks that what every message and ack touches of its
+// connection fits the first three cache lines (tcpConn).
+func TestTCPConnLayout(t *testing.T) {
+	var tc tcpConn
+	if end := unsafe.Offsetof(tc.holeSeq) + unsafe.Sizeof(tc.holeSeq); end > 192 {
+		t.Errorf("tcpConn's per-message fields end at %d, past the third line", end)
+	}
+	if size := unsafe.Sizeof(tc); size != 256 {
+		t.Errorf("tcpConn is %d bytes, want 256 (the size class that keeps it on line boundaries)", size)
+	}
+}
