@@ -125,6 +125,20 @@ func (e *engine) inWindow(t float64) bool { return t >= e.warm && t < e.end }
 // processed. Control handlers call it first, so the data plane is always
 // caught up when the network's state changes.
 func (e *engine) sync(t float64) {
+	e.advance(t)
+	// A control event at t sees every ack that reached its primary before
+	// t (pending acks under a window, tcp.go).
+	if e.lazyAcks {
+		for _, v := range e.vms {
+			if v.tc != nil && v.ackHead < len(v.acks) && v.acks[v.ackHead].t < t {
+				e.applyAcks(v, math.Nextafter(t, math.Inf(-1)))
+			}
+		}
+	}
+}
+
+// advance processes every data event before t, and no pending ack.
+func (e *engine) advance(t float64) {
 	for {
 		it, ok := e.h.next(t)
 		if !ok {
@@ -136,15 +150,6 @@ func (e *engine) sync(t float64) {
 	}
 	if t > e.now {
 		e.now = t
-	}
-	// A control event at t sees every ack that reached its primary before
-	// t (pending acks under a window, tcp.go).
-	if e.lazyAcks {
-		for _, v := range e.vms {
-			if v.tc != nil && v.ackHead < len(v.acks) && v.acks[v.ackHead].t < t {
-				e.applyAcks(v, math.Nextafter(t, math.Inf(-1)))
-			}
-		}
 	}
 }
 

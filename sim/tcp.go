@@ -445,7 +445,8 @@ func (e *engine) fillHoles(v *vmState, n int) {
 // queue is a FIFO), so it waits in the VM's pending list (pendAck) and is
 // applied at the sender's next decision point: a production (produce),
 // the retransmission timer (rtoFired), another ack, a control event
-// (engine.sync) or the end of the run. That is exact while applying it
+// (engine.sync; a liveness check applies its own VM's only) or the end of
+// the run. That is exact while applying it
 // late changes nothing but the sender's own state, which it computes from
 // the ack's own time (the RTT sample, the window's growth, the timer's
 // deadline, the output delay): a plain ack, one that acknowledges new
