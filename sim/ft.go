@@ -54,11 +54,17 @@ type vmState struct {
 	tnext     float64 // real time it is scheduled for
 	speed     float64 // production speed: 1, or < 1 while slowed
 	src       *source
-	ring      []unacked
-	ringHead  int
-	acks      []pendingAck // acks on their last hop, by arrival time, from ackHead
-	ackHead   int
-	odH       *hist
+	// tc is the connection's congestion window (tcp.go); nil with
+	// congestion: none. ck is the epoch loop of an SMP-FT VM (ckpt.go);
+	// nil for legacy FT. Every message reads both.
+	tc       *tcpConn
+	ck       *ckptState
+	ring     []unacked
+	ringHead int
+	ringEnd  int64        // 1 + the sequence last pushed into the ring
+	acks     []pendingAck // acks on their last hop, by arrival time, from ackHead
+	ackHead  int
+	odH      *hist
 
 	// liveness: last time anything from the peer reached each side
 	heardAtSec, heardAtPri float64
@@ -111,12 +117,6 @@ type vmState struct {
 	unprotSince float64 // -1 while protected
 	unprot      float64
 	ftEvents    []results.Event
-
-	// ck is the epoch loop of an SMP-FT VM (ckpt.go); nil for legacy FT.
-	ck *ckptState
-	// tc is the connection's congestion window (tcp.go); nil with
-	// congestion: none.
-	tc *tcpConn
 }
 
 // pendingAck is an ack on its last hop, whose arrival time at the primary
@@ -365,6 +365,7 @@ func (v *vmState) pushRing(u unacked) {
 		v.ringHead = 0
 	}
 	v.ring = append(v.ring, u)
+	v.ringEnd = u.seq + 1
 }
 
 // deliver: message m reached its destination host.

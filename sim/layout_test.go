@@ -32,3 +32,17 @@ func TestTCPConnLayout(t *testing.T) {
 		t.Errorf("tcpConn is %d bytes, want 256 (the size class that keeps it on line boundaries)", size)
 	}
 }
+
+// TestVMLayout checks that the fields of a VM every message reads lie in
+// its first seven cache lines (vmState; it is allocated in a size class
+// of whole lines): the connection and checkpoint pointers once sat in the
+// fourteenth and fifteenth.
+func TestVMLayout(t *testing.T) {
+	var v vmState
+	for name, off := range map[string]uintptr{"tc": unsafe.Offsetof(v.tc), "ck": unsafe.Offsetof(v.ck),
+		"ackSize": unsafe.Offsetof(v.ackSize), "lagTarget": unsafe.Offsetof(v.lagTarget)} {
+		if off >= 7*64 {
+			t.Errorf("vmState.%s at offset %d, past the seventh line", name, off)
+		}
+	}
+}

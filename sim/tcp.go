@@ -107,10 +107,20 @@ func (v *vmState) entry(seq int64) *unacked {
 	return &v.ring[i]
 }
 
+// unsent returns the ring entry of the next message to send for the first
+// time, nil when every message in the ring has gone. ringEnd answers the
+// usual case, everything sent, without reading the ring.
+func (v *vmState) unsent() *unacked {
+	if v.tc.sendSeq >= v.ringEnd {
+		return nil
+	}
+	return v.entry(v.tc.sendSeq)
+}
+
 // tcpPush sends queued messages for the first time while the window
 // allows: one message may always be in flight, whatever the window.
 func (e *engine) tcpPush(v *vmState) {
-	if u := v.entry(v.tc.sendSeq); u != nil && !e.nw.hosts[v.pri].down {
+	if u := v.unsent(); u != nil && !e.nw.hosts[v.pri].down {
 		e.tcpPushFrom(v, u)
 	}
 }
@@ -382,7 +392,7 @@ func (e *engine) tcpAck(v *vmState, seq int64, acked, rtt, t float64) {
 			e.fillHoles(v, 1)
 		}
 	}
-	if u := v.entry(tc.sendSeq); u != nil && !e.nw.hosts[v.pri].down {
+	if u := v.unsent(); u != nil && !e.nw.hosts[v.pri].down {
 		e.tcpPushFrom(v, u) // (tcpPush, written out: nothing waits after most acks)
 	}
 }
@@ -480,7 +490,7 @@ func (e *engine) fillHoles(v *vmState, n int) {
 // (there is one) late.
 func (v *vmState) quiet() bool {
 	tc := v.tc
-	return !tc.inRecovery && !v.stalled && !v.resyncing && v.acks[v.ackHead].t > tc.strictUntil && v.entry(tc.sendSeq) == nil
+	return !tc.inRecovery && !v.stalled && !v.resyncing && v.acks[v.ackHead].t > tc.strictUntil && v.unsent() == nil
 }
 
 // ackWatch keeps an evAckWake in the calendar for v's earliest pending
