@@ -193,6 +193,7 @@ func (e *engine) setDead(l linkID, dead bool) {
 	if dead && !lk.dead {
 		lk.epoch++
 		lk.diedAt = e.now
+		e.nw.deaths++
 		if lk.free > e.now {
 			lk.free = e.now
 		}

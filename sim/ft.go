@@ -153,11 +153,13 @@ func (e *engine) pendAck(v *vmState, m int32, arrive float64) bool {
 	}
 	i := len(v.acks)
 	v.acks = append(v.acks, a)
-	for i > v.ackHead && v.acks[i-1].t > a.t { // a path change can reorder
-		v.acks[i] = v.acks[i-1]
-		i--
+	if i > v.ackHead && v.acks[i-1].t > a.t { // a path change can reorder
+		for i > v.ackHead && v.acks[i-1].t > a.t {
+			v.acks[i] = v.acks[i-1]
+			i--
+		}
+		v.acks[i] = a
 	}
-	v.acks[i] = a
 	if tc := v.tc; tc != nil {
 		switch {
 		case i == v.ackHead: // a new earliest ack
@@ -186,14 +188,17 @@ func (e *engine) applyAcks(v *vmState, t float64) {
 		if v.ackHead == len(v.acks) {
 			v.acks, v.ackHead = v.acks[:0], 0
 		}
-		lk := &e.nw.links[a.link]
-		if lk.epoch != a.epoch && lk.diedAt < a.t {
-			continue // lost with its port
+		if e.nw.deaths > 0 {
+			if lk := &e.nw.links[a.link]; lk.epoch != a.epoch && lk.diedAt < a.t {
+				continue // lost with its port
+			}
 		}
 		if down {
 			continue
 		}
-		v.heardAtPri = max(v.heardAtPri, a.t) // a heartbeat may have come later
+		if a.t > v.heardAtPri { // a heartbeat may have come later
+			v.heardAtPri = a.t
+		}
 		e.ackedAt(v, a.seq, a.t)
 	}
 }
@@ -338,8 +343,8 @@ func (e *engine) produce(v *vmState) {
 	if m >= 0 {
 		e.send(m)
 	} else {
-		if u := &v.ring[len(v.ring)-1]; v.tc.sendSeq == u.seq {
-			e.tcpPushFrom(v, u) // nothing else waits for the window
+		if v.tc.sendSeq == v.ringEnd-1 {
+			e.tcpPushFrom(v, &v.ring[len(v.ring)-1]) // nothing else waits for the window
 		} else {
 			e.tcpPush(v)
 		}

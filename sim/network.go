@@ -169,6 +169,9 @@ type network struct {
 	// (every control event, a MAC moving to another port).
 	fib []fibEntry
 	ver uint32
+	// deaths counts the links that died in the run: while none has, no
+	// frame or pending ack can have been lost with its link.
+	deaths int
 }
 
 // noFIB turns forward's cache off (no entry is ever filled), so tests can
