@@ -46,3 +46,16 @@ func TestVMLayout(t *testing.T) {
 		}
 	}
 }
+
+// TestSourceLayout checks that what a source reads for every message
+// fills its first cache line, and that its size keeps it on line
+// boundaries (source).
+func TestSourceLayout(t *testing.T) {
+	var s source
+	if end := unsafe.Offsetof(s.pcg) + unsafe.Sizeof(s.pcg); end > 64 {
+		t.Errorf("source's per-message fields end at %d, past the first line", end)
+	}
+	if size := unsafe.Sizeof(s); size != 192 {
+		t.Errorf("source is %d bytes, want 192 (a size class of whole lines)", size)
+	}
+}

@@ -16,19 +16,35 @@ import (
 // A message's draw reads the fields up to the generator, and the generator
 // and its state live in the source itself: one allocation, few cache lines.
 type source struct {
-	rate float64 // mean bits/s
+	// What next reads for every message fills the first cache line.
 	bits float64 // bits per message
-	// onoff
-	on            bool
-	phaseEnd      float64 // virtual time the current on/off period ends
+	// peak is the rate while producing: the mean rate, or for on/off the
+	// rate during on periods (rate x (on+off)/on).
+	peak     float64
+	phaseEnd float64 // virtual time the current on/off period ends
+	kind     uint8   // srcNone, srcPoisson, ...: the pattern, decided once
+	on       bool
+	rng      rand.Rand // draws from pcg
+	pcg      rand.PCG
+
+	rate          float64 // mean bits/s
 	meanOn, meanF float64 // mean on period, mean off period
 	pattern       model.Pattern
-	rng           rand.Rand // draws from pcg
-	pcg           rand.PCG
 	// trace
 	trace []model.TracePoint
 	row   int
+	// To 192 bytes, a size class that starts every source on a cache line.
+	_ [7]uint64
 }
+
+// Source kinds (source.kind).
+const (
+	srcNone     uint8 = iota // produces nothing
+	srcPoisson               // Poisson at rate
+	srcConstant              // evenly spaced at rate
+	srcOnOff                 // Poisson at peak in exponential on periods
+	srcTrace                 // the piecewise-constant rate of a trace
+)
 
 // newSource makes the source of a stream whose random draws are the
 // stream called name under seed: one named stream per source, so adding a
@@ -49,6 +65,20 @@ func newSource(l model.Logging, msgBytes float64, seed uint64, name string) *sou
 			s.pattern = model.Constant // constant within each trace row
 		}
 	}
+	s.peak = s.rate
+	switch {
+	case s.rate <= 0 && len(s.trace) == 0:
+		s.kind = srcNone
+	case len(s.trace) > 0:
+		s.kind = srcTrace
+	case s.pattern == model.Constant:
+		s.kind = srcConstant
+	case s.pattern == model.OnOff:
+		s.kind = srcOnOff
+		s.peak = s.rate * (s.meanOn + s.meanF) / s.meanOn
+	default:
+		s.kind = srcPoisson
+	}
 	if s.pattern == model.OnOff {
 		s.on = s.rng.Float64() < s.meanOn/(s.meanOn+s.meanF)
 		if s.on {
@@ -63,28 +93,25 @@ func newSource(l model.Logging, msgBytes float64, seed uint64, name string) *sou
 // next returns the virtual time of the message after one produced at
 // virtual time v, or +Inf when the stream produces nothing more.
 func (s *source) next(v float64) float64 {
-	if s.rate <= 0 && len(s.trace) == 0 {
-		return math.Inf(1)
-	}
-	switch {
-	case len(s.trace) > 0:
-		return s.nextTrace(v)
-	case s.pattern == model.Constant:
-		return v + s.bits/s.rate
-	case s.pattern == model.OnOff:
+	switch s.kind {
+	case srcPoisson:
+		return v + s.rng.ExpFloat64()*s.bits/s.peak
+	case srcOnOff:
 		return s.nextOnOff(v)
-	default:
-		return v + s.rng.ExpFloat64()*s.bits/s.rate
+	case srcConstant:
+		return v + s.bits/s.peak
+	case srcTrace:
+		return s.nextTrace(v)
 	}
+	return math.Inf(1)
 }
 
 // nextOnOff: Poisson at rate x (on+off)/on during exponential on periods,
 // silence during exponential off periods (docs/model.md "Patterns").
 func (s *source) nextOnOff(v float64) float64 {
-	peak := s.rate * (s.meanOn + s.meanF) / s.meanOn
 	for {
 		if s.on {
-			t := v + s.rng.ExpFloat64()*s.bits/peak
+			t := v + s.rng.ExpFloat64()*s.bits/s.peak
 			if t <= s.phaseEnd {
 				return t
 			}
