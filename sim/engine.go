@@ -501,6 +501,7 @@ func (e *engine) retransmit(m int32) {
 	v.inflight += ms.payload
 	ms.from, ms.to = int32(v.pri), int32(v.sec)
 	ms.retx = true
+	ms.lost = false // the copy a lossy link corrupted is gone; this one is new
 	e.send(m)
 }
 

@@ -275,3 +275,35 @@ ft_vms:
 failures:
   - {at: 5s, host: esx02}
 `
+
+// TestLossyWithoutWindow: without a window (congestion: none) a message
+// a lossy link corrupted is resent after ft.rto like any dropped one, and
+// the resent copy gets through: a lossy vmnic for five seconds costs
+// lag for a while, not the session.
+func TestLossyWithoutWindow(t *testing.T) {
+	src := `name: lossy-none
+duration: 20s
+warmup: 2s
+seed: 3
+ft: {tcp: {congestion: none}}
+defaults:
+  vmnics: [{name: vmnic0, speed: 10Gbps}]
+  teaming: {load_balancing: port_id, active: [vmnic0]}
+hosts: [{name: esx01}, {name: esx02}]
+ft_vms:
+  - {name: vm1, primary: esx01, secondary: esx02, mode: legacy, vcpus: 1, memory: 1GiB, logging: {rate: 200Mbps}}
+failures:
+  - {at: 5s, vmnic: esx01/vmnic0, kind: lossy, loss: 1%, down_for: 5s}
+`
+	rr := runYAML(t, src)
+	vm := rr.VMs[0]
+	if vm.ThrottledFraction > 0.05 {
+		t.Errorf("throttled %.2f of the run: lost messages were never delivered", vm.ThrottledFraction)
+	}
+	if got, want := vm.DeliveredBytes, 0.95*vm.LoggedBytes; got < want {
+		t.Errorf("delivered %.0f B of %.0f B logged: lost messages were never delivered", got, vm.LoggedBytes)
+	}
+	if l := findLink(t, rr, "esx01", "vmnic0", "tx"); l.RetransmittedBytes == 0 {
+		t.Error("nothing retransmitted: the lossy vmnic lost nothing")
+	}
+}
