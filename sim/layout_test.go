@@ -21,15 +21,27 @@ func TestLinkLayout(t *testing.T) {
 	}
 }
 
-// TestTCPConnLayout checks that what every message and ack touches of its
-// connection fits the first three cache lines (tcpConn).
-func TestTCPConnLayout(t *testing.T) {
+// TestAllocLayout checks that what every message reads of a connection
+// (tcpConn) and of a source fits their first lines, and that their sizes
+// are size classes of whole lines, so each allocation starts on a line
+// (one of 224 bytes would start every other connection mid-line).
+func TestAllocLayout(t *testing.T) {
 	var tc tcpConn
-	if end := unsafe.Offsetof(tc.holeSeq) + unsafe.Sizeof(tc.holeSeq); end > 192 {
-		t.Errorf("tcpConn's per-message fields end at %d, past the third line", end)
-	}
-	if size := unsafe.Sizeof(tc); size != 256 {
-		t.Errorf("tcpConn is %d bytes, want 256 (the size class that keeps it on line boundaries)", size)
+	var s source
+	for _, c := range []struct {
+		name           string
+		hotEnd, lines  uintptr
+		size, wantSize uintptr
+	}{
+		{"tcpConn", unsafe.Offsetof(tc.holeSeq) + unsafe.Sizeof(tc.holeSeq), 3, unsafe.Sizeof(tc), 256},
+		{"source", unsafe.Offsetof(s.pcg) + unsafe.Sizeof(s.pcg), 1, unsafe.Sizeof(s), 192},
+	} {
+		if c.hotEnd > c.lines*64 {
+			t.Errorf("%s's per-message fields end at %d, past line %d", c.name, c.hotEnd, c.lines)
+		}
+		if c.size != c.wantSize {
+			t.Errorf("%s is %d bytes, want %d", c.name, c.size, c.wantSize)
+		}
 	}
 }
 
@@ -44,18 +56,5 @@ func TestVMLayout(t *testing.T) {
 		if off >= 7*64 {
 			t.Errorf("vmState.%s at offset %d, past the seventh line", name, off)
 		}
-	}
-}
-
-// TestSourceLayout checks that what a source reads for every message
-// fills its first cache line, and that its size keeps it on line
-// boundaries (source).
-func TestSourceLayout(t *testing.T) {
-	var s source
-	if end := unsafe.Offsetof(s.pcg) + unsafe.Sizeof(s.pcg); end > 64 {
-		t.Errorf("source's per-message fields end at %d, past the first line", end)
-	}
-	if size := unsafe.Sizeof(s); size != 192 {
-		t.Errorf("source is %d bytes, want 192 (a size class of whole lines)", size)
 	}
 }
