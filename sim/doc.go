@@ -85,7 +85,8 @@
 // failures the pending-ack shortcut (pendAck) still takes an ack off the
 // calendar on its last hop: it waits in the pending list and is applied
 // at the sender's next decision point (a production, the timer, another
-// ack, a control event) at its own time, as long as applying it late
+// ack, a control event; a liveness check applies only its own VM's) at
+// its own time, as long as applying it late
 // changes nothing but the sender's own state; whenever it could (a
 // message waiting for the window, recovery, a stall, a duplicate ack) an
 // evAckWake applies it exactly at its time (ackWatch in tcp.go). SMP-FT
