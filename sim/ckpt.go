@@ -371,11 +371,10 @@ func (ck *ckptState) series(n int) (iv, od []float64) {
 // modulated rate: the on periods' peak rate (onoff) or the trace's rows.
 // Calls must come in increasing time.
 func (s *source) work(a, b float64) float64 {
-	switch {
-	case len(s.trace) > 0:
+	switch s.kind {
+	case srcTrace:
 		return s.traceWork(a, b)
-	case s.pattern == model.OnOff:
-		peak := s.rate * (s.meanOn + s.meanF) / s.meanOn
+	case srcOnOff:
 		bits := 0.0
 		for a < b {
 			for s.phaseEnd <= a { // periods that ended before a
@@ -383,7 +382,7 @@ func (s *source) work(a, b float64) float64 {
 			}
 			end := math.Min(b, s.phaseEnd)
 			if s.on {
-				bits += peak * (end - a)
+				bits += s.peak * (end - a)
 			}
 			a = end
 		}

@@ -153,12 +153,8 @@ func (e *engine) pendAck(v *vmState, m int32, arrive float64) bool {
 	}
 	i := len(v.acks)
 	v.acks = append(v.acks, a)
-	if i > v.ackHead && v.acks[i-1].t > a.t { // a path change can reorder
-		for i > v.ackHead && v.acks[i-1].t > a.t {
-			v.acks[i] = v.acks[i-1]
-			i--
-		}
-		v.acks[i] = a
+	for ; i > v.ackHead && v.acks[i-1].t > a.t; i-- { // a path change can reorder
+		v.acks[i], v.acks[i-1] = v.acks[i-1], a
 	}
 	if tc := v.tc; tc != nil {
 		switch {

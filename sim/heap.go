@@ -176,6 +176,3 @@ func b2i(b bool) int {
 	}
 	return i
 }
-
-// b2i32 is b2i as an int32, for counts.
-func b2i32(b bool) int32 { return int32(b2i(b)) }

@@ -340,7 +340,7 @@ func (e *engine) tcpAck(v *vmState, seq int64, acked, rtt, t float64) {
 				tc.cwnd = max(tc.cwnd-acked+tc.mss, tc.mss)
 				// The hole goes unless a copy of it is on the wire (its
 				// count, less the copy that arrived if one did).
-				if u := v.entry(seq + 1); u != nil && (u.lost || u.copies == b2i32(e.receivedSeq(v, seq+1))) {
+				if u := v.entry(seq + 1); u != nil && (u.lost || u.copies == int32(b2i(e.receivedSeq(v, seq+1)))) {
 					e.tcpSend(v, u, true)
 				}
 				e.fillHoles(v, 2)
@@ -522,9 +522,9 @@ func (e *engine) ackWatch(v *vmState) {
 
 // pendStrict is pendAck for an ack of a windowed connection that is a
 // duplicate, or overtakes an earlier ack on another path: it and every
-// ack pending before it go at their own time. Those already due are plain acks of a quiet connection
-// (else a wake would have applied them): applied now, before the
-// connection stops being quiet.
+// ack pending before it go at their own time. Those already due are
+// plain acks of a quiet connection (else a wake would have applied them):
+// applied now, before the connection stops being quiet.
 func (e *engine) pendStrict(v *vmState, a pendingAck) {
 	tc := v.tc
 	if v.ackHead < len(v.acks) && v.acks[v.ackHead].t <= e.now {
