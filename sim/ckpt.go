@@ -219,11 +219,11 @@ func (e *engine) pump(v *vmState) {
 		wire, last = wire+w, w
 		m := int32(-1)
 		if v.tc != nil {
-			v.pushRing(unacked{seq: j.seq, created: e.now, payload: p, kind: kLog, sent: -1})
+			v.pushRing(j.seq, e.now, p, kLog, -1)
 		} else {
 			m = e.alloc()
 			e.newMsg(m, kLog, v, int32(v.pri), int32(v.sec), j.seq, p, w)
-			v.pushRing(unacked{seq: j.seq, created: e.now, payload: p, kind: kLog})
+			v.pushRing(j.seq, e.now, p, kLog, 0)
 		}
 		j.seq++
 		v.unacked += p

@@ -185,11 +185,11 @@ func (e *engine) resyncPump(v *vmState) {
 		p := math.Min(v.msgBytes, v.syncLeft)
 		m := int32(-1)
 		if v.tc != nil {
-			v.pushRing(unacked{seq: v.nextSeq, created: e.now, payload: p, kind: kResync, sent: -1})
+			v.pushRing(v.nextSeq, e.now, p, kResync, -1)
 		} else {
 			m = e.alloc()
 			e.newMsg(m, kResync, v, int32(v.pri), int32(v.sec), v.nextSeq, p, wireBytes(p, e.nw.hosts[v.pri].h.MTU))
-			v.pushRing(unacked{seq: v.nextSeq, created: e.now, payload: p, kind: kResync})
+			v.pushRing(v.nextSeq, e.now, p, kResync, 0)
 		}
 		v.nextSeq++
 		v.syncLeft -= p

@@ -27,6 +27,7 @@ type source struct {
 	rng      rand.Rand // draws from pcg
 	pcg      rand.PCG
 
+	gap           float64
 	rate          float64 // mean bits/s
 	meanOn, meanF float64 // mean on period, mean off period
 	pattern       model.Pattern
@@ -34,7 +35,7 @@ type source struct {
 	trace []model.TracePoint
 	row   int
 	// To 192 bytes, a size class that starts every source on a cache line.
-	_ [7]uint64
+	_ [6]uint64
 }
 
 // Source kinds (source.kind).
@@ -73,16 +74,19 @@ func newSource(l model.Logging, msgBytes float64, seed uint64, name string) *sou
 		s.kind = srcTrace
 	case s.pattern == model.Constant:
 		s.kind = srcConstant
+		s.gap = s.bits / s.peak
 	case s.pattern == model.OnOff:
 		s.kind = srcOnOff
 		s.peak = s.rate * (s.meanOn + s.meanF) / s.meanOn
 	default:
 		s.kind = srcPoisson
+		s.gap = s.rng.ExpFloat64() * s.bits / s.peak
 	}
 	if s.pattern == model.OnOff {
 		s.on = s.rng.Float64() < s.meanOn/(s.meanOn+s.meanF)
 		if s.on {
 			s.phaseEnd = s.rng.ExpFloat64() * s.meanOn
+			s.gap = s.rng.ExpFloat64() * s.bits / s.peak
 		} else {
 			s.phaseEnd = s.rng.ExpFloat64() * s.meanF
 		}
@@ -95,11 +99,13 @@ func newSource(l model.Logging, msgBytes float64, seed uint64, name string) *sou
 func (s *source) next(v float64) float64 {
 	switch s.kind {
 	case srcPoisson:
-		return v + s.rng.ExpFloat64()*s.bits/s.peak
+		d := s.gap
+		s.gap = s.rng.ExpFloat64() * s.bits / s.peak
+		return v + d
 	case srcOnOff:
 		return s.nextOnOff(v)
 	case srcConstant:
-		return v + s.bits/s.peak
+		return v + s.gap
 	case srcTrace:
 		return s.nextTrace(v)
 	}
@@ -109,10 +115,11 @@ func (s *source) next(v float64) float64 {
 // nextOnOff: Poisson at rate x (on+off)/on during exponential on periods,
 // silence during exponential off periods (docs/model.md "Patterns").
 func (s *source) nextOnOff(v float64) float64 {
+	d := s.gap // the on period's next draw, when on (see gap)
 	for {
 		if s.on {
-			t := v + s.rng.ExpFloat64()*s.bits/s.peak
-			if t <= s.phaseEnd {
+			if t := v + d; t <= s.phaseEnd {
+				s.gap = s.rng.ExpFloat64() * s.bits / s.peak
 				return t
 			}
 			v = s.phaseEnd // memoryless: restart the draw after the gap
@@ -123,6 +130,7 @@ func (s *source) nextOnOff(v float64) float64 {
 		v = s.phaseEnd
 		s.on = true
 		s.phaseEnd = v + s.rng.ExpFloat64()*s.meanOn
+		d = s.rng.ExpFloat64() * s.bits / s.peak
 	}
 }
 
