@@ -367,7 +367,7 @@ func (e *engine) produce(v *vmState) {
 // The entry is written field by field in its slot: an entry built
 // elsewhere and copied in is read back in 16-byte pieces that straddle the
 // 8-byte stores that built it, which the processor cannot forward from its
-// store buffer (about 6 % of the FT pair's time).
+// store buffer (about 2 % of the FT pair's time).
 func (v *vmState) pushRing(seq int64, created, payload float64, kind uint8, sent float64) {
 	if v.ringHead >= 64 && v.ringHead*2 > len(v.ring) {
 		n := copy(v.ring, v.ring[v.ringHead:])

@@ -33,7 +33,7 @@ func TestAllocLayout(t *testing.T) {
 		hotEnd, lines  uintptr
 		size, wantSize uintptr
 	}{
-		{"tcpConn", unsafe.Offsetof(tc.holeSeq) + unsafe.Sizeof(tc.holeSeq), 3, unsafe.Sizeof(tc), 256},
+		{"tcpConn", unsafe.Offsetof(tc.inRecovery) + unsafe.Sizeof(tc.inRecovery), 2, unsafe.Sizeof(tc), 256},
 		{"source", unsafe.Offsetof(s.pcg) + unsafe.Sizeof(s.pcg), 1, unsafe.Sizeof(s), 192},
 	} {
 		if c.hotEnd > c.lines*64 {
