@@ -27,6 +27,9 @@ type source struct {
 	rng      rand.Rand // draws from pcg
 	pcg      rand.PCG
 
+	// gap is the next draw, made one message ahead so that its division
+	// is done while nothing waits for it: Poisson's next gap, on/off's
+	// next gap in an on period (valid while on), constant's bits/peak.
 	gap           float64
 	rate          float64 // mean bits/s
 	meanOn, meanF float64 // mean on period, mean off period
