@@ -46,13 +46,12 @@ func (q *textbook) siftDown(x item) {
 	q.a[i] = x
 }
 
+// pop moves the last item to the root and sifts it down.
 func (q *textbook) pop() item {
-	top := q.a[0]
-	n := len(q.a) - 1
-	x := q.a[n]
-	q.a = q.a[:n]
-	if n > 0 {
-		q.siftDown(x)
+	top, last := q.a[0], len(q.a)-1
+	q.a[0], q.a = q.a[last], q.a[:last]
+	if last > 0 {
+		q.siftDown(q.a[0])
 	}
 	return top
 }
