@@ -3,6 +3,7 @@ package sim
 import (
 	"math/rand/v2"
 	"testing"
+	"unsafe"
 )
 
 // textbook is the plain 4-ary heap quad must equal item for item: a
@@ -94,6 +95,20 @@ func TestQuadMatchesTextbook(t *testing.T) {
 				if q.a[i] != ref.a[i] {
 					t.Fatalf("seed %d step %d: slot %d holds %v, textbook %v", seed, step, i, q.a[i], ref.a[i])
 				}
+			}
+		}
+	}
+}
+
+// TestQuadLayout: at every size a heap grows to, item 1 starts a cache
+// line, so the four children of each item share one line (quad.grow).
+func TestQuadLayout(t *testing.T) {
+	var q quad
+	for i := 0; i < 5000; i++ {
+		q.push(item{t: float64(i % 7)})
+		if len(q.a) > 1 {
+			if addr := uintptr(unsafe.Pointer(&q.a[1])); addr%64 != 0 {
+				t.Fatalf("%d items: item 1 at offset %d in its line", len(q.a), addr%64)
 			}
 		}
 	}
