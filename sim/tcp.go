@@ -17,7 +17,7 @@ type tcpConn struct {
 	// first two cache lines; what only a window that limits the sender, a
 	// backoff, a timer or recovery reads is beyond (in a run of hundreds of
 	// VMs each line read per message is a miss: a third line cost about
-	// 2 % of the 128-host minute).
+	// 1.6 % of the 128-host minute).
 	cwnd     float64
 	flight   float64 // bytes sent for the first time and not yet acknowledged
 	sendSeq  int64   // next sequence number to send for the first time
@@ -368,8 +368,8 @@ func (e *engine) tcpAck(v *vmState, seq int64, acked, rtt, t float64) {
 		// Three later arrivals, or fewer when fewer messages are out
 		// (early retransmit, RFC 5827).
 		thresh := int32(3)
-		if out := int32(min(tc.sendSeq-tc.lastAck-1, 4)); out < 4 {
-			thresh = max(1, out-1)
+		if out := tc.sendSeq - tc.lastAck - 1; out < 4 {
+			thresh = int32(max(1, out-1))
 		}
 		switch {
 		case tc.dupacks < thresh && !tc.inRecovery:

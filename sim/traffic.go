@@ -16,7 +16,8 @@ import (
 // A message's draw reads the fields up to the generator, and the generator
 // and its state live in the source itself: one allocation, few cache lines.
 type source struct {
-	// What next reads for every message fills the first cache line.
+	// What next reads for every message fills the first cache line, but
+	// for gap.
 	bits float64 // bits per message
 	// peak is the rate while producing: the mean rate, or for on/off the
 	// rate during on periods (rate x (on+off)/on).
@@ -83,13 +84,13 @@ func newSource(l model.Logging, msgBytes float64, seed uint64, name string) *sou
 		s.peak = s.rate * (s.meanOn + s.meanF) / s.meanOn
 	default:
 		s.kind = srcPoisson
-		s.gap = s.rng.ExpFloat64() * s.bits / s.peak
+		s.gap = s.drawGap()
 	}
 	if s.pattern == model.OnOff {
 		s.on = s.rng.Float64() < s.meanOn/(s.meanOn+s.meanF)
 		if s.on {
 			s.phaseEnd = s.rng.ExpFloat64() * s.meanOn
-			s.gap = s.rng.ExpFloat64() * s.bits / s.peak
+			s.gap = s.drawGap()
 		} else {
 			s.phaseEnd = s.rng.ExpFloat64() * s.meanF
 		}
@@ -103,7 +104,7 @@ func (s *source) next(v float64) float64 {
 	switch s.kind {
 	case srcPoisson:
 		d := s.gap
-		s.gap = s.rng.ExpFloat64() * s.bits / s.peak
+		s.gap = s.drawGap()
 		return v + d
 	case srcOnOff:
 		return s.nextOnOff(v)
@@ -115,6 +116,9 @@ func (s *source) next(v float64) float64 {
 	return math.Inf(1)
 }
 
+// drawGap draws the gap before the next message while producing.
+func (s *source) drawGap() float64 { return s.rng.ExpFloat64() * s.bits / s.peak }
+
 // nextOnOff: Poisson at rate x (on+off)/on during exponential on periods,
 // silence during exponential off periods (docs/model.md "Patterns").
 func (s *source) nextOnOff(v float64) float64 {
@@ -122,7 +126,7 @@ func (s *source) nextOnOff(v float64) float64 {
 	for {
 		if s.on {
 			if t := v + d; t <= s.phaseEnd {
-				s.gap = s.rng.ExpFloat64() * s.bits / s.peak
+				s.gap = s.drawGap()
 				return t
 			}
 			v = s.phaseEnd // memoryless: restart the draw after the gap
@@ -133,7 +137,7 @@ func (s *source) nextOnOff(v float64) float64 {
 		v = s.phaseEnd
 		s.on = true
 		s.phaseEnd = v + s.rng.ExpFloat64()*s.meanOn
-		d = s.rng.ExpFloat64() * s.bits / s.peak
+		d = s.drawGap()
 	}
 }
 
