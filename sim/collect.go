@@ -16,6 +16,7 @@ func (e *engine) result(rs runSpec) results.RunResult {
 	rr := results.RunResult{Policy: string(rs.policy), FailureCase: rs.failureCase.Name, Replication: rs.replication,
 		Seed: rs.seed, Applicable: true, Events: e.evs}
 	win := e.end - e.warm
+	var rd histReader
 	for i := range e.nw.links {
 		lk := &e.nw.links[i]
 		l := results.Link{Host: lk.host, Vmnic: lk.vmnic, Direction: lk.dir, SpeedBps: lk.speed,
@@ -40,14 +41,14 @@ func (e *engine) result(rs runSpec) results.RunResult {
 		}
 		if lk.st.qn > 0 {
 			l.QueueDelayMean = lk.st.qsum / float64(lk.st.qn)
-			l.QueueDelayP99 = quantile(lk.st.qhist, 0.99)
+			l.QueueDelayP99 = rd.quantile(lk.st.qhist, 0.99)
 		}
 		rr.Links = append(rr.Links, l)
 	}
 	for _, v := range e.vms {
 		vm := results.VM{VM: v.vm.Name, LoggedBytes: v.logged, DeliveredBytes: v.delivWin, ReplayLagMax: v.lagMax,
-			ReplayLagP50: quantile(v.lagH, 0.5), ReplayLagP99: quantile(v.lagH, 0.99),
-			OutputDelayP99: quantile(v.odH, 0.99), UnprotectedS: v.unprot, FTEvents: v.ftEvents}
+			ReplayLagP50: rd.quantile(v.lagH, 0.5), ReplayLagP99: rd.quantile(v.lagH, 0.99),
+			OutputDelayP99: rd.quantile(v.odH, 0.99), UnprotectedS: v.unprot, FTEvents: v.ftEvents}
 		if vm.FTEvents == nil {
 			vm.FTEvents = []results.Event{}
 		}
@@ -59,7 +60,7 @@ func (e *engine) result(rs runSpec) results.RunResult {
 		}
 		if v.lagH.TotalCount() > 0 {
 			for _, q := range lagQuantiles {
-				vm.LagQuantiles = append(vm.LagQuantiles, results.Quantile{Q: q, Value: quantile(v.lagH, q)})
+				vm.LagQuantiles = append(vm.LagQuantiles, results.Quantile{Q: q, Value: rd.quantile(v.lagH, q)})
 			}
 		}
 		if ck := v.ck; ck != nil {

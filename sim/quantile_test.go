@@ -40,7 +40,7 @@ func TestQuantileAccuracy(t *testing.T) {
 	}
 	for name, draw := range draws {
 		for _, n := range []int{1, 7, 100, 5000} {
-			h := newHist()
+			h, rd := newHist(), histReader{}
 			xs := make([]float64, n)
 			for i := range xs {
 				xs[i] = math.Round(draw()*1e9) / 1e9
@@ -50,7 +50,7 @@ func TestQuantileAccuracy(t *testing.T) {
 			for _, q := range []float64{0.01, 0.5, 0.9, 0.99, 0.999, 1} {
 				rank := max(1, int(math.Floor(q*float64(n)+0.5)))
 				exact := xs[rank-1]
-				got := quantile(h, q)
+				got := rd.quantile(h, q)
 				if math.Abs(got-exact) > 0.005*exact+1e-9 {
 					t.Errorf("%s n=%d q=%g: %g, exact %g (%.3f%%)", name, n, q, got, exact, 100*(got-exact)/exact)
 				}
@@ -62,15 +62,21 @@ func TestQuantileAccuracy(t *testing.T) {
 	}
 }
 
-// TestHistogramMemory: the figure the README states, whatever the run.
+// TestHistogramMemory: the figures the README states, whatever the run:
+// at most 40 KiB, and the few KiB of the buckets recorded into.
 func TestHistogramMemory(t *testing.T) {
 	h := newHist()
-	if b := h.ByteSize(); b > 40<<10 {
-		t.Errorf("a histogram takes %d bytes, the README says at most 40 KiB", b)
+	for i := 0; i < 100000; i++ {
+		record(h, 20e-6+float64(i)*1e-9) // 20 to 120 us: buckets 7 to 9
+	}
+	if b := h.ByteSize(); b > 4<<10 {
+		t.Errorf("a histogram of 20-120 us takes %d bytes, the README says about 1 KiB a bucket", b)
 	}
 	for i := 0; i < 100000; i++ {
 		record(h, float64(i)*1e-3)
 	}
+	record(h, 0)
+	record(h, 1e9)
 	if b := h.ByteSize(); b > 40<<10 {
 		t.Errorf("a histogram grew to %d bytes", b)
 	}
@@ -103,11 +109,11 @@ func TestHistMatchesLibrary(t *testing.T) {
 		one, libOne := newHist(), hdr.New(1, histMax, histDigits)
 		record(one, float64(v)/1e9)
 		libOne.RecordValue(v) //nolint:errcheck
-		if !slices.Equal(one.counts, libOne.Export().Counts) {
+		if !slices.Equal(one.flat(), libOne.Export().Counts) {
 			t.Fatalf("v=%d: index %d is not the library's", v, histIndex(v))
 		}
 	}
-	if !slices.Equal(h.counts, lib.Export().Counts) || h.TotalCount() != lib.TotalCount() {
+	if !slices.Equal(h.flat(), lib.Export().Counts) || h.TotalCount() != lib.TotalCount() {
 		t.Fatal("counts differ from the library's")
 	}
 	for _, q := range []float64{0, 1, 50, 99, 99.9, 100} {
@@ -115,12 +121,49 @@ func TestHistMatchesLibrary(t *testing.T) {
 			t.Errorf("q=%g: %d, library %d", q, got, want)
 		}
 	}
-	// Values recorded after a read are seen by the next read.
+	// A reader reused across histograms, and after more values are
+	// recorded, reads what a fresh library histogram of the counts does.
+	var rd histReader
+	other := newHist()
+	record(other, 1e-3)
 	for i := 0; i < 3; i++ {
 		lib.RecordValues(histMax, 1e6) //nolint:errcheck
 		h.RecordValues(histMax, 1e6)   //nolint:errcheck
+		for _, x := range []*hist{h, other, h} {
+			want := newReadOnce(x, 0.5)
+			if got := rd.quantile(x, 0.5); got != want {
+				t.Errorf("after recording more: reused reader p50 %g, fresh %g", got, want)
+			}
+		}
 		if got, want := h.ValueAtQuantile(50), lib.ValueAtQuantile(50); got != want || h.hdr().TotalCount() != lib.TotalCount() {
 			t.Errorf("after recording more: p50 %d, library %d", got, want)
+		}
+	}
+}
+
+// newReadOnce is quantile q of h read by a fresh reader.
+func newReadOnce(h *hist, q float64) float64 {
+	var rd histReader
+	return rd.quantile(h, q)
+}
+
+// TestHistLayout: the counts grow by chunks of whole HDR half-buckets that
+// tile the library's array, and histValue inverts histIndex.
+func TestHistLayout(t *testing.T) {
+	if histLen%histChunk != 0 {
+		t.Fatalf("the library's %d counts are not whole chunks of %d", histLen, histChunk)
+	}
+	for i := 0; i < histLen; i++ {
+		v := histValue(i)
+		if histIndex(v) != i || (v > 0 && histIndex(v-1) != i-1) {
+			t.Fatalf("index %d: lowest value %d is not the bucket's lowest", i, v)
+		}
+	}
+	h := newHist()
+	for _, v := range []int64{5000, 300, histMax, 0, 1 << 20} {
+		h.RecordValues(v, 1) //nolint:errcheck
+		if h.base%histChunk != 0 || len(h.counts)%histChunk != 0 || h.base+len(h.counts) > histLen {
+			t.Fatalf("after %d: counts [%d, %d) are not whole chunks of the library's", v, h.base, h.base+len(h.counts))
 		}
 	}
 }

@@ -10,14 +10,23 @@ import (
 
 // Histograms hold times in nanoseconds from 1 ns to 2 hours with two
 // significant digits: HDR buckets 1/128 of their value wide at most, so
-// memory is fixed whatever the run length (about 38 KiB per histogram: see
-// TestHistogramMemory). A quantile is reported at its bucket's midpoint and
-// clamped to the exact minimum and maximum recorded, so it is within 0.4 %
-// of the exact order statistic and never above the maximum (a bucket's top
-// biased p50/p99 upward by up to 0.8 % and could put p99 above max).
+// memory is bounded whatever the run length (at most about 38 KiB per
+// histogram, a few KiB in practice: see TestHistogramMemory). A quantile is
+// reported at its bucket's midpoint and clamped to the exact minimum and
+// maximum recorded, so it is within 0.4 % of the exact order statistic and
+// never above the maximum (a bucket's top biased p50/p99 upward by up to
+// 0.8 % and could put p99 above max).
 const (
 	histMax    = int64(2 * 3600 * 1e9)
 	histDigits = 2
+)
+
+// The counts are kept from the lowest to the highest chunk of histChunk
+// values recorded into, each the upper half of one HDR bucket (bucket 0
+// fills the first two).
+const (
+	histChunkBits = 7
+	histChunk     = 1 << histChunkBits
 )
 
 // hist is an HDR histogram that also keeps the exact extremes. It records
@@ -27,21 +36,23 @@ const (
 // values, and the library's RecordValues, which reads its layout from the
 // histogram and checks the range on each call, cost about a tenth of the
 // FT pair's instructions. Reading goes through the library (hdr).
+//
+// Only the counts from the lowest to the highest chunk recorded into are
+// allocated, not the library's whole array of 37 KiB: the values of a
+// queue's delay or a VM's lag fall in a few buckets, so a 128-host run
+// neither clears nor walks the rest (BenchmarkScale128).
 type hist struct {
-	counts []int64
+	counts []int64 // the counts from index base on
+	base   int     // a multiple of histChunk
 	total  int64
 	lo, hi int64
-	// lib is the library's histogram over counts, made at the first read
-	// and again when values were recorded since (libN is total then).
-	lib  *hdr.Histogram
-	libN int64
 }
 
 // histLen is the number of counts of the library's histogram of this range.
 var histLen = len(hdr.New(1, histMax, histDigits).Export().Counts)
 
 func newHist() *hist {
-	return &hist{counts: make([]int64, histLen), lo: math.MaxInt64, hi: -1}
+	return &hist{lo: math.MaxInt64, hi: -1}
 }
 
 // histIndex is the library's counts index of v in [0, histMax]
@@ -52,13 +63,46 @@ func histIndex(v int64) int {
 	return (b+1)<<(subBits-1) + int(v>>uint(b)) - 1<<(subBits-1)
 }
 
+// histValue is the lowest value at counts index i (the inverse of
+// histIndex).
+func histValue(i int) int64 {
+	if i < 2*histChunk {
+		return int64(i)
+	}
+	b := i>>histChunkBits - 1 // bucket index
+	return int64(i&(histChunk-1)+histChunk) << uint(b)
+}
+
+// add adds n to the count at index i.
+func (h *hist) add(i int, n int64) {
+	j := i - h.base
+	if uint(j) >= uint(len(h.counts)) {
+		h.widen(i)
+		j = i - h.base
+	}
+	h.counts[j] += n
+}
+
+// widen extends the counts to the chunk of index i.
+func (h *hist) widen(i int) {
+	lo, hi := i&^(histChunk-1), i|(histChunk-1)+1
+	if len(h.counts) == 0 {
+		h.counts, h.base = make([]int64, hi-lo), lo
+		return
+	}
+	lo, hi = min(lo, h.base), max(hi, h.base+len(h.counts))
+	c := make([]int64, hi-lo)
+	copy(c[h.base-lo:], h.counts)
+	h.counts, h.base = c, lo
+}
+
 // RecordValues records n values v (clamped into range by the callers).
 func (h *hist) RecordValues(v, n int64) error {
 	if n <= 0 {
 		return nil
 	}
 	h.lo, h.hi = min(h.lo, v), max(h.hi, v)
-	h.counts[histIndex(v)] += n
+	h.add(histIndex(v), n)
 	h.total += n
 	return nil
 }
@@ -69,15 +113,28 @@ func (h *hist) RecordValue(v int64) error { return h.RecordValues(v, 1) }
 // TotalCount is the number of values recorded.
 func (h *hist) TotalCount() int64 { return h.total }
 
-// hdr is the library's histogram over the same counts, for reading only:
-// it shares them, and is remade when values were recorded since.
-func (h *hist) hdr() *hdr.Histogram {
-	if h.lib == nil || h.libN != h.total {
-		h.lib = hdr.Import(&hdr.Snapshot{LowestTrackableValue: 1, HighestTrackableValue: histMax,
-			SignificantFigures: histDigits, Counts: h.counts})
-		h.libN = h.total
+// flat is the histogram's counts laid out as the library's.
+func (h *hist) flat() []int64 {
+	out := make([]int64, histLen)
+	copy(out[h.base:], h.counts)
+	return out
+}
+
+// into records the counts into the library's histogram lib: each count
+// at the lowest value of its bucket.
+func (h *hist) into(lib *hdr.Histogram) {
+	for j, n := range h.counts {
+		if n > 0 {
+			lib.RecordValues(histValue(h.base+j), n) //nolint:errcheck // in range by construction
+		}
 	}
-	return h.lib
+}
+
+// hdr is a library histogram of the same counts.
+func (h *hist) hdr() *hdr.Histogram {
+	lib := hdr.New(1, histMax, histDigits)
+	h.into(lib)
+	return lib
 }
 
 // ValueAtQuantile is the library's value at percentile q.
@@ -95,17 +152,36 @@ func record(h *hist, seconds float64) {
 		v = histMax
 	}
 	h.lo, h.hi = min(h.lo, v), max(h.hi, v)
-	h.counts[histIndex(v)]++
+	h.add(histIndex(v), 1)
 	h.total++
 }
 
-// quantile is the q-quantile in seconds: the midpoint of its bucket,
+// histReader reads histograms through one library histogram, cleared and
+// refilled for each histogram it reads: a library histogram is 37 KiB to
+// allocate and clear, and a run reads one or more quantiles of each of its
+// queues and VMs.
+type histReader struct {
+	lib *hdr.Histogram
+	of  *hist // the histogram lib holds, with n values
+	n   int64
+}
+
+// quantile is the q-quantile of h in seconds: the midpoint of its bucket,
 // clamped to the exact extremes.
-func quantile(h *hist, q float64) float64 {
-	if h.TotalCount() == 0 {
+func (r *histReader) quantile(h *hist, q float64) float64 {
+	if h.total == 0 {
 		return 0
 	}
-	top := h.ValueAtQuantile(q * 100) // the bucket's highest equivalent value
+	if r.of != h || r.n != h.total {
+		if r.lib == nil {
+			r.lib = hdr.New(1, histMax, histDigits)
+		} else {
+			r.lib.Reset()
+		}
+		h.into(r.lib)
+		r.of, r.n = h, h.total
+	}
+	top := r.lib.ValueAtQuantile(q * 100) // the bucket's highest equivalent value
 	w := bucketWidth(top)
 	mid := top - w + 1 + w/2
 	return float64(min(max(mid, h.lo), h.hi)) / 1e9
