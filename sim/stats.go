@@ -77,23 +77,26 @@ func histValue(i int) int64 {
 func (h *hist) add(i int, n int64) {
 	j := i - h.base
 	if uint(j) >= uint(len(h.counts)) {
-		h.widen(i)
-		j = i - h.base
+		j = h.widen(i)
 	}
 	h.counts[j] += n
 }
 
-// widen extends the counts to the chunk of index i.
-func (h *hist) widen(i int) {
+// widen extends the counts to the chunk of index i and returns i's place
+// in them. It is kept out of line so that add and record inline.
+//
+//go:noinline
+func (h *hist) widen(i int) int {
 	lo, hi := i&^(histChunk-1), i|(histChunk-1)+1
-	if len(h.counts) == 0 {
-		h.counts, h.base = make([]int64, hi-lo), lo
-		return
+	if len(h.counts) > 0 {
+		lo, hi = min(lo, h.base), max(hi, h.base+len(h.counts))
 	}
-	lo, hi = min(lo, h.base), max(hi, h.base+len(h.counts))
 	c := make([]int64, hi-lo)
-	copy(c[h.base-lo:], h.counts)
+	if len(h.counts) > 0 {
+		copy(c[h.base-lo:], h.counts)
+	}
 	h.counts, h.base = c, lo
+	return i - lo
 }
 
 // RecordValues records n values v (clamped into range by the callers).
@@ -152,7 +155,12 @@ func record(h *hist, seconds float64) {
 		v = histMax
 	}
 	h.lo, h.hi = min(h.lo, v), max(h.hi, v)
-	h.add(histIndex(v), 1)
+	i := histIndex(v)
+	j := i - h.base
+	if uint(j) >= uint(len(h.counts)) {
+		j = h.widen(i)
+	}
+	h.counts[j]++
 	h.total++
 }
 
