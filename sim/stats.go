@@ -154,7 +154,12 @@ func record(h *hist, seconds float64) {
 	if v > histMax {
 		v = histMax
 	}
-	h.lo, h.hi = min(h.lo, v), max(h.hi, v)
+	if v < h.lo { // rarely taken once a few values are in: no stores
+		h.lo = v
+	}
+	if v > h.hi {
+		h.hi = v
+	}
 	i := histIndex(v)
 	j := i - h.base
 	if uint(j) >= uint(len(h.counts)) {
