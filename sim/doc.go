@@ -29,6 +29,16 @@
 //   - Arrivals at the next hop, message production, heartbeats and
 //     retransmissions sit in the data plane's own calendar: a typed 4-ary
 //     heap of 16-byte items (heap.go), allocation-free in steady state.
+//   - In runs without failures of a single legacy FT VM, the log
+//     messages follow one path in order, so their arrivals at the
+//     secondary come in time order: they wait in a FIFO lane beside the
+//     heaps and are taken from its head without a sift (evHeap.pushLane;
+//     an arrival earlier than the lane's last would go to the heaps). A
+//     heap item goes before a lane item of the same time. Like the pending
+//     acks below, the lane changes how many events the heaps hold, and so
+//     the order they serve events of the very same instant in:
+//     TestLaneInvisible compares drawn single-VM scenarios with the lane
+//     on and off, byte for byte, and TestLaneOrder the calendar's order.
 //   - The data plane is advanced lazily: every control handler first calls
 //     engine.sync(now), which processes the data events before now; the
 //     control event then changes the network's state at exactly its time.

@@ -88,6 +88,10 @@ type engine struct {
 	// its acks may wait in the pending list (ackWatch), in runs without
 	// failures (fuse).
 	windowed, lazyAcks bool
+	// laneOn: log messages' arrivals at the secondary wait in the
+	// calendar's lane (evHeap.pushLane), in runs without failures of a
+	// single legacy FT VM (fuse).
+	laneOn bool
 	// moved: a path or an FT pair changed; lbtMoved: a watched LBT check
 	// would have moved a port (share.go).
 	moved, lbtMoved bool
@@ -268,6 +272,10 @@ func (e *engine) enqueueAt(m int32, l int, t float64) {
 			if v := e.vms[ms.vm]; !v.resyncing && ms.sess == v.sess && e.nw.hostOf[lk.nic] == ms.to && e.pendAck(v, m, end+lk.lat) {
 				return
 			}
+		}
+		if e.laneOn && ms.kind == kLog && lk.toHost {
+			e.h.pushLane(end+lk.lat, m)
+			return
 		}
 		e.h.push(end+lk.lat, evHop, m, 0)
 		return

@@ -25,7 +25,8 @@ func (it item) ver() uint32 { return it.kv >> 4 }
 // further out (the next production of a VM, heartbeats, retransmissions)
 // to the far heap, so the frequent pushes and pops sift through few levels.
 // Ties break by the heaps' own deterministic order, so a run is still a
-// pure function of its inputs.
+// pure function of its inputs. Arrivals known to come in time order may
+// wait in a FIFO lane beside the heaps instead (pushLane).
 type evHeap struct {
 	near, far quad
 	now       float64 // the time of the event being processed
@@ -35,6 +36,38 @@ type evHeap struct {
 	// with one sift-down instead of a pop and a push.
 	holeNear, holeFar bool
 	pushed            int64 // events pushed in the run (dataEvents)
+	// lane holds, from laneHead on, arrivals in time order that wait
+	// beside the heaps instead of in them (pushLane); fromLane: the item
+	// next took is lane[laneHead].
+	lane     []item
+	laneHead int
+	fromLane bool
+	laned    int64 // items pushed into the lane in the run (lanedEvents)
+}
+
+// pushLane pushes message m's arrival at the end of its hop at t: into the
+// lane when it is not earlier than the lane's last item, so the lane stays
+// in time order, else into the heaps. A single FT VM's log messages follow
+// one path in order, so their arrivals at the secondary come in time
+// order: each is then appended and taken from the lane's head, without a
+// sift through a heap (engine.laneOn).
+func (h *evHeap) pushLane(t float64, m int32) {
+	n := len(h.lane)
+	if h.laneHead < n && h.lane[n-1].t > t {
+		h.push(t, evHop, m, 0)
+		return
+	}
+	if h.laneHead == n {
+		h.lane, h.laneHead = h.lane[:0], 0
+	} else if h.laneHead >= 64 && h.laneHead*2 > n {
+		// Taken items are dropped by moving the rest to the front, so
+		// the lane stays about twice its backlog whatever the run length.
+		h.lane = h.lane[:copy(h.lane, h.lane[h.laneHead:])]
+		h.laneHead = 0
+	}
+	h.pushed++
+	h.laned++
+	h.lane = append(h.lane, item{t: t, ref: m, kv: uint32(evHop)})
 }
 
 func (h *evHeap) push(t float64, kind uint8, ref int32, ver uint32) {
@@ -58,8 +91,22 @@ func (h *evHeap) push(t float64, kind uint8, ref int32, ver uint32) {
 }
 
 // next takes the earliest item if it is due before t: its slot is left to
-// be refilled by the next push, and settle removes it if no push came.
+// be refilled by the next push, and settle removes it if no push came. The
+// lane's head goes first only when it is strictly the earliest, so an item
+// of the heaps goes before a lane item of the same time.
 func (h *evHeap) next(t float64) (item, bool) {
+	if h.laneHead < len(h.lane) {
+		x := h.lane[h.laneHead]
+		near, far := h.near.a, h.far.a
+		if (len(near) == 0 || x.t < near[0].t) && (len(far) == 0 || x.t < far[0].t) {
+			if x.t >= t {
+				return item{}, false
+			}
+			h.fromLane = true
+			h.now = x.t
+			return x, true
+		}
+	}
 	near, far := h.near.a, h.far.a
 	if len(near) > 0 && (len(far) == 0 || near[0].t <= far[0].t) {
 		if near[0].t >= t {
@@ -78,6 +125,10 @@ func (h *evHeap) next(t float64) (item, bool) {
 }
 
 func (h *evHeap) settle() {
+	if h.fromLane {
+		h.fromLane = false
+		h.laneHead++
+	}
 	if h.holeNear {
 		h.holeNear = false
 		h.near.pop()
@@ -92,6 +143,7 @@ func (h *evHeap) settle() {
 func (h *evHeap) clear() {
 	h.near.a, h.far.a = h.near.a[:0], h.far.a[:0]
 	h.holeNear, h.holeFar = false, false
+	h.lane, h.laneHead, h.fromLane = h.lane[:0], 0, false
 }
 
 // quad is a 4-ary min-heap of items by time.

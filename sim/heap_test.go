@@ -113,3 +113,67 @@ func TestQuadLayout(t *testing.T) {
 		}
 	}
 }
+
+// TestLaneOrder: with items pushed into the heaps and the lane at random
+// (the lane's in and out of time order, which it sends to the heaps), the
+// calendar gives back every item, earliest first, a heap item before a
+// lane item of the same time, and a push leaves the lane about twice its
+// backlog.
+func TestLaneOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 80))
+	for round := 0; round < 50; round++ {
+		var h evHeap
+		h.horizon = 1
+		pending := map[int32]float64{}
+		laned := map[int32]bool{}
+		ref := int32(0)
+		last := -1.0
+		for step := 0; step < 3000; step++ {
+			for k := rng.IntN(3); k > 0; k-- {
+				at := h.now + float64(rng.IntN(8))/4 // many equal times
+				if rng.IntN(2) == 0 {
+					laned[ref] = h.laneHead == len(h.lane) || h.lane[len(h.lane)-1].t <= at
+					h.pushLane(at, ref)
+					if backlog := len(h.lane) - h.laneHead; len(h.lane) > 2*backlog+65 {
+						t.Fatalf("round %d: a lane of %d items holds %d", round, len(h.lane), backlog)
+					}
+				} else {
+					h.push(at, evHop, ref, 0)
+				}
+				pending[ref] = at
+				ref++
+			}
+			it, ok := h.next(1e18)
+			if !ok {
+				continue
+			}
+			want, in := pending[it.ref]
+			switch {
+			case !in || want != it.t:
+				t.Fatalf("round %d: item %d at %g, pushed at %g (pending %v)", round, it.ref, it.t, want, in)
+			case it.t < last:
+				t.Fatalf("round %d: item at %g after one at %g", round, it.t, last)
+			case h.fromLane != laned[it.ref]:
+				t.Fatalf("round %d: item %d taken from the lane %v, pushed into it %v", round, it.ref, h.fromLane, laned[it.ref])
+			}
+			if h.fromLane {
+				for r, at := range pending {
+					if !laned[r] && at <= it.t {
+						t.Fatalf("round %d: a lane item at %g before a heap item at %g", round, it.t, at)
+					}
+				}
+			}
+			last = it.t
+			delete(pending, it.ref)
+			h.settle()
+		}
+		for len(pending) > 0 {
+			it, ok := h.next(1e18)
+			if !ok {
+				t.Fatalf("round %d: %d items never came back", round, len(pending))
+			}
+			delete(pending, it.ref)
+			h.settle()
+		}
+	}
+}

@@ -173,6 +173,7 @@ func (e *engine) finish(rs runSpec) (runOut, error) {
 		}
 	}
 	dataEvents.Add(e.h.pushed - e.ctl.pushedBefore)
+	lanedEvents.Add(e.h.laned)
 	out := runOut{rr: e.result(rs), moved: e.moved, lbtMoved: e.lbtMoved}
 	if err := e.checkBalance(); err != nil {
 		return out, err
