@@ -10,8 +10,8 @@ import (
 
 // Histograms hold times in nanoseconds from 1 ns to 2 hours with two
 // significant digits: HDR buckets 1/128 of their value wide at most, so
-// memory is bounded whatever the run length (at most about 38 KiB per
-// histogram, a few KiB in practice: see TestHistogramMemory). A quantile is
+// memory is bounded whatever the run length (at most about 10 KiB per
+// histogram, about a KiB in practice: see TestHistogramMemory). A quantile is
 // reported at its bucket's midpoint and clamped to the exact minimum and
 // maximum recorded, so it is within 0.4 % of the exact order statistic and
 // never above the maximum (a bucket's top biased p50/p99 upward by up to
