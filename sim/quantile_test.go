@@ -177,3 +177,22 @@ func TestHistLayout(t *testing.T) {
 		}
 	}
 }
+
+// flat is the histogram's counts laid out as the library's.
+func (h *hist) flat() []int64 {
+	out := make([]int64, histLen)
+	for j := range h.counts {
+		out[h.base+j] = h.count(j)
+	}
+	return out
+}
+
+// hdr is a library histogram of the same counts.
+func (h *hist) hdr() *hdr.Histogram {
+	lib := hdr.New(1, histMax, histDigits)
+	h.into(lib)
+	return lib
+}
+
+// ValueAtQuantile is the library's value at percentile q.
+func (h *hist) ValueAtQuantile(q float64) int64 { return h.hdr().ValueAtQuantile(q) }

@@ -35,7 +35,7 @@ const (
 // the bucket index computed from constants: a message records two or three
 // values, and the library's RecordValues, which reads its layout from the
 // histogram and checks the range on each call, cost about a tenth of the
-// FT pair's instructions. Reading goes through the library (hdr).
+// FT pair's instructions. Reading goes through the library (histReader).
 //
 // Only the counts from the lowest to the highest chunk recorded into are
 // allocated, not the library's whole array of 37 KiB: the values of a
@@ -147,15 +147,6 @@ func (h *hist) RecordValue(v int64) error { return h.RecordValues(v, 1) }
 // TotalCount is the number of values recorded.
 func (h *hist) TotalCount() int64 { return h.total }
 
-// flat is the histogram's counts laid out as the library's.
-func (h *hist) flat() []int64 {
-	out := make([]int64, histLen)
-	for j := range h.counts {
-		out[h.base+j] = h.count(j)
-	}
-	return out
-}
-
 // into records the counts into the library's histogram lib: each count
 // at the lowest value of its bucket.
 func (h *hist) into(lib *hdr.Histogram) {
@@ -166,19 +157,12 @@ func (h *hist) into(lib *hdr.Histogram) {
 	}
 }
 
-// hdr is a library histogram of the same counts.
-func (h *hist) hdr() *hdr.Histogram {
-	lib := hdr.New(1, histMax, histDigits)
-	h.into(lib)
-	return lib
-}
-
-// ValueAtQuantile is the library's value at percentile q.
-func (h *hist) ValueAtQuantile(q float64) int64 { return h.hdr().ValueAtQuantile(q) }
-
 // ByteSize is the memory the histogram holds.
 func (h *hist) ByteSize() int { return int(unsafe.Sizeof(*h)) + 2*cap(h.counts) + 16*len(h.wraps) }
 
+// record records a time in seconds. It is RecordValues for one value
+// written out (the index, widen, the count and its wrap), so that it
+// inlines at the calls every message makes.
 func record(h *hist, seconds float64) {
 	v := int64(seconds*1e9 + 0.5)
 	if v < 0 {
